@@ -1,0 +1,438 @@
+//! `config.toml`: the user's settings, their defaults, and validation with errors that name the key.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+/// The whole `config.toml`. Every table is optional; missing keys take the documented defaults.
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub site: SiteConfig,
+    pub arxiv: ArxivConfig,
+    pub keywords: KeywordsConfig,
+    pub authors: AuthorsConfig,
+    pub llm: LlmConfig,
+    pub selection: SelectionConfig,
+    pub notify: NotifyConfig,
+    /// The folder `config.toml` lives in; relative paths in the config resolve against it.
+    #[serde(skip)]
+    pub root: PathBuf,
+}
+
+/// `[site]`: what the generated site is called, where it lives, and where inputs and outputs are.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    pub base_url: String,
+    pub data_dir: PathBuf,
+    pub output_dir: PathBuf,
+    pub templates_dir: PathBuf,
+    pub prompts_dir: PathBuf,
+    /// How many recent days the home page lists and the feeds carry.
+    pub recent_days: usize,
+    /// How many top papers a monthly overview shows.
+    pub month_top_papers: usize,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        Self {
+            title: "Personalized Daily ArXiv Papers".into(),
+            base_url: "https://YOUR-NAME.github.io/YOUR-REPO/".into(),
+            data_dir: "data".into(),
+            output_dir: "docs".into(),
+            templates_dir: "site-templates".into(),
+            prompts_dir: "prompts".into(),
+            recent_days: 14,
+            month_top_papers: 10,
+        }
+    }
+}
+
+/// `[arxiv]`: which categories to read and where arXiv's services are.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ArxivConfig {
+    pub categories: Vec<String>,
+    /// Announce types to keep: any of `new`, `cross`, `replace`, `replace-cross`.
+    pub announce_types: Vec<String>,
+    pub rss_url: String,
+    pub api_url: String,
+    /// Papers recorded on any of this many earlier days are skipped.
+    pub seen_lookback_days: u32,
+    pub catch_up_days: u32,
+    pub holidays: Vec<String>,
+    /// A feed whose kept papers were recorded already in at least this fraction is a stale re-serve.
+    pub stale_fraction: f64,
+    pub timeout_secs: u64,
+    pub max_retries: u32,
+}
+
+impl Default for ArxivConfig {
+    fn default() -> Self {
+        Self {
+            categories: vec![
+                "cs.LG".into(),
+                "cs.AI".into(),
+                "cs.CL".into(),
+                "stat.ML".into(),
+            ],
+            announce_types: vec!["new".into(), "cross".into()],
+            rss_url: "https://rss.arxiv.org/rss/".into(),
+            api_url: "https://export.arxiv.org/api/query".into(),
+            seen_lookback_days: 14,
+            catch_up_days: 10,
+            holidays: vec!["2026-12-25".into(), "2027-01-01".into()],
+            stale_fraction: 0.9,
+            timeout_secs: 60,
+            max_retries: 4,
+        }
+    }
+}
+
+/// `[keywords]`: whole-word, case-insensitive phrase rules over title and abstract.
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct KeywordsConfig {
+    /// Phrases that make a paper interesting; the keyword scorer ranks by them.
+    pub include: Vec<String>,
+    /// Phrases that filter a paper out before scoring, with the phrase recorded as the reason.
+    pub exclude: Vec<String>,
+}
+
+/// `[authors]`: followed authors and the optional Semantic Scholar lookup.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthorsConfig {
+    pub semantic_scholar: bool,
+    pub s2_url: String,
+    pub h_index_min: u32,
+    pub follow: Vec<FollowedAuthor>,
+}
+
+impl Default for AuthorsConfig {
+    fn default() -> Self {
+        Self {
+            semantic_scholar: false,
+            s2_url: "https://api.semanticscholar.org/graph/v1".into(),
+            h_index_min: 0,
+            follow: Vec::new(),
+        }
+    }
+}
+
+/// One `[[authors.follow]]` entry.
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct FollowedAuthor {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub s2_id: Option<String>,
+}
+
+/// `[llm]`: the OpenAI-compatible endpoint, batching, limits and prices.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct LlmConfig {
+    pub base_url: String,
+    pub model: String,
+    pub api_key_env: String,
+    /// `None` leaves the field out of requests, for models that reject it.
+    pub temperature: Option<f64>,
+    pub max_tokens: Option<u32>,
+    pub title_filter: bool,
+    pub title_batch_size: usize,
+    pub batch_size: usize,
+    pub concurrency: usize,
+    pub requests_per_minute: u32,
+    pub tokens_per_minute: u32,
+    pub timeout_secs: u64,
+    pub max_retries: u32,
+    pub abstract_chars: usize,
+    pub structured_output: bool,
+    pub max_cost_usd: f64,
+    /// USD per million tokens, by model name.
+    pub pricing: BTreeMap<String, ModelPrice>,
+}
+
+impl Default for LlmConfig {
+    fn default() -> Self {
+        Self {
+            base_url: "https://api.openai.com/v1".into(),
+            model: "gpt-4.1-mini".into(),
+            api_key_env: "OPENAI_API_KEY".into(),
+            temperature: Some(0.0),
+            max_tokens: None,
+            title_filter: true,
+            title_batch_size: 50,
+            batch_size: 10,
+            concurrency: 4,
+            requests_per_minute: 60,
+            tokens_per_minute: 0,
+            timeout_secs: 120,
+            max_retries: 4,
+            abstract_chars: 2000,
+            structured_output: false,
+            max_cost_usd: 2.0,
+            pricing: BTreeMap::new(),
+        }
+    }
+}
+
+/// Prices of one model in USD per million tokens.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ModelPrice {
+    pub input: f64,
+    #[serde(default)]
+    pub cached_input: Option<f64>,
+    pub output: f64,
+}
+
+/// `[selection]`: thresholds and ranking weights applied to scores.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SelectionConfig {
+    pub relevance_min: u8,
+    pub novelty_min: u8,
+    pub relevance_weight: f64,
+    pub novelty_weight: f64,
+}
+
+impl Default for SelectionConfig {
+    fn default() -> Self {
+        Self {
+            relevance_min: 7,
+            novelty_min: 5,
+            relevance_weight: 1.0,
+            novelty_weight: 1.0,
+        }
+    }
+}
+
+/// `[notify]`: where a finished run is announced.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct NotifyConfig {
+    pub slack_webhook_env: String,
+    pub webhook_url_env: String,
+    pub github_issue_on_failure: bool,
+}
+
+impl Default for NotifyConfig {
+    fn default() -> Self {
+        Self {
+            slack_webhook_env: "SLACK_WEBHOOK_URL".into(),
+            webhook_url_env: "PAPERSIFT_WEBHOOK_URL".into(),
+            github_issue_on_failure: true,
+        }
+    }
+}
+
+/// The announce types arXiv's RSS feed uses.
+pub const ANNOUNCE_TYPES: [&str; 4] = ["new", "cross", "replace", "replace-cross"];
+
+impl Config {
+    /// Reads and validates `path`. A missing file is an error that says how to create one.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).with_context(|| {
+            format!(
+                "cannot read config file {} (run papersift from your repository folder, or pass --config FILE)",
+                path.display()
+            )
+        })?;
+        let mut config = Config::parse(&text)
+            .with_context(|| format!("invalid config file {}", path.display()))?;
+        config.root = path
+            .parent()
+            .map(Path::to_path_buf)
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| PathBuf::from("."));
+        Ok(config)
+    }
+
+    /// Parses and validates config text; `root` is left empty.
+    pub fn parse(text: &str) -> Result<Config> {
+        // toml's error already names the offending key and shows the line.
+        let config: Config = toml::from_str(text).map_err(|e| anyhow::anyhow!("{e}"))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks values serde cannot: ranges, names and formats. Each error names its key.
+    pub fn validate(&self) -> Result<()> {
+        if self.arxiv.categories.is_empty() {
+            bail!("arxiv.categories is empty: list at least one arXiv category, e.g. [\"cs.LG\"]");
+        }
+        for category in &self.arxiv.categories {
+            let well_formed = !category.is_empty()
+                && category
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+            if !well_formed {
+                bail!(
+                    "arxiv.categories: {category:?} is not an arXiv category name such as \"cs.LG\""
+                );
+            }
+        }
+        for kind in &self.arxiv.announce_types {
+            if !ANNOUNCE_TYPES.contains(&kind.as_str()) {
+                bail!(
+                    "arxiv.announce_types: {kind:?} is not one of {}",
+                    ANNOUNCE_TYPES.join(", ")
+                );
+            }
+        }
+        for holiday in &self.arxiv.holidays {
+            holiday.parse::<jiff::civil::Date>().map_err(|_| {
+                anyhow::anyhow!("arxiv.holidays: {holiday:?} is not a date in YYYY-MM-DD form")
+            })?;
+        }
+        if !(0.0..=1.0).contains(&self.arxiv.stale_fraction) {
+            bail!("arxiv.stale_fraction must be between 0 and 1");
+        }
+        for (key, value) in [
+            ("selection.relevance_min", self.selection.relevance_min),
+            ("selection.novelty_min", self.selection.novelty_min),
+        ] {
+            if !(1..=10).contains(&value) {
+                bail!("{key} = {value} is outside the score range 1-10");
+            }
+        }
+        for (key, value) in [
+            ("llm.batch_size", self.llm.batch_size),
+            ("llm.title_batch_size", self.llm.title_batch_size),
+            ("llm.concurrency", self.llm.concurrency),
+        ] {
+            if value == 0 {
+                bail!("{key} must be at least 1");
+            }
+        }
+        if self.llm.requests_per_minute == 0 {
+            bail!("llm.requests_per_minute must be at least 1");
+        }
+        if self.llm.max_cost_usd < 0.0 {
+            bail!("llm.max_cost_usd must not be negative");
+        }
+        for (index, author) in self.authors.follow.iter().enumerate() {
+            if author.name.trim().is_empty() {
+                bail!(
+                    "authors.follow[{index}].name is empty: give the author's name as arXiv prints it"
+                );
+            }
+        }
+        if self.site.title.trim().is_empty() {
+            bail!("site.title is empty");
+        }
+        Ok(())
+    }
+
+    /// Resolves a configured path against the config file's folder.
+    pub fn resolve(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.root.join(path)
+        }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.resolve(&self.site.data_dir)
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.resolve(&self.site.output_dir)
+    }
+
+    pub fn templates_dir(&self) -> PathBuf {
+        self.resolve(&self.site.templates_dir)
+    }
+
+    pub fn prompts_dir(&self) -> PathBuf {
+        self.resolve(&self.site.prompts_dir)
+    }
+
+    /// The configured price of the configured model, if the pricing table has it.
+    pub fn model_price(&self) -> Option<ModelPrice> {
+        self.llm
+            .pricing
+            .get(&self.llm.model)
+            .copied()
+            .or_else(|| default_price(&self.llm.model))
+    }
+}
+
+/// Shipped prices (USD per million tokens) for common models, used when config has none.
+pub fn default_price(model: &str) -> Option<ModelPrice> {
+    let (input, cached_input, output) = match model {
+        "gpt-4.1" => (2.00, 0.50, 8.00),
+        "gpt-4.1-mini" => (0.40, 0.10, 1.60),
+        "gpt-4.1-nano" => (0.10, 0.025, 0.40),
+        "gpt-4o" => (2.50, 1.25, 10.00),
+        "gpt-4o-mini" => (0.15, 0.075, 0.60),
+        "gpt-5" => (1.25, 0.125, 10.00),
+        "gpt-5-mini" => (0.25, 0.025, 2.00),
+        "gpt-5-nano" => (0.05, 0.005, 0.40),
+        "deepseek-chat" => (0.27, 0.07, 1.10),
+        _ => return None,
+    };
+    Some(ModelPrice {
+        input,
+        cached_input: Some(cached_input),
+        output,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_config_takes_defaults() {
+        let config = Config::parse("").unwrap();
+        assert_eq!(
+            config.arxiv.categories,
+            ["cs.LG", "cs.AI", "cs.CL", "stat.ML"]
+        );
+        assert_eq!(config.selection.relevance_min, 7);
+        assert_eq!(config.llm.temperature, Some(0.0));
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_naming_it() {
+        let err = Config::parse("[arxiv]\ncategoires = [\"cs.LG\"]\n").unwrap_err();
+        let text = format!("{err:#}");
+        assert!(text.contains("categoires"), "{text}");
+    }
+
+    #[test]
+    fn wrong_type_names_the_key() {
+        let err = Config::parse("[selection]\nrelevance_min = \"high\"\n").unwrap_err();
+        assert!(format!("{err:#}").contains("relevance_min"), "{err:#}");
+    }
+
+    #[test]
+    fn out_of_range_threshold_is_rejected() {
+        let err = Config::parse("[selection]\nrelevance_min = 11\n").unwrap_err();
+        assert!(format!("{err:#}").contains("selection.relevance_min"));
+    }
+
+    #[test]
+    fn bad_announce_type_is_rejected() {
+        let err = Config::parse("[arxiv]\nannounce_types = [\"neww\"]\n").unwrap_err();
+        assert!(format!("{err:#}").contains("neww"));
+    }
+
+    #[test]
+    fn unknown_model_has_no_price() {
+        let mut config = Config::default();
+        config.llm.model = "my-local-model".into();
+        assert_eq!(config.model_price(), None);
+        config.llm.model = "gpt-4.1-mini".into();
+        assert!(config.model_price().is_some());
+    }
+}

@@ -1,0 +1,17 @@
+//! papersift: a personalised daily arXiv digest. The pipeline is a straight line of stages,
+//! fetch → select → score → record → render → publish; each stage is a module of its own.
+
+pub mod config;
+pub mod exit;
+pub mod fetch;
+pub mod paper;
+pub mod pipeline;
+pub mod record;
+pub mod render;
+pub mod score;
+pub mod select;
+#[doc(hidden)]
+pub mod testing;
+
+pub use config::Config;
+pub use exit::ExitKind;

@@ -1,0 +1,79 @@
+//! The papersift command line: parses arguments, sets up logging, dispatches, maps errors to exit codes.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use jiff::civil::Date;
+use papersift::{Config, ExitKind, pipeline};
+
+/// A personalised daily arXiv digest: fetch the day's papers, score them against your
+/// topics, and publish a static site into docs/.
+#[derive(Parser)]
+#[command(version, about, long_about = None)]
+struct Cli {
+    /// The config file; paths in it are relative to its folder.
+    #[arg(long, global = true, default_value = "config.toml")]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// The daily job: read today's arXiv feed, select and score papers, record the day in
+    /// data/ and re-render docs/. Without --feed it fetches live from arXiv.
+    Run {
+        /// The page date you expect (YYYY-MM-DD); the run stops if the feed is of another day.
+        #[arg(long)]
+        date: Option<Date>,
+        /// Read a recorded RSS feed file instead of fetching (repeatable; all of one day).
+        #[arg(long = "feed", value_name = "FILE")]
+        feeds: Vec<PathBuf>,
+    },
+    /// Re-render all of docs/ from data/, the templates and config. No network.
+    Build,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(ExitKind::of(&error).map_or(1, ExitKind::code))
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode> {
+    let config = Config::load(&cli.config).context(ExitKind::Config)?;
+    match cli.command {
+        Command::Run { date, feeds } => {
+            let runtime =
+                tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+            let report = runtime.block_on(pipeline::run(
+                &config,
+                &pipeline::RunOptions { date, feeds },
+            ))?;
+            println!("{}", report.summary);
+            Ok(ExitCode::from(report.exit_kind().map_or(0, ExitKind::code)))
+        }
+        Command::Build => {
+            let changed = pipeline::build(&config)?;
+            println!(
+                "built {}: {changed} files changed",
+                config.output_dir().display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

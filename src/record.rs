@@ -1,0 +1,441 @@
+//! Day records in `data/YYYY/MM/DD.json`: the source of truth the site is rendered from.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::paper::{AnnounceType, Paper};
+
+/// Version of the day-record format; bumped when a field changes meaning.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// How a day ended. Failed statuses are retried by catch-up and make a run exit non-zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DayStatus {
+    Ok,
+    NoAnnouncement,
+    StaleFeed,
+    FetchFailed,
+    LlmFailed,
+    Partial,
+    BudgetStopped,
+    Backfilled,
+}
+
+impl DayStatus {
+    /// True for statuses catch-up retries and that fail a run.
+    pub fn is_failure(self) -> bool {
+        matches!(
+            self,
+            DayStatus::FetchFailed
+                | DayStatus::LlmFailed
+                | DayStatus::Partial
+                | DayStatus::BudgetStopped
+        )
+    }
+
+    /// True when the day gets a published page. Failed fetches and LLM outages never do, so no
+    /// page ever claims "no papers" for a day that was not really scored.
+    pub fn has_page(self) -> bool {
+        matches!(
+            self,
+            DayStatus::Ok | DayStatus::Partial | DayStatus::BudgetStopped | DayStatus::Backfilled
+        )
+    }
+
+    /// The spelling used in records and on the status page.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DayStatus::Ok => "ok",
+            DayStatus::NoAnnouncement => "no-announcement",
+            DayStatus::StaleFeed => "stale-feed",
+            DayStatus::FetchFailed => "fetch-failed",
+            DayStatus::LlmFailed => "llm-failed",
+            DayStatus::Partial => "partial",
+            DayStatus::BudgetStopped => "budget-stopped",
+            DayStatus::Backfilled => "backfilled",
+        }
+    }
+}
+
+/// Where a day's papers came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    /// `rss`, `api` (backfill) or `import`.
+    pub kind: String,
+    /// The URL fetched, or the file names read (never absolute paths, so records are portable).
+    pub origin: Vec<String>,
+    /// For backfills: the date the backfill ran (shown in the remedial banner).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backfilled_on: Option<String>,
+}
+
+/// Counts shown on the page and kept for the status page.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Counts {
+    /// Items in the feed, before any filtering.
+    pub feed_items: usize,
+    /// Feed items per announce type.
+    pub new: usize,
+    pub cross: usize,
+    pub replace: usize,
+    pub replace_cross: usize,
+    /// Items dropped because their announce type is not configured.
+    pub skipped_announce_type: usize,
+    /// Items dropped as the same paper listed again under another category.
+    pub duplicates: usize,
+    /// Papers skipped because an earlier day recorded them.
+    pub already_seen: usize,
+    /// Unique papers this day looked at (the papers listed in the record).
+    pub scanned: usize,
+    pub selected: usize,
+    pub filtered: usize,
+    pub unscored: usize,
+}
+
+/// Which scorer produced the scores, and what it cost.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Usage {
+    /// `keywords` or `llm`.
+    pub scorer: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    pub calls: u64,
+    pub prompt_tokens: u64,
+    pub cached_prompt_tokens: u64,
+    pub completion_tokens: u64,
+    /// `None` when the model has no price in config: shown as "unknown", never $0.00.
+    pub cost_usd: Option<f64>,
+    /// Scoring answers reused from the cache instead of calling the model.
+    #[serde(default)]
+    pub cache_hits: u64,
+}
+
+/// Relevance and novelty (1-10) with the scorer's reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scores {
+    pub relevance: u8,
+    pub novelty: u8,
+    pub comment: String,
+}
+
+/// What happened to a scanned paper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Decision {
+    Selected,
+    Filtered,
+    /// The scorer could not score it (retries exhausted, budget); the reason says why.
+    Unscored,
+}
+
+/// One scanned paper in a day record. Selected and unscored papers keep their full
+/// metadata; filtered ones keep only what explains the decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaperRecord {
+    pub id: String,
+    pub version: u32,
+    pub title: String,
+    pub decision: Decision,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scores: Option<Scores>,
+    /// Display names of followed authors on the paper; such papers are pinned first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub followed_authors: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    #[serde(rename = "abstract", default, skip_serializing_if = "Option::is_none")]
+    pub abstract_text: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub announce_type: Option<AnnounceType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doi: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub journal_ref: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+}
+
+impl PaperRecord {
+    /// A record keeping all of the paper's metadata.
+    pub fn full(paper: &Paper, decision: Decision) -> PaperRecord {
+        PaperRecord {
+            id: paper.id.clone(),
+            version: paper.version,
+            title: paper.title.clone(),
+            decision,
+            reason: None,
+            scores: None,
+            followed_authors: Vec::new(),
+            authors: paper.authors.clone(),
+            abstract_text: Some(paper.abstract_text.clone()),
+            categories: paper.categories.clone(),
+            announce_type: Some(paper.announce_type),
+            doi: paper.doi.clone(),
+            journal_ref: paper.journal_ref.clone(),
+            license: paper.license.clone(),
+        }
+    }
+
+    /// A filtered paper: ID, title, scores and the reason only.
+    pub fn filtered(paper: &Paper, reason: String, scores: Option<Scores>) -> PaperRecord {
+        PaperRecord {
+            id: paper.id.clone(),
+            version: paper.version,
+            title: paper.title.clone(),
+            decision: Decision::Filtered,
+            reason: Some(reason),
+            scores,
+            followed_authors: Vec::new(),
+            authors: Vec::new(),
+            abstract_text: None,
+            categories: Vec::new(),
+            announce_type: None,
+            doi: None,
+            journal_ref: None,
+            license: None,
+        }
+    }
+
+    /// The ranking key: weighted sum of the scores (0 when unscored).
+    pub fn rank_score(&self, relevance_weight: f64, novelty_weight: f64) -> f64 {
+        self.scores.as_ref().map_or(0.0, |s| {
+            relevance_weight * f64::from(s.relevance) + novelty_weight * f64::from(s.novelty)
+        })
+    }
+}
+
+/// Everything known about one announcement day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DayRecord {
+    pub schema_version: u32,
+    /// The page date: the announcement date the feed states (New York), `YYYY-MM-DD`.
+    pub date: Date,
+    pub categories: Vec<String>,
+    pub source: Source,
+    pub status: DayStatus,
+    /// Why the day is not plainly ok, in words for the reader.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    pub counts: Counts,
+    pub usage: Usage,
+    /// The prompt snapshot (`data/prompts/<id>.json`) the day was scored with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompt_id: Option<String>,
+    /// Selected papers first in page order, then unscored, then filtered.
+    pub papers: Vec<PaperRecord>,
+}
+
+impl DayRecord {
+    /// Selected papers in page order.
+    pub fn selected(&self) -> impl Iterator<Item = &PaperRecord> {
+        self.papers
+            .iter()
+            .filter(|p| p.decision == Decision::Selected)
+    }
+
+    /// Papers the scorer could not score.
+    pub fn unscored(&self) -> impl Iterator<Item = &PaperRecord> {
+        self.papers
+            .iter()
+            .filter(|p| p.decision == Decision::Unscored)
+    }
+}
+
+/// The prompts and phrases a day was scored with, kept so old pages show the prompt of their day.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PromptSnapshot {
+    pub system: String,
+    pub topics: String,
+    pub criteria: String,
+    pub output_format: String,
+    /// Phrases the keyword scorer used (empty for LLM days).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keyword_phrases: Vec<String>,
+}
+
+/// Saves a prompt snapshot under `data/prompts/`, named by a hash of its content, and returns
+/// that id. Identical prompts share one file.
+pub fn save_prompt_snapshot(data_dir: &Path, snapshot: &PromptSnapshot) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut json =
+        serde_json::to_vec_pretty(snapshot).context("cannot serialise prompt snapshot")?;
+    json.push(b'\n');
+    let digest = Sha256::digest(&json);
+    let id: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    write_atomic(&data_dir.join("prompts").join(format!("{id}.json")), &json)?;
+    Ok(id)
+}
+
+/// Loads every prompt snapshot under `data/prompts/`, by id.
+pub fn load_prompt_snapshots(
+    data_dir: &Path,
+) -> Result<std::collections::BTreeMap<String, PromptSnapshot>> {
+    let dir = data_dir.join("prompts");
+    let mut out = std::collections::BTreeMap::new();
+    if !dir.exists() {
+        return Ok(out);
+    }
+    for entry in
+        std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))?
+    {
+        let path = entry
+            .with_context(|| format!("cannot list {}", dir.display()))?
+            .path();
+        let Some(id) = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .filter(|_| path.extension().is_some_and(|e| e == "json"))
+        else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let snapshot = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not a valid prompt snapshot", path.display()))?;
+        out.insert(id.to_string(), snapshot);
+    }
+    Ok(out)
+}
+
+/// `data/YYYY/MM/DD.json` for a date.
+pub fn record_path(data_dir: &Path, date: Date) -> PathBuf {
+    data_dir
+        .join(format!("{:04}", date.year()))
+        .join(format!("{:02}", date.month()))
+        .join(format!("{:02}.json", date.day()))
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, then a rename, so a
+/// crash never leaves a half-written file. Unchanged content is not rewritten.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    if std::fs::read(path).is_ok_and(|existing| existing == bytes) {
+        return Ok(());
+    }
+    let folder = path
+        .parent()
+        .with_context(|| format!("{} has no parent folder", path.display()))?;
+    std::fs::create_dir_all(folder)
+        .with_context(|| format!("cannot create folder {}", folder.display()))?;
+    let file_name = path
+        .file_name()
+        .with_context(|| format!("{} has no file name", path.display()))?;
+    let temp = folder.join(format!(
+        ".{}.tmp-{}",
+        file_name.to_string_lossy(),
+        std::process::id()
+    ));
+    std::fs::write(&temp, bytes).with_context(|| format!("cannot write {}", temp.display()))?;
+    std::fs::rename(&temp, path).with_context(|| {
+        let _ = std::fs::remove_file(&temp);
+        format!(
+            "cannot move {} into place at {}",
+            temp.display(),
+            path.display()
+        )
+    })
+}
+
+/// Saves a day record (pretty JSON, trailing newline) atomically.
+pub fn save(data_dir: &Path, record: &DayRecord) -> Result<PathBuf> {
+    let path = record_path(data_dir, record.date);
+    let mut json = serde_json::to_vec_pretty(record).context("cannot serialise day record")?;
+    json.push(b'\n');
+    write_atomic(&path, &json)?;
+    Ok(path)
+}
+
+/// Loads the record of one date, `None` when there is none.
+pub fn load(data_dir: &Path, date: Date) -> Result<Option<DayRecord>> {
+    let path = record_path(data_dir, date);
+    if !path.exists() {
+        return Ok(None);
+    }
+    read_record(&path).map(Some)
+}
+
+fn read_record(path: &Path) -> Result<DayRecord> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let record: DayRecord = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a valid day record", path.display()))?;
+    if record.schema_version > SCHEMA_VERSION {
+        anyhow::bail!(
+            "{} has schema_version {}, newer than this papersift understands ({SCHEMA_VERSION}); update papersift",
+            path.display(),
+            record.schema_version
+        );
+    }
+    Ok(record)
+}
+
+/// Loads every day record under `data_dir`, oldest first. Other files (the cache) are ignored.
+pub fn load_all(data_dir: &Path) -> Result<Vec<DayRecord>> {
+    let mut paths = Vec::new();
+    for year in sorted_entries(data_dir, |name| name.len() == 4)? {
+        for month in sorted_entries(&year, |name| name.len() == 2)? {
+            for day in sorted_entries(&month, |name| name.len() == 7 && name.ends_with(".json"))? {
+                paths.push(day);
+            }
+        }
+    }
+    let mut records = paths
+        .iter()
+        .map(|path| read_record(path))
+        .collect::<Result<Vec<_>>>()?;
+    records.sort_by_key(|r| r.date);
+    Ok(records)
+}
+
+/// Children of `dir` whose names are ASCII digits (plus the accepted suffix), sorted.
+fn sorted_entries(dir: &Path, accept: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let stem = name.trim_end_matches(".json");
+        if accept(&name) && stem.chars().all(|c| c.is_ascii_digit()) {
+            out.push(entry.path());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_path_is_year_month_day() {
+        let date: Date = "2026-08-13".parse().unwrap();
+        assert_eq!(
+            record_path(Path::new("data"), date),
+            Path::new("data/2026/08/13.json")
+        );
+    }
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b.json");
+        write_atomic(&path, b"one").unwrap();
+        write_atomic(&path, b"two").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("a"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["b.json"]);
+    }
+}

@@ -1,0 +1,299 @@
+//! Score: the scorer interface (LLM or built-in keywords), and turning scores into decisions.
+
+pub mod cache;
+pub mod keywords;
+pub mod llm;
+pub mod prompt;
+
+use crate::config::{Config, SelectionConfig};
+use crate::record::{DayStatus, Decision, PaperRecord, Scores, Usage};
+use crate::select::Candidate;
+
+/// What a scorer concluded about one candidate.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// Relevance, novelty and comment.
+    Scored(Scores),
+    /// Dropped by the title prefilter before abstract scoring; the text says why.
+    TitleRejected(String),
+    /// Not scored; the reason is shown on the page. `budget` marks the cost cap as the cause.
+    Unscored { reason: String, budget: bool },
+}
+
+/// A scorer's answer for a whole day: one verdict per candidate, in candidate order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreOutcome {
+    pub verdicts: Vec<Verdict>,
+    pub usage: Usage,
+    /// Set when scoring failed as a whole (unreachable API, bad key, quota): what the API said.
+    pub failure: Option<String>,
+}
+
+/// The scorer a run uses: the LLM when an API key is set, otherwise the keyword scorer.
+pub enum Scorer {
+    Keywords(keywords::KeywordScorer),
+    Llm(Box<llm::LlmScorer>),
+}
+
+impl Scorer {
+    /// Scores every candidate. Never drops one: the outcome has a verdict for each.
+    pub async fn score(&self, candidates: &[Candidate]) -> ScoreOutcome {
+        let outcome = match self {
+            Scorer::Keywords(scorer) => scorer.score(candidates),
+            Scorer::Llm(scorer) => scorer.score(candidates).await,
+        };
+        assert_eq!(
+            outcome.verdicts.len(),
+            candidates.len(),
+            "a scorer must return one verdict per candidate"
+        );
+        outcome
+    }
+
+    /// A short description for logs: which scorer and model.
+    pub fn describe(&self) -> String {
+        match self {
+            Scorer::Keywords(_) => "built-in keyword scorer (no LLM API key set)".to_string(),
+            Scorer::Llm(scorer) => format!("LLM scorer, model {}", scorer.model()),
+        }
+    }
+}
+
+/// Applies thresholds and ranking to a scored day. Papers by followed authors are always
+/// selected and pinned first; the rest are selected when both scores reach the minimums and
+/// ranked by the weighted sum (ties by relevance, then ID for a stable order).
+pub fn decide(
+    candidates: &[Candidate],
+    verdicts: &[Verdict],
+    selection: &SelectionConfig,
+) -> Vec<PaperRecord> {
+    let mut records: Vec<PaperRecord> = candidates
+        .iter()
+        .zip(verdicts)
+        .map(|(candidate, verdict)| decide_one(candidate, verdict, selection))
+        .collect();
+    let weights = (selection.relevance_weight, selection.novelty_weight);
+    records.sort_by(|a, b| {
+        decision_rank(a)
+            .cmp(&decision_rank(b))
+            .then_with(|| {
+                a.followed_authors
+                    .is_empty()
+                    .cmp(&b.followed_authors.is_empty())
+            })
+            .then_with(|| {
+                b.rank_score(weights.0, weights.1)
+                    .total_cmp(&a.rank_score(weights.0, weights.1))
+            })
+            .then_with(|| relevance(b).cmp(&relevance(a)))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    records
+}
+
+fn relevance(record: &PaperRecord) -> u8 {
+    record.scores.as_ref().map_or(0, |s| s.relevance)
+}
+
+fn decision_rank(record: &PaperRecord) -> u8 {
+    match record.decision {
+        Decision::Selected => 0,
+        Decision::Unscored => 1,
+        Decision::Filtered => 2,
+    }
+}
+
+fn decide_one(
+    candidate: &Candidate,
+    verdict: &Verdict,
+    selection: &SelectionConfig,
+) -> PaperRecord {
+    let paper = &candidate.paper;
+    let followed = !candidate.followed_authors.is_empty();
+    let mut record = match verdict {
+        Verdict::Scored(scores) => {
+            let passes = scores.relevance >= selection.relevance_min
+                && scores.novelty >= selection.novelty_min;
+            if passes || followed {
+                let mut record = PaperRecord::full(paper, Decision::Selected);
+                record.scores = Some(scores.clone());
+                record
+            } else {
+                PaperRecord::filtered(
+                    paper,
+                    format!(
+                        "below thresholds (relevance {} < {} or novelty {} < {})",
+                        scores.relevance,
+                        selection.relevance_min,
+                        scores.novelty,
+                        selection.novelty_min
+                    ),
+                    Some(scores.clone()),
+                )
+            }
+        }
+        Verdict::TitleRejected(reason) if !followed => {
+            PaperRecord::filtered(paper, reason.clone(), None)
+        }
+        Verdict::TitleRejected(_) => PaperRecord::full(paper, Decision::Selected),
+        Verdict::Unscored { .. } if followed => PaperRecord::full(paper, Decision::Selected),
+        Verdict::Unscored { reason, .. } => {
+            let mut record = PaperRecord::full(paper, Decision::Unscored);
+            record.reason = Some(reason.clone());
+            record
+        }
+    };
+    if followed {
+        record.followed_authors = candidate.followed_authors.clone();
+        let names = candidate.followed_authors.join(", ");
+        let note = format!("Followed author: {names}");
+        record.reason = Some(match record.reason.take() {
+            Some(other) => format!("{note}; {other}"),
+            None => note,
+        });
+    }
+    record
+}
+
+/// The day's status from the scoring outcome.
+pub fn day_status(outcome: &ScoreOutcome) -> DayStatus {
+    if outcome.failure.is_some() {
+        DayStatus::LlmFailed
+    } else if outcome
+        .verdicts
+        .iter()
+        .any(|v| matches!(v, Verdict::Unscored { budget: true, .. }))
+    {
+        DayStatus::BudgetStopped
+    } else if outcome
+        .verdicts
+        .iter()
+        .any(|v| matches!(v, Verdict::Unscored { .. }))
+    {
+        DayStatus::Partial
+    } else {
+        DayStatus::Ok
+    }
+}
+
+/// Chooses the scorer: the LLM when its API key variable is set and not empty.
+pub fn scorer_from_config(config: &Config) -> anyhow::Result<Scorer> {
+    let prompts = prompt::Prompts::load(&config.prompts_dir())?;
+    let key = std::env::var(&config.llm.api_key_env)
+        .ok()
+        .filter(|k| !k.trim().is_empty());
+    match key {
+        Some(api_key) => Ok(Scorer::Llm(Box::new(llm::LlmScorer::new(
+            config, prompts, api_key,
+        )?))),
+        None => Ok(Scorer::Keywords(keywords::KeywordScorer::new(
+            &config.keywords.include,
+            &prompts,
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::paper::{AnnounceType, Paper};
+
+    fn candidate(id: &str, followed: &[&str]) -> Candidate {
+        Candidate {
+            paper: Paper {
+                id: id.into(),
+                version: 1,
+                title: format!("Paper {id}"),
+                authors: vec!["A".into()],
+                abstract_text: "abstract".into(),
+                categories: vec!["cs.LG".into()],
+                announce_type: AnnounceType::New,
+                doi: None,
+                journal_ref: None,
+                license: None,
+            },
+            followed_authors: followed.iter().map(|s| s.to_string()).collect(),
+            include_hits: Vec::new(),
+        }
+    }
+
+    fn scored(relevance: u8, novelty: u8) -> Verdict {
+        Verdict::Scored(Scores {
+            relevance,
+            novelty,
+            comment: "c".into(),
+        })
+    }
+
+    #[test]
+    fn thresholds_ranking_and_pinning() {
+        let candidates = [
+            candidate("a", &[]),
+            candidate("b", &[]),
+            candidate("c", &[]),
+            candidate("d", &["Ada Lovelace"]),
+            candidate("e", &[]),
+            candidate("f", &[]),
+        ];
+        let verdicts = [
+            scored(8, 6),
+            scored(10, 9),
+            scored(6, 9),
+            scored(2, 2),
+            Verdict::Unscored {
+                reason: "answer never parsed".into(),
+                budget: false,
+            },
+            scored(9, 5),
+        ];
+        let records = decide(&candidates, &verdicts, &SelectionConfig::default());
+        let order: Vec<_> = records
+            .iter()
+            .map(|r| (r.id.as_str(), r.decision))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("d", Decision::Selected),
+                ("b", Decision::Selected),
+                ("f", Decision::Selected), // ties with "a" on the sum; higher relevance wins
+                ("a", Decision::Selected),
+                ("e", Decision::Unscored),
+                ("c", Decision::Filtered),
+            ]
+        );
+        assert_eq!(
+            records[0].reason.as_deref(),
+            Some("Followed author: Ada Lovelace")
+        );
+        assert!(
+            records[5]
+                .reason
+                .as_deref()
+                .unwrap()
+                .contains("below thresholds")
+        );
+    }
+
+    #[test]
+    fn status_follows_the_worst_verdict() {
+        let mut outcome = ScoreOutcome {
+            verdicts: vec![scored(5, 5)],
+            usage: Usage::default(),
+            failure: None,
+        };
+        assert_eq!(day_status(&outcome), DayStatus::Ok);
+        outcome.verdicts.push(Verdict::Unscored {
+            reason: "x".into(),
+            budget: false,
+        });
+        assert_eq!(day_status(&outcome), DayStatus::Partial);
+        outcome.verdicts.push(Verdict::Unscored {
+            reason: "budget".into(),
+            budget: true,
+        });
+        assert_eq!(day_status(&outcome), DayStatus::BudgetStopped);
+        outcome.failure = Some("401 Unauthorized".into());
+        assert_eq!(day_status(&outcome), DayStatus::LlmFailed);
+    }
+}
