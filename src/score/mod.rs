@@ -1,5 +1,6 @@
 //! Score: the scorer interface (LLM or built-in keywords), and turning scores into decisions.
 
+pub mod answer;
 pub mod cache;
 pub mod keywords;
 pub mod llm;
@@ -177,15 +178,23 @@ pub fn day_status(outcome: &ScoreOutcome) -> DayStatus {
 }
 
 /// Chooses the scorer: the LLM when its API key variable is set and not empty.
+/// `OPENAI_BASE_URL` in the environment overrides `llm.base_url`.
 pub fn scorer_from_config(config: &Config) -> anyhow::Result<Scorer> {
     let prompts = prompt::Prompts::load(&config.prompts_dir())?;
     let key = std::env::var(&config.llm.api_key_env)
         .ok()
         .filter(|k| !k.trim().is_empty());
     match key {
-        Some(api_key) => Ok(Scorer::Llm(Box::new(llm::LlmScorer::new(
-            config, prompts, api_key,
-        )?))),
+        Some(api_key) => {
+            let mut config = config.clone();
+            config.llm.base_url = llm::client::effective_base_url(
+                &config.llm.base_url,
+                std::env::var("OPENAI_BASE_URL").ok(),
+            );
+            Ok(Scorer::Llm(Box::new(llm::LlmScorer::new(
+                &config, prompts, api_key,
+            )?)))
+        }
         None => Ok(Scorer::Keywords(keywords::KeywordScorer::new(
             &config.keywords.include,
             &prompts,
