@@ -23,7 +23,9 @@ fn user_repo(config: &str) -> tempfile::TempDir {
 
 fn papersift(repo: &Path) -> Command {
     let mut cmd = Command::cargo_bin("papersift").unwrap();
-    cmd.current_dir(repo).env_remove("OPENAI_API_KEY").env_remove("OPENAI_BASE_URL");
+    cmd.current_dir(repo)
+        .env_remove("OPENAI_API_KEY")
+        .env_remove("OPENAI_BASE_URL");
     cmd
 }
 
@@ -41,7 +43,10 @@ fn snapshot_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                out.push((path.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&path).unwrap()));
+                out.push((
+                    path.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&path).unwrap(),
+                ));
             }
         }
     }
@@ -51,9 +56,13 @@ fn snapshot_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 
 #[test]
 fn real_cs_cl_day_round_trips_counts_and_decoded_names() {
-    let Some(feed) = shared_fixture(CS_CL_DAY) else { return };
+    let Some(feed) = shared_fixture(CS_CL_DAY) else {
+        return;
+    };
     // Thresholds at 1 select every scanned paper, so every name reaches the page.
-    let repo = user_repo("[arxiv]\ncategories = [\"cs.CL\"]\n[selection]\nrelevance_min = 1\nnovelty_min = 1\n");
+    let repo = user_repo(
+        "[arxiv]\ncategories = [\"cs.CL\"]\n[selection]\nrelevance_min = 1\nnovelty_min = 1\n",
+    );
     papersift(repo.path())
         .arg("run")
         .arg("--feed")
@@ -81,21 +90,40 @@ fn real_cs_cl_day_round_trips_counts_and_decoded_names() {
     for name in ["Tüfekcioğlu", "Jiménez", "Kızıltepe", "Çevik"] {
         assert!(record_text.contains(name), "{name} missing from the record");
         assert!(page.contains(name), "{name} missing from the page");
-        assert!(markdown.contains(name), "{name} missing from the Markdown page");
+        assert!(
+            markdown.contains(name),
+            "{name} missing from the Markdown page"
+        );
     }
     for raw in [r#"T\"ufekcio"#, r"Jim\'enez", r"K{\i}z", r"\c{C}evik"] {
         assert!(!page.contains(raw), "raw TeX {raw} on the page");
     }
-    assert!(page.contains("139"), "feed item count missing from the page");
-    assert!(page.contains("keyword scorer"), "the page must say keyword scoring was used");
-    for file in ["index.html", "2026/08/index.html", "2026/index.html", ".nojekyll"] {
-        assert!(repo.path().join("docs").join(file).exists(), "docs/{file} missing");
+    assert!(
+        page.contains("139"),
+        "feed item count missing from the page"
+    );
+    assert!(
+        page.contains("keyword scorer"),
+        "the page must say keyword scoring was used"
+    );
+    for file in [
+        "index.html",
+        "2026/08/index.html",
+        "2026/index.html",
+        ".nojekyll",
+    ] {
+        assert!(
+            repo.path().join("docs").join(file).exists(),
+            "docs/{file} missing"
+        );
     }
 }
 
 #[test]
 fn big_feed_writes_pages_and_a_second_run_changes_no_byte() {
-    let Some(feed) = shared_fixture(BIG_FEED) else { return };
+    let Some(feed) = shared_fixture(BIG_FEED) else {
+        return;
+    };
     let repo = user_repo("");
     let run = || {
         papersift(repo.path())
@@ -112,22 +140,35 @@ fn big_feed_writes_pages_and_a_second_run_changes_no_byte() {
     assert_eq!(record["counts"]["cross"], 211);
     assert_eq!(record["counts"]["scanned"], 598);
     let selected = record["counts"]["selected"].as_u64().unwrap();
-    assert!(selected > 0, "the shipped keywords should select something from 598 ML papers");
+    assert!(
+        selected > 0,
+        "the shipped keywords should select something from 598 ML papers"
+    );
     assert!(repo.path().join("docs/2025/06/12/index.html").exists());
 
     let before = snapshot_tree(repo.path());
     run().stdout(predicates::str::contains("already recorded"));
-    assert_eq!(before, snapshot_tree(repo.path()), "a second run changed files");
+    assert_eq!(
+        before,
+        snapshot_tree(repo.path()),
+        "a second run changed files"
+    );
 
     // Rebuilding from data/ alone reproduces docs/ byte for byte.
     std::fs::remove_dir_all(repo.path().join("docs")).unwrap();
     papersift(repo.path()).arg("build").assert().success();
-    assert_eq!(before, snapshot_tree(repo.path()), "build is not a pure function of data/");
+    assert_eq!(
+        before,
+        snapshot_tree(repo.path()),
+        "build is not a pure function of data/"
+    );
 }
 
 #[test]
 fn truncated_feed_fails_with_fetch_exit_code_and_touches_nothing() {
-    let Some(feed) = shared_fixture(CS_CL_DAY) else { return };
+    let Some(feed) = shared_fixture(CS_CL_DAY) else {
+        return;
+    };
     let repo = user_repo("");
     let text = std::fs::read_to_string(feed).unwrap();
     let truncated = repo.path().join("truncated.xml");
@@ -171,20 +212,49 @@ fn missing_config_file_explains_how_to_fix_it() {
 fn hostile_feed_text_is_inert_on_every_page() {
     let repo = user_repo("[selection]\nrelevance_min = 1\nnovelty_min = 1\n");
     let feed = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/e2e-hostile-feed.xml");
-    papersift(repo.path()).arg("run").arg("--feed").arg(&feed).assert().success();
+    papersift(repo.path())
+        .arg("run")
+        .arg("--feed")
+        .arg(&feed)
+        .assert()
+        .success();
     let mut pages = 0;
     for (path, bytes) in snapshot_tree(&repo.path().join("docs")) {
         let text = String::from_utf8(bytes).unwrap();
         if path.extension().is_some_and(|e| e == "html") {
             pages += 1;
-            assert!(!text.contains("<script>alert"), "{} runs a script", path.display());
-            assert!(!text.contains("<img src=x onerror"), "{} has a live img", path.display());
-            assert!(!text.contains("href=\"javascript:"), "{} links to javascript:", path.display());
+            assert!(
+                !text.contains("<script>alert"),
+                "{} runs a script",
+                path.display()
+            );
+            assert!(
+                !text.contains("<img src=x onerror"),
+                "{} has a live img",
+                path.display()
+            );
+            assert!(
+                !text.contains("href=\"javascript:"),
+                "{} links to javascript:",
+                path.display()
+            );
         }
     }
-    assert!(pages >= 4, "expected day, month, year and home pages, got {pages}");
+    assert!(
+        pages >= 4,
+        "expected day, month, year and home pages, got {pages}"
+    );
     let day = std::fs::read_to_string(repo.path().join("docs/2026/08/13/index.html")).unwrap();
-    assert!(day.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the hostile title must show as text");
-    assert!(day.contains("7*7"), "the template-like title text must still be shown");
-    assert!(!day.contains(">49<"), "template syntax in data must not be evaluated");
+    assert!(
+        day.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the hostile title must show as text"
+    );
+    assert!(
+        day.contains("7*7"),
+        "the template-like title text must still be shown"
+    );
+    assert!(
+        !day.contains(">49<"),
+        "template syntax in data must not be evaluated"
+    );
 }
