@@ -6,6 +6,7 @@ pub mod exit;
 pub mod fetch;
 pub mod paper;
 pub mod pipeline;
+pub mod publish;
 pub mod record;
 pub mod render;
 pub mod score;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use jiff::civil::Date;
-use papersift::{Config, ExitKind, pipeline};
+use papersift::{Config, ExitKind, pipeline, publish, record};
 
 /// A personalised daily arXiv digest: fetch the day's papers, score them against your
 /// topics, and publish a static site into docs/.
@@ -34,6 +34,12 @@ enum Command {
     },
     /// Re-render all of docs/ from data/, the templates and config. No network.
     Build,
+    /// Commit data/ and docs/ with git, with a message naming the latest day and its counts.
+    Publish {
+        /// Push after committing (rebasing once if the branch moved meanwhile).
+        #[arg(long)]
+        push: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -65,6 +71,14 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 &pipeline::RunOptions { date, feeds },
             ))?;
             println!("{}", report.summary);
+            if let Some(day) = report
+                .date
+                .map(|date| record::load(&config.data_dir(), date))
+                .transpose()?
+                .flatten()
+            {
+                publish::write_job_summary(&config, &day)?;
+            }
             Ok(ExitCode::from(report.exit_kind().map_or(0, ExitKind::code)))
         }
         Command::Build => {
@@ -73,6 +87,19 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 "built {}: {changed} files changed",
                 config.output_dir().display()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Publish { push } => {
+            let latest = record::load_all(&config.data_dir())?.pop();
+            match publish::publish(&config, latest.as_ref(), push)? {
+                publish::Published::NothingToCommit => {
+                    println!("nothing to publish: data/ and docs/ are unchanged")
+                }
+                publish::Published::Committed { message, pushed } => {
+                    let pushed = if pushed { " (pushed)" } else { "" };
+                    println!("committed: {message}{pushed}")
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
     }
