@@ -2,6 +2,7 @@
 //! fetch → select → score → record → render → publish; each stage is a module of its own.
 
 pub mod config;
+pub mod doctor;
 pub mod exit;
 pub mod fetch;
 pub mod paper;

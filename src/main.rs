@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use jiff::civil::Date;
-use papersift::{Config, ExitKind, pipeline, publish, record};
+use papersift::{Config, ExitKind, doctor, pipeline, publish, record};
 
 /// A personalised daily arXiv digest: fetch the day's papers, score them against your
 /// topics, and publish a static site into docs/.
@@ -34,6 +34,9 @@ enum Command {
     },
     /// Re-render all of docs/ from data/, the templates and config. No network.
     Build,
+    /// Check the setup (config, categories, prompts, API key, Pages address, workflow, cost)
+    /// and print each check with its fix. Exits non-zero when any check fails.
+    Doctor,
     /// Commit data/ and docs/ with git, with a message naming the latest day and its counts.
     Publish {
         /// Push after committing (rebasing once if the branch moved meanwhile).
@@ -87,6 +90,24 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 "built {}: {changed} files changed",
                 config.output_dir().display()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Doctor => {
+            let records = record::load_all(&config.data_dir())?;
+            let workflow =
+                std::fs::read_to_string(config.root.join(".github/workflows/daily.yml")).ok();
+            let checks = doctor::offline_checks(&config, &records, workflow.as_deref());
+            for check in &checks {
+                println!("{}", check.line());
+            }
+            let failed = checks.iter().filter(|c| c.failed()).count();
+            if failed > 0 {
+                return Err(anyhow::anyhow!(
+                    "{failed} check(s) failed; fix them as each line says"
+                ))
+                .context(ExitKind::Config);
+            }
+            println!("all checks passed");
             Ok(ExitCode::SUCCESS)
         }
         Command::Publish { push } => {
