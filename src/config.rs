@@ -218,9 +218,13 @@ impl Default for SelectionConfig {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct NotifyConfig {
+    /// Environment variable holding a Slack incoming-webhook URL (a repository secret).
     pub slack_webhook_env: String,
+    /// Environment variable holding a URL that receives the day as JSON.
     pub webhook_url_env: String,
+    /// Open (and later close) an issue in the repository when a day fails.
     pub github_issue_on_failure: bool,
+    pub github_api_url: String,
 }
 
 impl Default for NotifyConfig {
@@ -229,6 +233,7 @@ impl Default for NotifyConfig {
             slack_webhook_env: "SLACK_WEBHOOK_URL".into(),
             webhook_url_env: "PAPERSIFT_WEBHOOK_URL".into(),
             github_issue_on_failure: true,
+            github_api_url: "https://api.github.com".into(),
         }
     }
 }

@@ -80,7 +80,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 .transpose()?
                 .flatten()
             {
-                publish::write_job_summary(&config, &day)?;
+                runtime.block_on(publish::announce(&config, Some(&day)));
             }
             Ok(ExitCode::from(report.exit_kind().map_or(0, ExitKind::code)))
         }

@@ -1,4 +1,8 @@
-//! Publish: commit `data/` and `docs/` with git (and push), and write the Actions job summary.
+//! Publish: commit `data/` and `docs/` with git (and push), the Actions job summary, the
+//! failure issue and notifications.
+
+pub mod github;
+pub mod notify;
 
 use std::path::Path;
 use std::process::Command;
@@ -193,4 +197,86 @@ pub fn write_job_summary(config: &Config, day: &DayRecord) -> Result<()> {
                 Path::new(&path).display()
             )
         })
+}
+
+/// After a run: the job summary, Slack and webhook notifications for a published day, and the
+/// failure issue. Each is optional and a failure of one is a warning, never a failed day.
+pub async fn announce(config: &Config, day: Option<&DayRecord>) {
+    if let Some(day) = day
+        && let Err(error) = write_job_summary(config, day)
+    {
+        tracing::warn!("job summary not written: {error:#}");
+    }
+    if let Some(day) = day.filter(|d| d.status.has_page()) {
+        notify_day(config, day).await;
+    }
+    if config.notify.github_issue_on_failure
+        && let Some(target) = github::GitHubTarget::from_env(&config.notify.github_api_url)
+        && let Some(day) = day
+    {
+        let failure = day
+            .status
+            .is_failure()
+            .then(|| failure_issue_text(config, day));
+        let failure = failure
+            .as_ref()
+            .map(|(title, body)| (title.as_str(), body.as_str()));
+        match github::sync_failure_issue(&target, failure).await {
+            Ok(action) => tracing::info!(?action, "failure issue"),
+            Err(error) => tracing::warn!("failure issue not updated: {error:#}"),
+        }
+    }
+}
+
+/// Title and body of the failure issue for a failed day.
+pub fn failure_issue_text(config: &Config, day: &DayRecord) -> (String, String) {
+    let reason = day.status_reason.as_deref().unwrap_or("no reason recorded");
+    let mut title = format!("papersift: {} {} — {reason}", day.date, day.status.as_str());
+    if title.chars().count() > 200 {
+        title = title.chars().take(199).collect::<String>() + "…";
+    }
+    let body = format!(
+        "The daily run for **{}** ended with status `{}`.\n\n> {}\n\nThe day is recorded in `data/` and is retried by the next run. \
+         Check the workflow log, and `papersift doctor` for setup problems. This issue closes itself on the next healthy run.\n\n{}",
+        day.date,
+        day.status.as_str(),
+        escape_markdown(reason),
+        job_summary(config, day)
+    );
+    (title, body)
+}
+
+async fn notify_day(config: &Config, day: &DayRecord) {
+    let page_url = day_page_url(config, day);
+    let client = match crate::fetch::http_client(std::time::Duration::from_secs(30)) {
+        Ok(client) => client,
+        Err(error) => {
+            tracing::warn!("notifications not sent: {error:#}");
+            return;
+        }
+    };
+    let targets = [
+        (
+            &config.notify.slack_webhook_env,
+            "Slack webhook",
+            notify::slack_payload(day, &page_url),
+        ),
+        (
+            &config.notify.webhook_url_env,
+            "webhook",
+            notify::webhook_payload(day, &page_url),
+        ),
+    ];
+    for (variable, what, payload) in targets {
+        let Some(url) = std::env::var(variable)
+            .ok()
+            .filter(|u| !u.trim().is_empty())
+        else {
+            continue;
+        };
+        match notify::post_json(&client, &url, &payload, what).await {
+            Ok(()) => tracing::info!("{what} notified"),
+            Err(error) => tracing::warn!("{what} not notified: {error:#}"),
+        }
+    }
 }
