@@ -65,6 +65,10 @@ pub struct ArxivConfig {
     /// Papers recorded on any of this many earlier days are skipped.
     pub seen_lookback_days: u32,
     pub catch_up_days: u32,
+    /// Page dates (`YYYY-MM-DD`, the date the feed and arXiv's listing would have carried) on
+    /// which arXiv makes no announcement. Their submissions roll into the next page's window;
+    /// see `calendar` for the schedule. arXiv publishes its holiday schedule each year; the
+    /// defaults only cover the Christmas and New Year days of 2026/27.
     pub holidays: Vec<String>,
     /// A feed whose kept papers were recorded already in at least this fraction is a stale re-serve.
     pub stale_fraction: f64,
