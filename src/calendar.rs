@@ -92,6 +92,13 @@ impl Calendar {
         Ok(Calendar::new(holidays))
     }
 
+    /// This calendar with more holidays: weekdays on which arXiv was seen to announce nothing.
+    pub fn with_holidays(&self, more: impl IntoIterator<Item = Date>) -> Calendar {
+        let mut holidays = self.holidays.clone();
+        holidays.extend(more);
+        Calendar { holidays }
+    }
+
     /// Whether arXiv skips the page of this date.
     pub fn is_holiday(&self, date: Date) -> bool {
         self.holidays.contains(&date)

@@ -74,6 +74,8 @@ pub struct ArxivConfig {
     pub stale_fraction: f64,
     pub timeout_secs: u64,
     pub max_retries: u32,
+    /// Pause between arXiv API requests; arXiv asks for 3 seconds.
+    pub api_pause_ms: u64,
 }
 
 impl Default for ArxivConfig {
@@ -94,6 +96,7 @@ impl Default for ArxivConfig {
             stale_fraction: 0.9,
             timeout_secs: 60,
             max_retries: 4,
+            api_pause_ms: 3000,
         }
     }
 }

@@ -31,6 +31,23 @@ enum Command {
         /// Read a recorded RSS feed file instead of fetching (repeatable; all of one day).
         #[arg(long = "feed", value_name = "FILE")]
         feeds: Vec<PathBuf>,
+        /// With --feed: heal missed and failed recent days too (live runs always do).
+        #[arg(long)]
+        catch_up: bool,
+    },
+    /// Build day records for past page dates from the arXiv API (exact submission windows,
+    /// paginated, 3 s between requests), then re-render. Days already recorded are skipped.
+    Backfill {
+        /// First page date (YYYY-MM-DD).
+        #[arg(long)]
+        from: Date,
+        /// Last page date (YYYY-MM-DD), included.
+        #[arg(long)]
+        to: Date,
+        /// Process only every N-th page date, starting at the K-th, and write day records
+        /// without rendering (for parallel jobs; run `build` afterwards).
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
     },
     /// Re-render all of docs/ from data/, the templates and config. No network.
     Build,
@@ -66,23 +83,29 @@ fn main() -> ExitCode {
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     let config = Config::load(&cli.config).context(ExitKind::Config)?;
     match cli.command {
-        Command::Run { date, feeds } => {
-            let runtime =
-                tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-            let report = runtime.block_on(pipeline::run(
-                &config,
-                &pipeline::RunOptions { date, feeds },
-            ))?;
-            println!("{}", report.summary);
-            if let Some(day) = report
-                .date
-                .map(|date| record::load(&config.data_dir(), date))
-                .transpose()?
-                .flatten()
-            {
-                runtime.block_on(publish::announce(&config, Some(&day)));
-            }
-            Ok(ExitCode::from(report.exit_kind().map_or(0, ExitKind::code)))
+        Command::Run {
+            date,
+            feeds,
+            catch_up,
+        } => {
+            let options = pipeline::RunOptions {
+                date,
+                feeds,
+                catch_up,
+            };
+            let runtime = runtime()?;
+            let report = runtime.block_on(pipeline::run(&config, &options))?;
+            finish(&config, &runtime, &report)
+        }
+        Command::Backfill { from, to, shard } => {
+            let shard = shard
+                .as_deref()
+                .map(pipeline::parse_shard)
+                .transpose()
+                .context(ExitKind::Config)?;
+            let runtime = runtime()?;
+            let report = runtime.block_on(pipeline::backfill(&config, from, to, shard))?;
+            finish(&config, &runtime, &report)
         }
         Command::Build => {
             let changed = pipeline::build(&config)?;
@@ -124,4 +147,24 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Runtime::new().context("cannot start the async runtime")
+}
+
+/// Prints the run's summary, announces the days it recorded, and turns failed days into the
+/// exit code.
+fn finish(
+    config: &Config,
+    runtime: &tokio::runtime::Runtime,
+    report: &pipeline::RunReport,
+) -> Result<ExitCode> {
+    println!("{}", report.summary());
+    let mut days = Vec::new();
+    for date in report.recorded_dates() {
+        days.extend(record::load(&config.data_dir(), date)?);
+    }
+    runtime.block_on(publish::announce(config, &days));
+    Ok(ExitCode::from(report.exit_kind().map_or(0, ExitKind::code)))
 }

@@ -199,50 +199,67 @@ pub fn write_job_summary(config: &Config, day: &DayRecord) -> Result<()> {
         })
 }
 
-/// After a run: the job summary, Slack and webhook notifications for a published day, and the
-/// failure issue. Each is optional and a failure of one is a warning, never a failed day.
-pub async fn announce(config: &Config, day: Option<&DayRecord>) {
-    if let Some(day) = day
-        && let Err(error) = write_job_summary(config, day)
-    {
-        tracing::warn!("job summary not written: {error:#}");
+/// After a run, given every day it recorded (oldest first): the job summary, Slack and
+/// webhook notifications for the newest published day, and the failure issue (opened or
+/// updated while any day failed, closed when all were healthy). Each is optional, and a
+/// failure of one is a warning, never a failed day.
+pub async fn announce(config: &Config, days: &[DayRecord]) {
+    for day in days {
+        if let Err(error) = write_job_summary(config, day) {
+            tracing::warn!("job summary not written: {error:#}");
+        }
     }
-    if let Some(day) = day.filter(|d| d.status.has_page()) {
+    if let Some(day) = days.iter().rev().find(|d| d.status.has_page()) {
         notify_day(config, day).await;
     }
-    if config.notify.github_issue_on_failure
-        && let Some(target) = github::GitHubTarget::from_env(&config.notify.github_api_url)
-        && let Some(day) = day
-    {
-        let failure = day
-            .status
-            .is_failure()
-            .then(|| failure_issue_text(config, day));
-        let failure = failure
-            .as_ref()
-            .map(|(title, body)| (title.as_str(), body.as_str()));
-        match github::sync_failure_issue(&target, failure).await {
-            Ok(action) => tracing::info!(?action, "failure issue"),
-            Err(error) => tracing::warn!("failure issue not updated: {error:#}"),
-        }
+    if days.is_empty() || !config.notify.github_issue_on_failure {
+        return;
+    }
+    let Some(target) = github::GitHubTarget::from_env(&config.notify.github_api_url) else {
+        return;
+    };
+    let failed: Vec<&DayRecord> = days.iter().filter(|d| d.status.is_failure()).collect();
+    let failure = (!failed.is_empty()).then(|| failure_issue_text(config, &failed));
+    let failure = failure
+        .as_ref()
+        .map(|(title, body)| (title.as_str(), body.as_str()));
+    match github::sync_failure_issue(&target, failure).await {
+        Ok(action) => tracing::info!(?action, "failure issue"),
+        Err(error) => tracing::warn!("failure issue not updated: {error:#}"),
     }
 }
 
-/// Title and body of the failure issue for a failed day.
-pub fn failure_issue_text(config: &Config, day: &DayRecord) -> (String, String) {
-    let reason = day.status_reason.as_deref().unwrap_or("no reason recorded");
-    let mut title = format!("papersift: {} {} — {reason}", day.date, day.status.as_str());
+/// Title (the newest failure and its reason) and body (every failed day) of the failure issue.
+pub fn failure_issue_text(config: &Config, failed: &[&DayRecord]) -> (String, String) {
+    let newest = failed
+        .last()
+        .expect("failure_issue_text needs a failed day");
+    let reason = newest
+        .status_reason
+        .as_deref()
+        .unwrap_or("no reason recorded");
+    let mut title = format!(
+        "papersift: {} {} — {reason}",
+        newest.date,
+        newest.status.as_str()
+    );
     if title.chars().count() > 200 {
         title = title.chars().take(199).collect::<String>() + "…";
     }
-    let body = format!(
-        "The daily run for **{}** ended with status `{}`.\n\n> {}\n\nThe day is recorded in `data/` and is retried by the next run. \
-         Check the workflow log, and `papersift doctor` for setup problems. This issue closes itself on the next healthy run.\n\n{}",
-        day.date,
-        day.status.as_str(),
-        escape_markdown(reason),
-        job_summary(config, day)
+    let mut body = String::from("The daily run recorded failed days:\n\n");
+    for day in failed {
+        body.push_str(&format!(
+            "- **{}** `{}`: {}\n",
+            day.date,
+            day.status.as_str(),
+            escape_markdown(day.status_reason.as_deref().unwrap_or("no reason recorded"))
+        ));
+    }
+    body.push_str(
+        "\nFailed days are retried automatically by the next runs (catch-up). Check the workflow log, and run \
+         `papersift doctor` for setup problems. This issue closes itself on the next healthy run.\n\n",
     );
+    body.push_str(&job_summary(config, newest));
     (title, body)
 }
 
