@@ -114,6 +114,22 @@ pub struct Usage {
     pub cache_hits: u64,
 }
 
+impl Usage {
+    /// Adds another run's usage (a re-scoring of the same day). The cost stays unknown if
+    /// either part is unknown.
+    pub fn add(&mut self, other: &Usage) {
+        self.calls += other.calls;
+        self.prompt_tokens += other.prompt_tokens;
+        self.cached_prompt_tokens += other.cached_prompt_tokens;
+        self.completion_tokens += other.completion_tokens;
+        self.cache_hits += other.cache_hits;
+        self.cost_usd = self.cost_usd.zip(other.cost_usd).map(|(a, b)| a + b);
+        if self.model.is_none() {
+            self.model.clone_from(&other.model);
+        }
+    }
+}
+
 /// Relevance and novelty (1-10) with the scorer's reason.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scores {

@@ -1,10 +1,11 @@
 //! Fetch: arXiv's RSS feed (today) and export API (backfill), over HTTP with retries.
 
+pub mod api;
 pub mod rss;
 
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use jiff::civil::Date;
 
 use crate::paper::Paper;
@@ -36,8 +37,19 @@ pub fn http_client(timeout: Duration) -> Result<reqwest::Client> {
         .context("cannot build the HTTP client")
 }
 
+/// An HTTP status that retrying did not or cannot fix. The message names only the URL and
+/// status; callers that can explain the refusal read `body`.
+#[derive(Debug, thiserror::Error)]
+#[error("{url} answered HTTP {status}")]
+pub struct HttpStatusError {
+    pub url: String,
+    pub status: reqwest::StatusCode,
+    pub body: String,
+}
+
 /// GETs `url` as text, retrying 429, 5xx and transport errors with exponential backoff
-/// (honouring `Retry-After`) up to `max_retries` times.
+/// (honouring `Retry-After`) up to `max_retries` times. A final bad status is an
+/// [`HttpStatusError`] carrying the response body.
 pub async fn get_text(client: &reqwest::Client, url: &str, max_retries: u32) -> Result<String> {
     let mut attempt = 0;
     loop {
@@ -53,7 +65,14 @@ pub async fn get_text(client: &reqwest::Client, url: &str, max_retries: u32) -> 
                 let status = response.status();
                 let retryable = status.as_u16() == 429 || status.is_server_error();
                 if !retryable || attempt >= max_retries {
-                    bail!("{url} answered HTTP {status}");
+                    // The body often explains the refusal (the arXiv API sends an error feed).
+                    let body = response.text().await.unwrap_or_default();
+                    return Err(HttpStatusError {
+                        url: url.to_string(),
+                        status,
+                        body,
+                    }
+                    .into());
                 }
                 retry_after_secs(&response)
             }

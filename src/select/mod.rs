@@ -1,5 +1,7 @@
 //! Select: announce-type filter, de-duplication, seen-paper skip, keyword rules and followed authors.
 
+pub mod authors;
+
 use std::collections::HashSet;
 
 use crate::config::Config;
@@ -37,6 +39,7 @@ pub fn select(items: &[Paper], config: &Config, seen: &HashSet<String>) -> Selec
         .collect();
     let include = PhraseSet::new(&config.keywords.include);
     let exclude = PhraseSet::new(&config.keywords.exclude);
+    let followed = authors::FollowedAuthors::new(&config.authors.follow);
     let mut counts = Counts {
         feed_items: items.len(),
         ..Counts::default()
@@ -64,7 +67,11 @@ pub fn select(items: &[Paper], config: &Config, seen: &HashSet<String>) -> Selec
         }
         counts.scanned += 1;
         let text = searchable_text(paper);
-        if let Some(phrase) = exclude.first_match(&text) {
+        let followed_authors = followed.matches(&paper.authors);
+        // A followed author's paper is always kept: the user asked for it by name.
+        if followed_authors.is_empty()
+            && let Some(phrase) = exclude.first_match(&text)
+        {
             selection.excluded.push(PaperRecord::filtered(
                 paper,
                 format!("excluded by keyword rule \"{phrase}\""),
@@ -74,7 +81,7 @@ pub fn select(items: &[Paper], config: &Config, seen: &HashSet<String>) -> Selec
         }
         selection.candidates.push(Candidate {
             paper: paper.clone(),
-            followed_authors: Vec::new(),
+            followed_authors,
             include_hits: include.all_matches(&text),
         });
     }
@@ -242,6 +249,20 @@ mod tests {
             Some("excluded by keyword rule \"medical imaging\"")
         );
         assert_eq!(selection.candidates[0].include_hits, ["sparsity"]);
+    }
+
+    #[test]
+    fn followed_author_is_kept_despite_an_exclude_rule() {
+        let mut config = config(&[], &["medical imaging"]);
+        config.authors.follow = vec![crate::config::FollowedAuthor {
+            name: "Ada Lovelace".into(),
+            ..Default::default()
+        }];
+        let mut by_ada = paper("1", AnnounceType::New, "Medical imaging engines", "x");
+        by_ada.authors = vec!["B. Babbage".into(), "Ada  Lovelace".into()];
+        let selection = select(&[by_ada], &config, &HashSet::new());
+        assert!(selection.excluded.is_empty());
+        assert_eq!(selection.candidates[0].followed_authors, ["Ada Lovelace"]);
     }
 
     #[test]
