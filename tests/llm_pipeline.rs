@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use mock_llm::{Behaviour, Fault, FaultKind, MOCK_KEY, MockLlm, When};
 use papersift::Config;
+use papersift::calendar::Calendar;
 use papersift::exit::ExitKind;
 use papersift::fetch::FeedDay;
 use papersift::paper::{AnnounceType, Paper};
@@ -56,6 +57,10 @@ fn config(mock: &MockLlm, dir: &Path) -> Config {
     config
 }
 
+fn calendar(config: &Config) -> Calendar {
+    Calendar::from_config(&config.arxiv).unwrap()
+}
+
 fn scorer(config: &Config, key: &str) -> Scorer {
     let prompts = Prompts::load(&repo_prompts()).unwrap();
     Scorer::Llm(Box::new(
@@ -74,9 +79,14 @@ async fn an_llm_outage_records_llm_failed_and_publishes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let config = config(&mock, dir.path());
     let key = "sk-not-a-valid-key-0123456789";
-    let report = process_feed(&config, &feed(12), &scorer(&config, key))
-        .await
-        .unwrap();
+    let report = process_feed(
+        &config,
+        &calendar(&config),
+        &feed(12),
+        &scorer(&config, key),
+    )
+    .await
+    .unwrap();
     assert_eq!(report.status, Some(DayStatus::LlmFailed));
     assert_eq!(report.exit_kind(), Some(ExitKind::Llm));
     assert!(
@@ -117,7 +127,13 @@ async fn a_partly_scored_day_is_recorded_as_partial_and_is_incomplete() {
     .await;
     let dir = tempfile::tempdir().unwrap();
     let config = config(&mock, dir.path());
-    let result = process_feed(&config, &feed(10), &scorer(&config, MOCK_KEY)).await;
+    let result = process_feed(
+        &config,
+        &calendar(&config),
+        &feed(10),
+        &scorer(&config, MOCK_KEY),
+    )
+    .await;
     let day = record(dir.path());
     assert_eq!(day["status"], "partial");
     assert_eq!(day["counts"]["unscored"], 1);
@@ -135,7 +151,8 @@ async fn a_partly_scored_day_is_recorded_as_partial_and_is_incomplete() {
             .unwrap()
             .starts_with("no usable score after 5 calls")
     );
-    let report = result.expect("a partial day is published");
+    let report = result.unwrap();
+    assert_eq!(report.status, Some(DayStatus::Partial));
     assert_eq!(report.exit_kind(), Some(ExitKind::Incomplete));
 }
 
@@ -146,7 +163,7 @@ async fn rerunning_a_scored_day_makes_no_call() {
     let config = config(&mock, dir.path());
     let day = feed(20);
     let scorer = scorer(&config, MOCK_KEY);
-    let _ = process_feed(&config, &day, &scorer).await;
+    let _ = process_feed(&config, &calendar(&config), &day, &scorer).await;
     let first = record(dir.path());
     assert_eq!(first["status"], "ok");
     let calls = mock.calls().len();
@@ -154,7 +171,7 @@ async fn rerunning_a_scored_day_makes_no_call() {
 
     // Even with the day's record gone, the score cache answers every paper.
     std::fs::remove_file(dir.path().join("data/2026/08/13.json")).unwrap();
-    let _ = process_feed(&config, &day, &scorer).await;
+    let _ = process_feed(&config, &calendar(&config), &day, &scorer).await;
     assert_eq!(mock.calls().len(), calls, "the re-run called the API");
     let second = record(dir.path());
     assert_eq!(second["papers"], first["papers"]);

@@ -1,0 +1,357 @@
+//! Benchmark, not a test: the whole `papersift run` on the 910-item synthetic feed against a
+//! loopback mock LLM whose every call takes 1 s plus 10 ms per output token, first under a
+//! 500-requests-per-minute limit, then re-run (a no-op, then from the score cache alone),
+//! then under 60 requests per minute. Prints wall time, calls, tokens and cost at the
+//! configured prices, next to the tool papersift replaces.
+//!
+//!     cargo run --release --example bench_llm              # about 1 minute
+//!     cargo run --release --example bench_llm -- --old     # also our code in the old tool's shape (~90 s more)
+//!
+//! Everything but the endpoint and the rate limit is the shipped default config.
+
+#[path = "../tests/support/mock_llm.rs"]
+mod mock_llm;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use mock_llm::{Behaviour, MOCK_KEY, MockLlm, Stage};
+use papersift::Config;
+use papersift::config::ModelPrice;
+use papersift::pipeline::{self, RunOptions};
+use papersift::record::{DayRecord, Decision};
+
+const FEED: &str = "feeds/rss-cs.LG+cs.AI+cs.CL+stat.ML-2025-06-12-synthetic910.xml";
+const RECORD: &str = "data/2025/06/12.json";
+/// The benchmark's own key variable, so a real key in the environment is never touched.
+const KEY_ENV: &str = "PAPERSIFT_BENCH_KEY";
+
+/// The tool we replace on exactly this workload (8 sequential calls: 4 title batches of ~190,
+/// 4 scoring batches of ~80 abstracts), tokens counted as characters / 4.
+const OLD_SECONDS: f64 = 85.0;
+const OLD_PROMPT: u64 = 139_000;
+const OLD_CACHED: u64 = 8_700;
+const OLD_COMPLETION: u64 = 7_500;
+const OLD_ABSTRACTS: usize = 320;
+
+/// Share of titles the mock's prefilter names irrelevant: 48% leaves ~311 of the 598 papers
+/// for abstract scoring, the old tool's ~4 × 80.
+const TITLE_REJECT_PERMILLE: u32 = 480;
+
+struct Figures {
+    label: String,
+    wall: Duration,
+    requests: usize,
+    rate_limited: usize,
+    title_calls: usize,
+    score_calls: usize,
+    largest_batch: usize,
+    max_in_flight: usize,
+    prompt: u64,
+    cached: u64,
+    completion: u64,
+    cost: Option<f64>,
+    abstracts: usize,
+    record: Option<DayRecord>,
+    outcome: String,
+}
+
+fn main() -> Result<()> {
+    // SAFETY: no other thread exists yet; the runtime starts below.
+    unsafe {
+        std::env::set_var(KEY_ENV, MOCK_KEY);
+        std::env::remove_var("OPENAI_BASE_URL");
+    }
+    let with_old_shape = std::env::args().any(|a| a == "--old");
+    let Some(feed) = papersift::testing::shared_fixture(FEED) else {
+        return Ok(());
+    };
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the runtime")?;
+    runtime.block_on(bench(&feed, with_old_shape))
+}
+
+async fn bench(feed: &Path, with_old_shape: bool) -> Result<()> {
+    let price = Config::default()
+        .model_price()
+        .context("the default model has a price")?;
+    let mut all = Vec::new();
+
+    let fast = Scenario::new(500).await?;
+    all.push(fast.run(feed, "500 rpm, first run").await?);
+    all.push(fast.run(feed, "500 rpm, re-run (day recorded)").await?);
+    std::fs::remove_file(fast.repo.path().join(RECORD)).context("removing the record")?;
+    let _ = std::fs::remove_dir_all(fast.repo.path().join("docs"));
+    all.push(
+        fast.run(feed, "500 rpm, re-run (record deleted: cache only)")
+            .await?,
+    );
+
+    let limited = Scenario::new(60).await?;
+    all.push(limited.run(feed, "60 rpm, first run").await?);
+
+    if with_old_shape {
+        let old = Scenario::new(500).await?;
+        old.tweak(|llm| {
+            llm.title_batch_size = 190;
+            llm.batch_size = 80;
+            llm.concurrency = 1;
+        })?;
+        all.push(
+            old.run(feed, "old tool's shape: 190/80 batches, 1 at a time")
+                .await?,
+        );
+    }
+
+    print_table(&all, &price);
+    print_targets(&all, &price);
+    Ok(())
+}
+
+/// A temp repository with the shipped prompts and a config pointing at a fresh mock.
+struct Scenario {
+    repo: tempfile::TempDir,
+    mock: MockLlm,
+    rpm: u32,
+}
+
+impl Scenario {
+    async fn new(rpm: u32) -> Result<Scenario> {
+        let mock = MockLlm::start(Behaviour {
+            call_latency: Duration::from_secs(1),
+            token_latency: Duration::from_millis(10),
+            title_reject_permille: TITLE_REJECT_PERMILLE,
+            requests_per_minute: Some(rpm),
+            ..Behaviour::default()
+        })
+        .await;
+        let repo = tempfile::tempdir().context("temp repo")?;
+        let prompts = repo.path().join("prompts");
+        std::fs::create_dir(&prompts)?;
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts");
+        for entry in std::fs::read_dir(&shipped)? {
+            let entry = entry?;
+            std::fs::copy(entry.path(), prompts.join(entry.file_name()))?;
+        }
+        let scenario = Scenario { repo, mock, rpm };
+        scenario.tweak(|_| {})?;
+        Ok(scenario)
+    }
+
+    /// Writes config.toml: defaults, the mock's URL, this scenario's rate limit, plus `change`.
+    fn tweak(&self, change: impl FnOnce(&mut papersift::config::LlmConfig)) -> Result<()> {
+        let mut config = Config::default();
+        config.llm.base_url = self.mock.base_url();
+        config.llm.api_key_env = KEY_ENV.into();
+        config.llm.requests_per_minute = self.rpm;
+        change(&mut config.llm);
+        let text = toml::to_string(&config).context("serialising the config")?;
+        std::fs::write(self.repo.path().join("config.toml"), text)?;
+        Ok(())
+    }
+
+    async fn run(&self, feed: &Path, label: &str) -> Result<Figures> {
+        let config = Config::load(&self.repo.path().join("config.toml"))?;
+        let calls_before = self.mock.calls().len();
+        let start = Instant::now();
+        let result = pipeline::run(
+            &config,
+            &RunOptions {
+                date: None,
+                feeds: vec![feed.to_path_buf()],
+                catch_up: false,
+            },
+        )
+        .await;
+        let wall = start.elapsed();
+        let outcome = match &result {
+            Ok(report) => report.summary(),
+            Err(error) => format!("run failed: {error:#}"),
+        };
+        let calls: Vec<_> = self.mock.calls().split_off(calls_before);
+        let record = read_record(&self.repo.path().join(RECORD));
+        // A day already recorded returns without a status and without scoring.
+        let ran_scoring = result.as_ref().map_or(true, |report| {
+            report.days.iter().any(|day| day.status.is_some())
+        });
+        let usage = record
+            .as_ref()
+            .filter(|_| ran_scoring)
+            .map(|r| r.usage.clone())
+            .unwrap_or_default();
+        Ok(Figures {
+            label: label.to_string(),
+            wall,
+            requests: calls.len(),
+            rate_limited: calls.iter().filter(|c| c.status == 429).count(),
+            title_calls: calls.iter().filter(|c| c.stage == Stage::Title).count(),
+            score_calls: calls.iter().filter(|c| c.stage == Stage::Score).count(),
+            largest_batch: calls
+                .iter()
+                .filter(|c| c.stage == Stage::Score)
+                .map(|c| c.ids.len())
+                .max()
+                .unwrap_or(0),
+            max_in_flight: calls.iter().map(|c| c.in_flight).max().unwrap_or(0),
+            prompt: usage.prompt_tokens,
+            cached: usage.cached_prompt_tokens,
+            completion: usage.completion_tokens,
+            cost: if ran_scoring {
+                usage.cost_usd
+            } else {
+                Some(0.0)
+            },
+            abstracts: calls
+                .iter()
+                .filter(|c| c.stage == Stage::Score && c.status == 200)
+                .map(|c| c.ids.len())
+                .sum(),
+            record,
+            outcome,
+        })
+    }
+}
+
+fn read_record(path: &PathBuf) -> Option<DayRecord> {
+    let text = std::fs::read_to_string(path).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+fn old_cost(price: &ModelPrice) -> f64 {
+    ((OLD_PROMPT - OLD_CACHED) as f64 * price.input
+        + OLD_CACHED as f64 * price.cached_input.unwrap_or(price.input)
+        + OLD_COMPLETION as f64 * price.output)
+        / 1e6
+}
+
+fn print_table(all: &[Figures], price: &ModelPrice) {
+    println!(
+        "\nprices (USD per million tokens, default model): input {}, cached input {}, output {}\n",
+        price.input,
+        price.cached_input.unwrap_or(price.input),
+        price.output
+    );
+    println!(
+        "{:<48} {:>7} {:>6} {:>4} {:>11} {:>6} {:>4} {:>8} {:>8} {:>8} {:>9} {:>9}",
+        "run",
+        "wall s",
+        "calls",
+        "429",
+        "title+score",
+        "batch",
+        "par",
+        "prompt",
+        "cached",
+        "output",
+        "abstracts",
+        "cost $"
+    );
+    println!(
+        "{:<48} {:>7.1} {:>6} {:>4} {:>11} {:>6} {:>4} {:>8} {:>8} {:>8} {:>9} {:>9.4}",
+        "the tool we replace (given)",
+        OLD_SECONDS,
+        8,
+        "",
+        "4+4",
+        "~80",
+        1,
+        OLD_PROMPT,
+        OLD_CACHED,
+        OLD_COMPLETION,
+        format!("~{OLD_ABSTRACTS}"),
+        old_cost(price)
+    );
+    for f in all {
+        println!(
+            "{:<48} {:>7.1} {:>6} {:>4} {:>11} {:>6} {:>4} {:>8} {:>8} {:>8} {:>9} {:>9}",
+            f.label,
+            f.wall.as_secs_f64(),
+            f.requests,
+            f.rate_limited,
+            format!("{}+{}", f.title_calls, f.score_calls),
+            f.largest_batch,
+            f.max_in_flight,
+            f.prompt,
+            f.cached,
+            f.completion,
+            f.abstracts,
+            f.cost.map_or("unknown".to_string(), |c| format!("{c:.4}"))
+        );
+    }
+    println!();
+    for f in all {
+        let counts = f.record.as_ref().map(|r| {
+            let title_rejected = r
+                .papers
+                .iter()
+                .filter(|p| {
+                    p.reason
+                        .as_deref()
+                        .is_some_and(|reason| reason.starts_with("title prefilter"))
+                })
+                .count();
+            format!(
+                "scanned {}, selected {}, filtered {} ({} by title), unscored {}",
+                r.counts.scanned,
+                r.counts.selected,
+                r.counts.filtered,
+                title_rejected,
+                r.papers
+                    .iter()
+                    .filter(|p| p.decision == Decision::Unscored)
+                    .count()
+            )
+        });
+        println!(
+            "{}: {}\n    {}",
+            f.label,
+            counts.unwrap_or_else(|| "no record".into()),
+            f.outcome
+        );
+    }
+}
+
+fn print_targets(all: &[Figures], price: &ModelPrice) {
+    let old = old_cost(price);
+    println!("\ntargets:");
+    if let Some(fast) = all.first() {
+        let cost = fast.cost.unwrap_or(f64::NAN);
+        println!(
+            "  500 rpm wall time {:.1} s (target ≤ {:.1} s, 1/5 of the old {OLD_SECONDS} s): {}",
+            fast.wall.as_secs_f64(),
+            OLD_SECONDS / 5.0,
+            verdict(fast.wall.as_secs_f64() <= OLD_SECONDS / 5.0)
+        );
+        println!(
+            "  cost ${cost:.4} (target ≤ ${old:.4}, the old tool's tokens at the same prices): {}",
+            verdict(cost <= old)
+        );
+        println!(
+            "  largest scoring batch {} abstracts (the old tool's 80 lost papers)",
+            fast.largest_batch
+        );
+    }
+    if let Some(limited) = all.iter().find(|f| f.label.starts_with("60 rpm")) {
+        // N calls at one per second: the last starts after N-1 s and takes one call's time.
+        let floor = (limited.requests.saturating_sub(1)) as f64 + 1.0;
+        let ratio = limited.wall.as_secs_f64() / floor;
+        println!(
+            "  60 rpm: {} calls, the limit allows them in ≥ {floor:.0} s; took {:.1} s = {ratio:.2}× (target ≤ 1.5×): {}",
+            limited.requests,
+            limited.wall.as_secs_f64(),
+            verdict(ratio <= 1.5)
+        );
+    }
+    for f in all.iter().filter(|f| f.label.contains("re-run")) {
+        println!(
+            "  {}: {} calls (target 0): {}",
+            f.label,
+            f.requests,
+            verdict(f.requests == 0)
+        );
+    }
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met { "met" } else { "MISSED" }
+}
