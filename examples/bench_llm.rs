@@ -6,8 +6,11 @@
 //!
 //!     cargo run --release --example bench_llm              # about 1 minute
 //!     cargo run --release --example bench_llm -- --old     # also our code in the old tool's shape (~90 s more)
+//!     cargo run --release --example bench_llm -- --quick batch_size=20 concurrency=16
 //!
-//! Everything but the endpoint and the rate limit is the shipped default config.
+//! Everything but the endpoint and the rate limit is the shipped default config; `KEY=VALUE`
+//! arguments override `[llm]` keys (batch_size, title_batch_size, concurrency, abstract_chars)
+//! to explore other settings, and `--quick` runs only the first 500-rpm run.
 
 #[path = "../tests/support/mock_llm.rs"]
 mod mock_llm;
@@ -33,11 +36,14 @@ const OLD_SECONDS: f64 = 85.0;
 const OLD_PROMPT: u64 = 139_000;
 const OLD_CACHED: u64 = 8_700;
 const OLD_COMPLETION: u64 = 7_500;
-const OLD_ABSTRACTS: usize = 320;
+const OLD_ABSTRACTS: usize = 290;
 
-/// Share of titles the mock's prefilter names irrelevant: 48% leaves ~311 of the 598 papers
-/// for abstract scoring, the old tool's ~4 × 80.
-const TITLE_REJECT_PERMILLE: u32 = 480;
+/// Share of titles the mock's prefilter names irrelevant, set so the mock's workload is the
+/// old tool's. Its 139k prompt tokens, in its layout ("ArXiv ID: X Title: T" per title;
+/// "ArXiv ID / Title / Authors joined by 'and' / Abstract" per paper, 384 tokens on average
+/// in this feed), hold the 598 titles (15.6k), about 8 × 1.5k of static prompt, and so about
+/// 290 abstracts: 80 + 80 + 80 + 50, its "4 scoring batches of ~80". 54% leaves 290.
+const TITLE_REJECT_PERMILLE: u32 = 540;
 
 struct Figures {
     label: String,
@@ -63,22 +69,65 @@ fn main() -> Result<()> {
         std::env::set_var(KEY_ENV, MOCK_KEY);
         std::env::remove_var("OPENAI_BASE_URL");
     }
-    let with_old_shape = std::env::args().any(|a| a == "--old");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let options = Options {
+        old_shape: args.iter().any(|a| a == "--old"),
+        quick: args.iter().any(|a| a == "--quick"),
+        overrides: args
+            .iter()
+            .filter_map(|a| a.split_once('='))
+            .map(|(k, v)| {
+                Ok((
+                    k.to_string(),
+                    v.parse::<usize>()
+                        .with_context(|| format!("{k}={v}: not a number"))?,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?,
+    };
     let Some(feed) = papersift::testing::shared_fixture(FEED) else {
         return Ok(());
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the runtime")?;
-    runtime.block_on(bench(&feed, with_old_shape))
+    runtime.block_on(bench(&feed, &options))
 }
 
-async fn bench(feed: &Path, with_old_shape: bool) -> Result<()> {
+struct Options {
+    old_shape: bool,
+    quick: bool,
+    /// `[llm]` keys set from the command line.
+    overrides: Vec<(String, usize)>,
+}
+
+impl Options {
+    fn apply(&self, llm: &mut papersift::config::LlmConfig) -> Result<()> {
+        for (key, value) in &self.overrides {
+            let slot = match key.as_str() {
+                "batch_size" => &mut llm.batch_size,
+                "title_batch_size" => &mut llm.title_batch_size,
+                "concurrency" => &mut llm.concurrency,
+                "abstract_chars" => &mut llm.abstract_chars,
+                other => anyhow::bail!("cannot override {other}"),
+            };
+            *slot = *value;
+        }
+        Ok(())
+    }
+}
+
+async fn bench(feed: &Path, options: &Options) -> Result<()> {
     let price = Config::default()
         .model_price()
         .context("the default model has a price")?;
     let mut all = Vec::new();
 
-    let fast = Scenario::new(500).await?;
+    let fast = Scenario::new(500, options).await?;
     all.push(fast.run(feed, "500 rpm, first run").await?);
+    if options.quick {
+        print_table(&all, &price);
+        print_targets(&all, &price);
+        return Ok(());
+    }
     all.push(fast.run(feed, "500 rpm, re-run (day recorded)").await?);
     std::fs::remove_file(fast.repo.path().join(RECORD)).context("removing the record")?;
     let _ = std::fs::remove_dir_all(fast.repo.path().join("docs"));
@@ -87,11 +136,18 @@ async fn bench(feed: &Path, with_old_shape: bool) -> Result<()> {
             .await?,
     );
 
-    let limited = Scenario::new(60).await?;
+    let limited = Scenario::new(60, options).await?;
     all.push(limited.run(feed, "60 rpm, first run").await?);
 
-    if with_old_shape {
-        let old = Scenario::new(500).await?;
+    if options.old_shape {
+        let old = Scenario::new(
+            500,
+            &Options {
+                overrides: Vec::new(),
+                ..*options
+            },
+        )
+        .await?;
         old.tweak(|llm| {
             llm.title_batch_size = 190;
             llm.batch_size = 80;
@@ -116,7 +172,7 @@ struct Scenario {
 }
 
 impl Scenario {
-    async fn new(rpm: u32) -> Result<Scenario> {
+    async fn new(rpm: u32, options: &Options) -> Result<Scenario> {
         let mock = MockLlm::start(Behaviour {
             call_latency: Duration::from_secs(1),
             token_latency: Duration::from_millis(10),
@@ -134,7 +190,14 @@ impl Scenario {
             std::fs::copy(entry.path(), prompts.join(entry.file_name()))?;
         }
         let scenario = Scenario { repo, mock, rpm };
-        scenario.tweak(|_| {})?;
+        let mut overridden = Config::default().llm;
+        options.apply(&mut overridden)?;
+        scenario.tweak(|llm| {
+            llm.batch_size = overridden.batch_size;
+            llm.title_batch_size = overridden.title_batch_size;
+            llm.concurrency = overridden.concurrency;
+            llm.abstract_chars = overridden.abstract_chars;
+        })?;
         Ok(scenario)
     }
 
