@@ -733,3 +733,65 @@ async fn unusable_title_answers_send_papers_on_to_full_scoring() {
         .count();
     assert_eq!(title_calls, 3, "one try, then one retry in two halves");
 }
+
+#[tokio::test]
+async fn a_model_that_cannot_score_stops_the_run_after_a_few_calls() {
+    let mock = MockLlm::start(Behaviour {
+        faults: vec![Fault::always(
+            When::Stage(Stage::Score),
+            FaultKind::Garbage("Sure! Here is a summary of each paper instead.".into()),
+        )],
+        ..Behaviour::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(&mock, dir.path());
+    let papers = candidates(80);
+    let outcome = score(&config, &papers).await;
+    assert_accounted(&outcome, &papers, &config);
+    let score_calls = mock
+        .calls()
+        .iter()
+        .filter(|c| c.stage == Stage::Score)
+        .count();
+    assert!(
+        score_calls <= 4 + config.llm.concurrency,
+        "{score_calls} scoring calls for a model that never answers in format"
+    );
+    let failure = outcome.failure.clone().unwrap();
+    assert!(failure.starts_with("unusable scoring answer"), "{failure}");
+    assert_eq!(day_status(&outcome), DayStatus::LlmFailed);
+}
+
+#[tokio::test]
+async fn followed_authors_and_keyword_hits_skip_the_title_prefilter() {
+    let mock = MockLlm::start(Behaviour {
+        title_reject_permille: 1000,
+        ..Behaviour::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(&mock, dir.path());
+    let mut papers = candidates(12);
+    papers[3].followed_authors = vec!["Ada Lovelace".into()];
+    papers[7].include_hits = vec!["pruning".into()];
+    let outcome = score(&config, &papers).await;
+    assert_accounted(&outcome, &papers, &config);
+    for (index, verdict) in outcome.verdicts.iter().enumerate() {
+        if index == 3 || index == 7 {
+            assert_eq!(scored(&outcome, index), expected_scores(&id(index)));
+        } else {
+            assert!(
+                matches!(verdict, Verdict::TitleRejected(_)),
+                "{index}: {verdict:?}"
+            );
+        }
+    }
+    let screened: Vec<String> = mock
+        .calls()
+        .into_iter()
+        .filter(|c| c.stage == Stage::Title)
+        .flat_map(|c| c.ids)
+        .collect();
+    assert!(!screened.contains(&id(3)) && !screened.contains(&id(7)));
+}

@@ -28,8 +28,9 @@ pub enum CachedVerdict {
         novelty: u8,
         comment: String,
     },
-    /// The title prefilter named it clearly irrelevant.
-    TitleRejected { reason: String },
+    /// The title prefilter named it clearly irrelevant. (The page's reason is rebuilt from
+    /// the model name, which the prompt key already covers, so it is not stored per paper.)
+    TitleRejected,
     /// The title prefilter let it through; its abstract was not scored (yet).
     TitleKept,
 }
@@ -39,7 +40,7 @@ impl CachedVerdict {
     fn weight(&self) -> u8 {
         match self {
             CachedVerdict::Scored { .. } => 2,
-            CachedVerdict::TitleRejected { .. } => 1,
+            CachedVerdict::TitleRejected => 1,
             CachedVerdict::TitleKept => 0,
         }
     }
@@ -268,12 +269,7 @@ mod tests {
         assert_eq!(cache.save().unwrap(), None, "nothing new, nothing written");
         cache.put(&a, CachedVerdict::TitleKept);
         cache.put(&a, scored(8));
-        cache.put(
-            &b,
-            CachedVerdict::TitleRejected {
-                reason: "off-topic".into(),
-            },
-        );
+        cache.put(&b, CachedVerdict::TitleRejected);
         let first = cache.save().unwrap().unwrap();
         let first_text = std::fs::read_to_string(&first).unwrap();
         assert_eq!(
@@ -285,10 +281,10 @@ mod tests {
 
         let mut again = ScoreCache::open(&folder).unwrap();
         assert_eq!(again.get(&paper_key(&a)), Some(&scored(8)));
-        assert!(matches!(
+        assert_eq!(
             again.get(&paper_key(&b)),
-            Some(CachedVerdict::TitleRejected { .. })
-        ));
+            Some(&CachedVerdict::TitleRejected)
+        );
         again.put(&a, CachedVerdict::TitleKept);
         again.put(&a, scored(8));
         assert_eq!(again.unsaved(), 0, "known verdicts are not stored twice");

@@ -36,8 +36,7 @@ const EXPECTED_TITLE_TOKENS: u64 = 5;
 /// A title batch whose answer is unusable is asked again once, in halves; after that its
 /// papers skip the prefilter and are scored in full (costs more, loses nothing).
 const TITLE_RETRY_ROUNDS: u32 = 1;
-/// With no usable answer yet, this many failed calls stop the run: the API or model is
-/// broken, and more calls would only repeat the failure.
+/// Failed calls, with no usable answer yet in their stage, that stop the run.
 const FAILED_CALLS_BEFORE_GIVING_UP: u32 = 4;
 
 /// Scores candidates with a chat-completions endpoint.
@@ -109,6 +108,14 @@ impl LlmScorer {
         run.finish()
     }
 
+    /// Why a paper was dropped by the title prefilter, as the page shows it.
+    fn title_reason(&self) -> String {
+        format!(
+            "title prefilter: {} judged it clearly irrelevant from the title",
+            self.settings.model
+        )
+    }
+
     fn request_body(&self, stage: Stage, system: &str, user: &str) -> Vec<u8> {
         let mut body = json!({
             "model": self.settings.model,
@@ -142,8 +149,8 @@ pub fn cost_usd(price: &ModelPrice, tokens: &TokenCounts) -> f64 {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Stage {
-    Title,
-    Score,
+    Title = 0,
+    Score = 1,
 }
 
 impl Stage {
@@ -214,8 +221,9 @@ struct Run<'a> {
     spent_usd: f64,
     reserved_usd: f64,
     cache_hits: u64,
-    usable_answers: u32,
-    failed_calls: u32,
+    /// Calls that brought a usable answer, and calls that failed, per stage.
+    usable_answers: [u32; 2],
+    failed_calls: [u32; 2],
     last_problem: Option<String>,
     stop: Option<Stop>,
 }
@@ -235,8 +243,8 @@ impl<'a> Run<'a> {
             spent_usd: 0.0,
             reserved_usd: 0.0,
             cache_hits: 0,
-            usable_answers: 0,
-            failed_calls: 0,
+            usable_answers: [0; 2],
+            failed_calls: [0; 2],
             last_problem: None,
             stop: None,
         }
@@ -267,13 +275,15 @@ impl<'a> Run<'a> {
                     }));
                     self.cache_hits += 1;
                 }
-                Some(CachedVerdict::TitleRejected { reason }) => {
-                    self.verdicts[index] = Some(Verdict::TitleRejected(reason.clone()));
+                Some(CachedVerdict::TitleRejected) => {
+                    self.verdicts[index] = Some(Verdict::TitleRejected(self.scorer.title_reason()));
                     self.cache_hits += 1;
                 }
                 Some(CachedVerdict::TitleKept) => self.waiting.push(index),
                 None if prompt::looks_like_instructions(paper) => alone.push(index),
-                None if settings.title_filter => to_screen.push(index),
+                None if settings.title_filter && !self.known_interesting(index) => {
+                    to_screen.push(index)
+                }
                 None => self.waiting.push(index),
             }
         }
@@ -284,6 +294,13 @@ impl<'a> Run<'a> {
             tracing::info!(id = %self.paper(index).id, "paper text reads like instructions; scoring it alone");
             self.queue_job(Stage::Score, vec![index], 0, false);
         }
+    }
+
+    /// A paper by a followed author or matching an include phrase is not "clearly
+    /// irrelevant" whatever its title says: it skips the prefilter and is read in full.
+    fn known_interesting(&self, index: usize) -> bool {
+        let candidate = &self.candidates[index];
+        !candidate.followed_authors.is_empty() || !candidate.include_hits.is_empty()
     }
 
     fn queue_job(&mut self, stage: Stage, papers: Vec<usize>, round: u32, first: bool) {
@@ -414,7 +431,7 @@ impl<'a> Run<'a> {
                 self.give_up(&job);
             }
             Err(CallError::Rejected(message)) => {
-                self.note_failed_call(&message);
+                self.note_failed_call(job.stage, &message);
                 let all: Vec<(usize, String)> =
                     job.papers.iter().map(|&i| (i, message.clone())).collect();
                 match job.stage {
@@ -423,7 +440,7 @@ impl<'a> Run<'a> {
                 }
             }
             Err(CallError::Unavailable(message)) => {
-                self.note_failed_call(&message);
+                self.note_failed_call(job.stage, &message);
                 match job.stage {
                     // The prefilter only saves money: its papers go on to full scoring.
                     Stage::Title => self.waiting.extend(job.papers),
@@ -453,17 +470,21 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn note_failed_call(&mut self, problem: &str) {
+    /// Counts a call that brought nothing usable. With no usable answer yet in its stage,
+    /// the fourth such call stops the run: the API or the model is broken, and more calls
+    /// would only repeat the failure.
+    fn note_failed_call(&mut self, stage: Stage, problem: &str) {
         tracing::warn!(%problem, "LLM call brought no usable answer");
-        self.failed_calls += 1;
+        let at = stage as usize;
+        self.failed_calls[at] += 1;
         self.last_problem = Some(problem.to_string());
-        if self.usable_answers == 0
-            && self.failed_calls >= FAILED_CALLS_BEFORE_GIVING_UP
+        if self.usable_answers[at] == 0
+            && self.failed_calls[at] >= FAILED_CALLS_BEFORE_GIVING_UP
             && self.stop.is_none()
         {
             tracing::error!(
-                calls = self.failed_calls,
-                "no call has brought a usable answer; stopping"
+                calls = self.failed_calls[at],
+                "no call of this stage has brought a usable answer; stopping"
             );
             self.stop = Some(Stop::Refused(problem.to_string()));
         }
@@ -477,21 +498,13 @@ impl<'a> Run<'a> {
             .collect();
         match parse_title_answer(answer, &ids) {
             Ok(rejected) => {
-                self.usable_answers += 1;
-                let reason = format!(
-                    "title prefilter: {} judged it clearly irrelevant from the title",
-                    self.scorer.settings.model
-                );
+                self.usable_answers[Stage::Title as usize] += 1;
                 for &index in &job.papers {
                     let paper = self.paper(index);
                     if rejected.contains(&paper.id) {
-                        self.cache.put(
-                            paper,
-                            CachedVerdict::TitleRejected {
-                                reason: reason.clone(),
-                            },
-                        );
-                        self.verdicts[index] = Some(Verdict::TitleRejected(reason.clone()));
+                        self.cache.put(paper, CachedVerdict::TitleRejected);
+                        self.verdicts[index] =
+                            Some(Verdict::TitleRejected(self.scorer.title_reason()));
                     } else {
                         self.cache.put(paper, CachedVerdict::TitleKept);
                         self.waiting.push(index);
@@ -531,9 +544,9 @@ impl<'a> Run<'a> {
         if parsed.scores.is_empty() {
             let problem = parsed.rejected.values().next().cloned().unwrap_or_default();
             let detail = parsed.ignored.first().cloned().unwrap_or(problem);
-            self.note_failed_call(&format!("unusable scoring answer: {detail}"));
+            self.note_failed_call(Stage::Score, &format!("unusable scoring answer: {detail}"));
         } else {
-            self.usable_answers += 1;
+            self.usable_answers[Stage::Score as usize] += 1;
         }
         let mut again = Vec::new();
         for &index in &job.papers {
@@ -648,6 +661,15 @@ impl<'a> Run<'a> {
                 .clone()
                 .unwrap_or_else(|| "no call to the LLM API succeeded".to_string())
         });
+        tracing::info!(
+            calls = self.requests,
+            prompt_tokens = self.tokens.prompt,
+            cached_prompt_tokens = self.tokens.cached,
+            completion_tokens = self.tokens.completion,
+            cost_usd = self.scorer.price.map(|p| cost_usd(&p, &self.tokens)),
+            cache_hits = self.cache_hits,
+            "LLM scoring done"
+        );
         let usage = Usage {
             scorer: "llm".into(),
             model: Some(self.scorer.settings.model.clone()),
