@@ -209,8 +209,8 @@ pub fn looks_like_instructions(paper: &Paper) -> bool {
         " system prompt ",
         " you are now ",
         " new instructions ",
-        " rate this ",
-        " score this ",
+        " rate this paper ",
+        " score this paper ",
         " give this paper ",
         " assign this paper ",
         " arxivid ",
@@ -348,6 +348,7 @@ mod tests {
         let ordinary = [
             "We study pruning of mixture-of-experts models.",
             "Previous work ignored the role of attention sinks.",
+            "Learning at a rate this high diverges; we score this failure mode.",
         ];
         for text in ordinary {
             assert!(
