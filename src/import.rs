@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail, ensure};
 use jiff::civil::Date;
+use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::config::Config;
@@ -50,7 +50,7 @@ pub struct ImportedDay {
 }
 
 /// What an import did, for the summary printed to the user.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ImportReport {
     /// Days written to `data/` (new, or overwritten with `--force`), oldest first.
     pub imported: Vec<Date>,
@@ -278,8 +278,9 @@ pub fn convert_day(
     origin: &str,
     categories: &[String],
 ) -> Result<ImportedDay> {
-    let entries: ArchiveEntries = serde_json::from_str(text)
-        .context("not an archive file of the old tool (a JSON object of arXiv ID → paper)")?;
+    // serde_json's message already says "expected an object mapping arXiv IDs to paper
+    // entries" or names the failing entry, with line and column.
+    let entries: ArchiveEntries = serde_json::from_str(text)?;
     let mut seen = HashSet::new();
     let mut rejoined_authors = 0;
     let mut ranked = Vec::with_capacity(entries.0.len());
@@ -877,7 +878,7 @@ mod tests {
         let twice = r#"{"2502.00001v1": {"title": "T", "authors": [], "abstract": "x"},
             "2502.00001v2": {"title": "T", "authors": [], "abstract": "x"}}"#;
         assert!(error_of(twice).contains("lists arXiv 2502.00001 twice"));
-        assert!(error_of("[1, 2]").contains("not an archive file"));
+        assert!(error_of("[1, 2]").contains("expected an object mapping arXiv IDs"));
     }
 
     #[test]
