@@ -20,36 +20,36 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser
 /// `_`, `$`, `^`, `{` and `}` are kept so TeX math such as `$x_i^{2}$` survives for GitHub's math
 /// renderer; an intraword `_` cannot start emphasis in GitHub-flavoured Markdown.
 pub fn escape_markdown(input: &str, out: &mut dyn Write) -> io::Result<()> {
-    let mut chars = input.chars().peekable();
-    let mut first = true;
-    let mut buf = [0u8; 4];
-    while let Some(c) = chars.next() {
-        let replacement: Option<&str> = match c {
-            '\r' if chars.peek() == Some(&'\n') => Some(""),
-            '\n' | '\r' => Some(" "),
-            '&' => Some("&amp;"),
-            '<' => Some("&lt;"),
-            '>' => Some("&gt;"),
-            '[' => Some("&#91;"),
-            ']' => Some("&#93;"),
-            '`' => Some("&#96;"),
-            '|' => Some("&#124;"),
-            '*' => Some("&#42;"),
-            '~' => Some("&#126;"),
-            '\\' if chars.peek().is_none_or(|next| next.is_ascii_punctuation()) => Some("&#92;"),
-            '#' if first => Some("&#35;"),
-            '-' if first => Some("&#45;"),
-            '+' if first => Some("&#43;"),
-            '=' if first => Some("&#61;"),
-            _ => None,
+    // Every character escaped is ASCII, so walking bytes never splits a UTF-8 sequence; runs of
+    // plain text are written as whole slices.
+    let bytes = input.as_bytes();
+    let mut written = 0;
+    for (index, &byte) in bytes.iter().enumerate() {
+        let next = bytes.get(index + 1);
+        let replacement: &[u8] = match byte {
+            b'\r' if next == Some(&b'\n') => b"",
+            b'\n' | b'\r' => b" ",
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'[' => b"&#91;",
+            b']' => b"&#93;",
+            b'`' => b"&#96;",
+            b'|' => b"&#124;",
+            b'*' => b"&#42;",
+            b'~' => b"&#126;",
+            b'\\' if next.is_none_or(u8::is_ascii_punctuation) => b"&#92;",
+            b'#' if index == 0 => b"&#35;",
+            b'-' if index == 0 => b"&#45;",
+            b'+' if index == 0 => b"&#43;",
+            b'=' if index == 0 => b"&#61;",
+            _ => continue,
         };
-        match replacement {
-            Some(text) => out.write_all(text.as_bytes())?,
-            None => out.write_all(c.encode_utf8(&mut buf).as_bytes())?,
-        }
-        first = false;
+        out.write_all(&bytes[written..index])?;
+        out.write_all(replacement)?;
+        written = index + 1;
     }
-    Ok(())
+    out.write_all(&bytes[written..])
 }
 
 /// `escape_markdown` into a `String`.

@@ -54,17 +54,14 @@ pub fn render_site(
     };
     let prompt_views = view::prompt_views(prompts);
 
-    let mut files = Vec::new();
+    let mut files = Vec::with_capacity(site.pages().len() * 2 + 8);
     let mut latest: Option<DayView> = None;
     for (index, record) in site.pages().iter().enumerate() {
         let day = view::day_view(config, record, &site.neighbours(index), &prompt_views);
-        let context = || format!("cannot render the page of {}", record.date);
-        files.push(templates.day_html(&site_view, &day).with_context(context)?);
-        files.push(
-            templates
-                .day_markdown(&site_view, &day)
-                .with_context(context)?,
-        );
+        let pages = templates
+            .day(&site_view, &day)
+            .with_context(|| format!("cannot render the page of {}", record.date))?;
+        files.extend(pages);
         latest = Some(day);
     }
     for month in site.months() {

@@ -44,60 +44,47 @@ pub struct Templates {
     stylesheet: String,
 }
 
+/// A template's text and, when the user overrides it, the file it came from.
+struct Source {
+    text: String,
+    overridden_by: Option<PathBuf>,
+}
+
 impl Templates {
     /// Compiles the built-in templates with the overrides found in `overrides_dir` (which need
     /// not exist).
     pub fn load(overrides_dir: &Path) -> Result<Templates> {
-        let mut sources: BTreeMap<String, (String, Option<PathBuf>)> = BUILT_IN
+        let mut sources: BTreeMap<String, Source> = BUILT_IN
             .iter()
-            .map(|(name, text)| (name.to_string(), (text.to_string(), None)))
+            .map(|(name, text)| {
+                let source = Source {
+                    text: text.to_string(),
+                    overridden_by: None,
+                };
+                (name.to_string(), source)
+            })
             .collect();
         for (name, text, path) in read_overrides(overrides_dir)? {
-            sources.insert(name, (text, Some(path)));
+            let source = Source {
+                text,
+                overridden_by: Some(path),
+            };
+            sources.insert(name, source);
         }
         let stylesheet = sources
             .remove(STYLESHEET)
-            .map(|(text, _)| text)
-            .expect("the stylesheet is built in");
-        let describe = |suffix: &str| {
-            let overridden: Vec<String> = sources
-                .iter()
-                .filter(|(name, (_, path))| name.ends_with(suffix) && path.is_some())
-                .map(|(_, (_, path))| path.as_ref().expect("filtered").display().to_string())
-                .collect();
-            if overridden.is_empty() {
-                format!("the built-in {suffix} templates do not compile")
-            } else {
-                format!(
-                    "the {suffix} templates do not compile (overrides: {})",
-                    overridden.join(", ")
-                )
-            }
-        };
-
-        let mut html = Tera::new();
-        html.add_raw_templates(
-            sources
-                .iter()
-                .filter(|(name, _)| is_html(name))
-                .map(|(name, (text, _))| (name, text)),
-        )
-        .map_err(anyhow::Error::from)
-        .with_context(|| describe(".html"))?;
-
-        let mut markdown = Tera::new();
-        markdown.set_escape_fn(escape_markdown);
-        markdown.autoescape_on([".md"]);
-        markdown
-            .add_raw_templates(
-                sources
-                    .iter()
-                    .filter(|(name, _)| name.ends_with(".md"))
-                    .map(|(name, (text, _))| (name, text)),
-            )
-            .map_err(anyhow::Error::from)
-            .with_context(|| describe(".md"))?;
-
+            .expect("the stylesheet is built in")
+            .text;
+        let html = compile(&sources, "HTML", is_html, |_| {})?;
+        let markdown = compile(
+            &sources,
+            "Markdown",
+            |name| name.ends_with(".md"),
+            |tera| {
+                tera.set_escape_fn(escape_markdown);
+                tera.autoescape_on([".md"]);
+            },
+        )?;
         Ok(Templates {
             html,
             markdown,
@@ -110,20 +97,16 @@ impl Templates {
         &self.stylesheet
     }
 
-    /// `YYYY/MM/DD/index.html`.
-    pub fn day_html(&self, site: &SiteView, day: &DayView) -> Result<OutputFile> {
-        let path = format!("{}index.html", day.path);
-        let mut context = page_context(site, &path);
+    /// `YYYY/MM/DD/index.html` and `YYYY/MM/DD/index.md`, the same day as HTML and as
+    /// GitHub-flavoured Markdown. Both share one context, so the day is serialised once.
+    pub fn day(&self, site: &SiteView, day: &DayView) -> Result<[OutputFile; 2]> {
+        let html_path = format!("{}index.html", day.path);
+        let mut context = page_context(site, &html_path);
         context.insert("day", day);
-        render(&self.html, "day.html", &context, path)
-    }
-
-    /// `YYYY/MM/DD/index.md`: the same day as GitHub-flavoured Markdown.
-    pub fn day_markdown(&self, site: &SiteView, day: &DayView) -> Result<OutputFile> {
-        let path = format!("{}index.md", day.path);
-        let mut context = page_context(site, &path);
-        context.insert("day", day);
-        render(&self.markdown, "day.md", &context, path)
+        let html = render(&self.html, "day.html", &context, html_path)?;
+        let markdown_path = format!("{}index.md", day.path);
+        let markdown = render(&self.markdown, "day.md", &context, markdown_path)?;
+        Ok([html, markdown])
     }
 
     /// `YYYY/MM/index.html`.
@@ -156,6 +139,40 @@ impl Templates {
         context.insert("home", home);
         render(&self.html, "home.html", &context, path)
     }
+}
+
+/// One tera instance holding the sources whose names `wanted` accepts.
+fn compile(
+    sources: &BTreeMap<String, Source>,
+    kind: &str,
+    wanted: impl Fn(&str) -> bool,
+    configure: impl FnOnce(&mut Tera),
+) -> Result<Tera> {
+    let chosen: Vec<(&String, &Source)> = sources.iter().filter(|(name, _)| wanted(name)).collect();
+    let mut tera = Tera::new();
+    configure(&mut tera);
+    tera.add_raw_templates(
+        chosen
+            .iter()
+            .map(|(name, source)| (name.as_str(), source.text.as_str())),
+    )
+    .map_err(anyhow::Error::from)
+    .with_context(|| {
+        let overrides: Vec<String> = chosen
+            .iter()
+            .filter_map(|(_, source)| source.overridden_by.as_ref())
+            .map(|path| path.display().to_string())
+            .collect();
+        if overrides.is_empty() {
+            format!("the built-in {kind} templates do not compile")
+        } else {
+            format!(
+                "the {kind} templates do not compile with the overrides {}",
+                overrides.join(", ")
+            )
+        }
+    })?;
+    Ok(tera)
 }
 
 fn is_html(name: &str) -> bool {

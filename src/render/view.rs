@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::paper::abs_url;
-use crate::record::{DayRecord, DayStatus, PaperRecord, PromptSnapshot, Usage};
+use crate::record::{Counts, DayRecord, DayStatus, PaperRecord, PromptSnapshot, Usage};
 
 use super::markdown;
 use super::{DayNeighbours, SiteModel, YearMonth, day_path, sorted_neighbours, year_path};
@@ -48,7 +48,8 @@ pub struct DayView {
     pub next: Option<Link>,
     pub month: Link,
     pub usage: UsageView,
-    pub counts: CountsView,
+    /// The record's counts as they are (they are plain numbers already).
+    pub counts: Counts,
     pub papers: Vec<PaperView>,
     pub unscored: Vec<UnscoredView>,
     pub prompt: Option<PromptView>,
@@ -81,22 +82,6 @@ pub struct UsageView {
     /// `$0.47`, or `unknown` when the model had no configured price.
     pub cost: String,
     pub cost_known: bool,
-}
-
-/// The day's totals.
-#[derive(Debug, Clone, Serialize)]
-pub struct CountsView {
-    pub feed_items: usize,
-    pub new: usize,
-    pub cross: usize,
-    pub replace: usize,
-    pub replace_cross: usize,
-    pub scanned: usize,
-    pub selected: usize,
-    pub filtered: usize,
-    pub unscored: usize,
-    pub duplicates: usize,
-    pub already_seen: usize,
 }
 
 /// One selected paper as the page shows it.
@@ -307,20 +292,22 @@ pub fn group_digits(number: u64) -> String {
     out
 }
 
+/// The cost when it is known: recorded, finite and not negative.
+fn known_cost(cost_usd: Option<f64>) -> Option<f64> {
+    cost_usd.filter(|cost| cost.is_finite() && *cost >= 0.0)
+}
+
 /// A cost in USD for people: cents for ordinary sums, more digits for tiny ones, and `unknown`
 /// (never `$0.00`) when the cost was not known.
 pub fn format_cost(cost_usd: Option<f64>) -> String {
-    match cost_usd {
-        Some(cost) if cost.is_finite() && cost >= 0.0 => {
-            if cost > 0.0 && cost < 0.01 {
-                // Sub-cent sums keep their first significant digits: $0.004, not $0.0040.
-                let digits = format!("{cost:.4}");
-                format!("${}", digits.trim_end_matches('0'))
-            } else {
-                format!("${cost:.2}")
-            }
+    match known_cost(cost_usd) {
+        Some(cost) if cost > 0.0 && cost < 0.01 => {
+            // Sub-cent sums keep their first significant digits: $0.004, not $0.0040.
+            let digits = format!("{cost:.4}");
+            format!("${}", digits.trim_end_matches('0'))
         }
-        _ => "unknown".to_string(),
+        Some(cost) => format!("${cost:.2}"),
+        None => "unknown".to_string(),
     }
 }
 
@@ -367,7 +354,7 @@ pub fn day_view(
             path: month.path(),
         },
         usage: usage_view(&record.usage),
-        counts: counts_view(record),
+        counts: record.counts.clone(),
         papers: record
             .selected()
             .enumerate()
@@ -433,24 +420,7 @@ fn usage_view(usage: &Usage) -> UsageView {
         completion_tokens: group_digits(usage.completion_tokens),
         total_tokens: group_digits(usage.prompt_tokens + usage.completion_tokens),
         cost: format_cost(usage.cost_usd),
-        cost_known: format_cost(usage.cost_usd) != "unknown",
-    }
-}
-
-fn counts_view(record: &DayRecord) -> CountsView {
-    let counts = &record.counts;
-    CountsView {
-        feed_items: counts.feed_items,
-        new: counts.new,
-        cross: counts.cross,
-        replace: counts.replace,
-        replace_cross: counts.replace_cross,
-        scanned: counts.scanned,
-        selected: counts.selected,
-        filtered: counts.filtered,
-        unscored: counts.unscored,
-        duplicates: counts.duplicates,
-        already_seen: counts.already_seen,
+        cost_known: known_cost(usage.cost_usd).is_some(),
     }
 }
 
