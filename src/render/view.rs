@@ -69,7 +69,10 @@ pub struct Notice {
 /// Which scorer ran and what it cost. Token counts are pre-formatted with digit grouping.
 #[derive(Debug, Clone, Serialize)]
 pub struct UsageView {
-    /// True when the built-in keyword scorer ranked the day (no model, no tokens, no cost).
+    /// Set when no model scored the day (keyword scorer, imported archive): says so instead
+    /// of a token table.
+    pub scorer_note: Option<&'static str>,
+    /// True when the built-in keyword scorer ranked the day: the appendix lists its phrases.
     pub keyword_scorer: bool,
     pub model: String,
     pub calls: u64,
@@ -376,31 +379,43 @@ fn day_link(record: &DayRecord) -> Link {
 
 fn notice(record: &DayRecord) -> Option<Notice> {
     let reason = record.status_reason.as_deref();
+    let backfill_note = match &record.source.backfilled_on {
+        Some(on) => format!(
+            "This day was backfilled from the arXiv API on {on}; replacements are not included."
+        ),
+        None => "This day was backfilled from the arXiv API; replacements are not included.".into(),
+    };
+    let backfilled =
+        record.status == DayStatus::Backfilled || record.source.backfilled_on.is_some();
+    // An incomplete backfilled day shows the warning, with the backfill note after it.
+    let with_backfill_note = |text: &str| {
+        if backfilled {
+            format!("{text} {backfill_note}")
+        } else {
+            text.to_string()
+        }
+    };
     match record.status {
-        DayStatus::Backfilled => Some(Notice {
-            kind: "remedial",
-            heading: "Remedial page".into(),
-            text: match &record.source.backfilled_on {
-                Some(on) => format!(
-                    "This day was backfilled from the arXiv API on {on}; replacements are not included."
-                ),
-                None => "This day was backfilled from the arXiv API; replacements are not included."
-                    .into(),
-            },
-        }),
-        DayStatus::Partial => Some(Notice {
-            kind: "warning",
-            heading: "Incomplete day".into(),
-            text: reason
-                .unwrap_or("Some papers could not be scored; they are listed under “Not scored”.")
-                .into(),
-        }),
+        DayStatus::Partial => {
+            Some(Notice {
+                kind: "warning",
+                heading: "Incomplete day".into(),
+                text: with_backfill_note(reason.unwrap_or(
+                    "Some papers could not be scored; they are listed under “Not scored”.",
+                )),
+            })
+        }
         DayStatus::BudgetStopped => Some(Notice {
             kind: "warning",
             heading: "Stopped by the cost cap".into(),
-            text: reason
-                .unwrap_or("The cost cap stopped scoring; the remaining papers are listed under “Not scored”.")
-                .into(),
+            text: with_backfill_note(reason.unwrap_or(
+                "The cost cap stopped scoring; the remaining papers are listed under “Not scored”.",
+            )),
+        }),
+        _ if backfilled => Some(Notice {
+            kind: "remedial",
+            heading: "Remedial page".into(),
+            text: backfill_note,
         }),
         _ => None,
     }
@@ -409,6 +424,13 @@ fn notice(record: &DayRecord) -> Option<Notice> {
 fn usage_view(usage: &Usage) -> UsageView {
     UsageView {
         keyword_scorer: usage.scorer == "keywords",
+        scorer_note: match usage.scorer.as_str() {
+            "keywords" => Some("Scored by the built-in keyword scorer (no LLM)."),
+            "import" => Some(
+                "Imported from a gpt_paper_assistant archive: its token usage, cost and feed totals were not recorded.",
+            ),
+            _ => None,
+        },
         model: usage
             .model
             .clone()
