@@ -126,7 +126,7 @@ impl PhraseSet {
             phrases: phrases
                 .iter()
                 .map(|p| (p.as_ref().trim().to_string(), normalise(p.as_ref())))
-                .filter(|(_, needle)| needle.trim().len() > 0)
+                .filter(|(_, needle)| !needle.trim().is_empty())
                 .collect(),
         }
     }
