@@ -103,17 +103,10 @@ pub fn split_version(id_with_version: &str) -> (String, u32) {
 /// - Unknown commands (`\textbf{G}`, `\emph{x}`, `\\`) stay verbatim with their brace arguments,
 ///   whose contents are still decoded; no text is ever dropped.
 pub fn decode_tex(text: &str) -> String {
-    let has_tex = text
-        .bytes()
-        .any(|b| matches!(b, b'\\' | b'{' | b'~' | b'$'));
-    let decoded = if has_tex {
-        let mut out = String::with_capacity(text.len());
-        decode_fragment(text, &mut out);
-        out
-    } else {
-        text.to_string()
-    };
-    if is_nfc_quick(decoded.chars()) == IsNormalized::Yes {
+    let mut decoded = String::with_capacity(text.len());
+    decode_fragment(text, &mut decoded);
+    // `is_ascii` is far cheaper than the NFC quick check, and most text is ASCII.
+    if decoded.is_ascii() || is_nfc_quick(decoded.chars()) == IsNormalized::Yes {
         decoded
     } else {
         decoded.nfc().collect()
@@ -124,15 +117,10 @@ pub fn decode_tex(text: &str) -> String {
 /// byte index at which the scanner stops is a char boundary.
 fn decode_fragment(src: &str, out: &mut String) {
     let bytes = src.as_bytes();
-    let mut pos = 0;
     let mut plain_from = 0;
-    while pos < bytes.len() {
-        if !matches!(bytes[pos], b'\\' | b'{' | b'~' | b'$') {
-            pos += 1;
-            continue;
-        }
+    while let Some(pos) = next_tex_syntax(bytes, plain_from) {
         out.push_str(&src[plain_from..pos]);
-        pos = match bytes[pos] {
+        plain_from = match bytes[pos] {
             b'$' => match math_end(src, pos) {
                 Some(end) => {
                     out.push_str(&src[pos..end]);
@@ -150,9 +138,17 @@ fn decode_fragment(src: &str, out: &mut String) {
                 pos + 1
             }
         };
-        plain_from = pos;
     }
     out.push_str(&src[plain_from..]);
+}
+
+/// The next `\`, `{`, `$` or `~` at or after `from`. Both searches are SIMD scans, and the second
+/// stops where the first hit, so repeated calls stay linear.
+fn next_tex_syntax(bytes: &[u8], from: usize) -> Option<usize> {
+    let rest = bytes.get(from..)?;
+    let syntax = memchr::memchr3(b'\\', b'{', b'$', rest);
+    let tie = memchr::memchr(b'~', &rest[..syntax.unwrap_or(rest.len())]);
+    tie.or(syntax).map(|at| from + at)
 }
 
 /// Decodes the command starting with the backslash at `pos`; returns the position after it.
@@ -165,8 +161,7 @@ fn decode_command(src: &str, pos: usize, out: &mut String) -> usize {
     if let Some(mark) = symbol_accent_mark(next) {
         return match accent_argument(src, after_symbol) {
             Some((base, end)) => {
-                out.push(base);
-                out.push(mark);
+                push_accented(base, mark, out);
                 end
             }
             None => {
@@ -210,8 +205,7 @@ fn decode_control_word(src: &str, pos: usize, out: &mut String) -> usize {
     if let Some(mark) = word_accent_mark(name)
         && let Some((base, end)) = accent_argument(src, skip_spaces(src, name_end))
     {
-        out.push(base);
-        out.push(mark);
+        push_accented(base, mark, out);
         return end;
     }
     if let Some(letter) = letter_command(name) {
@@ -239,6 +233,18 @@ fn push_kept_group(src: &str, pos: usize, out: &mut String) -> Option<usize> {
     decode_fragment(&src[pos + 1..close], out);
     out.push('}');
     Some(close + 1)
+}
+
+/// Appends a letter with a combining accent, precomposed where Unicode has the character, so
+/// that most decoded text is already NFC and skips the full normalisation pass.
+fn push_accented(base: char, mark: char, out: &mut String) {
+    match unicode_normalization::char::compose(base, mark) {
+        Some(composed) => out.push(composed),
+        None => {
+            out.push(base);
+            out.push(mark);
+        }
+    }
 }
 
 /// The base letter an accent applies to, starting at `start` (`e`, `{e}`, `\i`, `{\i}`), and the
