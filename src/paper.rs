@@ -96,10 +96,10 @@ pub fn split_version(id_with_version: &str) -> (String, u32) {
 /// - Escaped specials `\& \% \$ \_ \# \{ \}`, control space `\ ` and thin space `\,` (U+202F).
 /// - Braces around letters only go (`{G}aussian` → `Gaussian`); other braces stay.
 /// - `~` becomes a no-break space only when glued between a word (or `)`, `]`, `}`, `$`, `.`) and
-///   a non-space (`Figure~1`, `learning~(CL)`); elsewhere it means "about" (`(~1.6 billion)`,
-///   `RMF ~ 0.31`) and stays.
-/// - Math (`$...$`, `$$...$$`, `\(...\)`, `\[...\]`) is copied byte for byte. After a `$` that is
-///   never closed, the rest of the text is copied as is, since it cannot be told apart from math.
+///   a non-space (`Figure~1`, `learning~(CL)`, `1~GB`); elsewhere it means "about"
+///   (`(~1.6 billion)`, `RMF ~ 0.31`) or, between digits, a range (`2~4`), and stays.
+/// - Math (`$...$`, `$$...$$`, `\(...\)`, `\[...\]`) is copied byte for byte. A `$` that is
+///   never closed is no math (`costs $8.1 per manuscript`): it stays and decoding goes on.
 /// - Unknown commands (`\textbf{G}`, `\emph{x}`, `\\`) stay verbatim with their brace arguments,
 ///   whose contents are still decoded; no text is ever dropped.
 pub fn decode_tex(text: &str) -> String {
@@ -121,16 +121,11 @@ fn decode_fragment(src: &str, out: &mut String) {
     while let Some(pos) = next_tex_syntax(bytes, plain_from) {
         out.push_str(&src[plain_from..pos]);
         plain_from = match bytes[pos] {
-            b'$' => match math_end(src, pos) {
-                Some(end) => {
-                    out.push_str(&src[pos..end]);
-                    end
-                }
-                None => {
-                    out.push_str(&src[pos..]);
-                    return;
-                }
-            },
+            b'$' => {
+                let end = math_end(src, pos).unwrap_or(pos + 1);
+                out.push_str(&src[pos..end]);
+                end
+            }
             b'\\' => decode_command(src, pos, out),
             b'{' => decode_group(src, pos, out),
             _ => {
@@ -314,18 +309,17 @@ fn decode_group(src: &str, pos: usize, out: &mut String) -> usize {
     close + 1
 }
 
-/// A tie between two glued words is a no-break space; any other `~` is kept (it often means
-/// "approximately" in abstracts).
+/// A tie between two glued words is a no-break space; any other `~` is kept: it often means
+/// "approximately" (`(~1.6 billion)`) or, between digits, a range (`2~4`).
 fn push_tilde(src: &str, pos: usize, out: &mut String) {
-    let glued_before = out
-        .chars()
-        .next_back()
-        .is_some_and(|c| c.is_alphanumeric() || matches!(c, ')' | ']' | '}' | '$' | '.'));
-    let glued_after = src[pos + 1..]
-        .chars()
-        .next()
-        .is_some_and(|c| !c.is_whitespace());
-    out.push(if glued_before && glued_after {
+    let before = out.chars().next_back();
+    let after = src[pos + 1..].chars().next();
+    let glued_before =
+        before.is_some_and(|c| c.is_alphanumeric() || matches!(c, ')' | ']' | '}' | '$' | '.'));
+    let glued_after = after.is_some_and(|c| !c.is_whitespace());
+    let range =
+        before.is_some_and(|c| c.is_ascii_digit()) && after.is_some_and(|c| c.is_ascii_digit());
+    out.push(if glued_before && glued_after && !range {
         '\u{A0}'
     } else {
         '~'
@@ -341,7 +335,7 @@ fn group_end(src: &str, open: usize) -> Option<usize> {
         match bytes[pos] {
             b'\\' => pos += 1,
             b'$' => {
-                pos = math_end(src, pos)?;
+                pos = math_end(src, pos).unwrap_or(pos + 1);
                 continue;
             }
             b'{' => depth += 1,
@@ -593,6 +587,10 @@ mod tests {
         );
         assert_eq!(decode_tex("RMF ~ 0.31 and ~80%"), "RMF ~ 0.31 and ~80%");
         assert_eq!(decode_tex("http://x.org/~user"), "http://x.org/~user");
+        assert_eq!(
+            decode_tex("as low as 2~4 memory, 1~GB"),
+            "as low as 2~4 memory, 1\u{A0}GB"
+        );
     }
 
     #[test]
@@ -604,7 +602,6 @@ mod tests {
             r#"$$\sum_i \"a_i$$ then"#,
             r"\(\hat{y}\) and \[ {\i} \]",
             r"1.24$\times$ faster, $\tau^2$-bench",
-            r"a lone $ \'e {G} stays",
         ];
         for text in untouched {
             assert_eq!(decode_tex(text), text, "math in {text}");
@@ -614,6 +611,14 @@ mod tests {
             r#"Gödel's $\"o$ vs. Gödel"#
         );
         assert_eq!(decode_tex(r"cost \$5 and $x$ \'e"), r"cost $5 and $x$ é");
+        // A dollar that is never closed opens no math.
+        assert_eq!(
+            decode_tex(r"costs $8.1 per paper, 70\% {G}ood"),
+            "costs $8.1 per paper, 70% Good"
+        );
+        // Dollars pair up left to right, also across braces.
+        assert_eq!(decode_tex(r"{a $ b} $x {G}$"), r"{a $ b} $x G$");
+        assert_eq!(decode_tex(r"{\'e $\'e}$}"), r"{é $\'e}$}");
     }
 
     #[test]
