@@ -47,7 +47,8 @@ pub struct Paper {
     pub title: String,
     /// Author names with TeX accents decoded, in arXiv's order.
     pub authors: Vec<String>,
-    /// Abstract text (after `Abstract:` in the RSS description).
+    /// Abstract text (after `Abstract:` in the RSS description), TeX decoded like the title with
+    /// `$...$` math left as is; paragraphs are separated by a single `\n`.
     #[serde(rename = "abstract")]
     pub abstract_text: String,
     /// All categories; the first is the primary one.
@@ -326,7 +327,12 @@ fn push_tilde(src: &str, pos: usize, out: &mut String) {
     });
 }
 
-/// Index of the `}` matching the `{` at `open`, skipping escapes and math; `None` if unbalanced.
+/// Deeper brace nesting is left as literal braces, which bounds the decoder's recursion whatever
+/// a hostile feed sends. Real titles and names nest two or three levels.
+const MAX_GROUP_NESTING: usize = 32;
+
+/// Index of the `}` matching the `{` at `open`, skipping escapes and math; `None` if unbalanced
+/// or nested deeper than [`MAX_GROUP_NESTING`].
 fn group_end(src: &str, open: usize) -> Option<usize> {
     let bytes = src.as_bytes();
     let mut depth = 0usize;
@@ -338,7 +344,12 @@ fn group_end(src: &str, open: usize) -> Option<usize> {
                 pos = math_end(src, pos).unwrap_or(pos + 1);
                 continue;
             }
-            b'{' => depth += 1,
+            b'{' => {
+                depth += 1;
+                if depth > MAX_GROUP_NESTING {
+                    return None;
+                }
+            }
             b'}' => {
                 depth -= 1;
                 if depth == 0 {
@@ -639,6 +650,15 @@ mod tests {
         );
         assert_eq!(decode_tex(r"\'1 \'{ab} \u"), r"\'1 \'{ab} \u");
         assert_eq!(decode_tex(r"trailing \"), r"trailing \");
+    }
+
+    #[test]
+    fn deep_nesting_keeps_its_text_without_deep_recursion() {
+        let hostile = format!("{}x{}", "{".repeat(20_000), "}".repeat(20_000));
+        let decoded = decode_tex(&hostile);
+        assert_eq!(decoded.len(), hostile.len() - 2 * MAX_GROUP_NESTING);
+        assert!(decoded.contains('x'));
+        assert_eq!(decode_tex(&"{".repeat(5000)), "{".repeat(5000));
     }
 
     #[test]
