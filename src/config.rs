@@ -65,11 +65,17 @@ pub struct ArxivConfig {
     /// Papers recorded on any of this many earlier days are skipped.
     pub seen_lookback_days: u32,
     pub catch_up_days: u32,
+    /// Page dates (`YYYY-MM-DD`, the date the feed and arXiv's listing would have carried) on
+    /// which arXiv makes no announcement. Their submissions roll into the next page's window;
+    /// see `calendar` for the schedule. arXiv publishes its holiday schedule each year; the
+    /// defaults only cover the Christmas and New Year days of 2026/27.
     pub holidays: Vec<String>,
     /// A feed whose kept papers were recorded already in at least this fraction is a stale re-serve.
     pub stale_fraction: f64,
     pub timeout_secs: u64,
     pub max_retries: u32,
+    /// Pause between arXiv API requests; arXiv asks for 3 seconds.
+    pub api_pause_ms: u64,
 }
 
 impl Default for ArxivConfig {
@@ -90,6 +96,7 @@ impl Default for ArxivConfig {
             stale_fraction: 0.9,
             timeout_secs: 60,
             max_retries: 4,
+            api_pause_ms: 3000,
         }
     }
 }
@@ -218,9 +225,13 @@ impl Default for SelectionConfig {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct NotifyConfig {
+    /// Environment variable holding a Slack incoming-webhook URL (a repository secret).
     pub slack_webhook_env: String,
+    /// Environment variable holding a URL that receives the day as JSON.
     pub webhook_url_env: String,
+    /// Open (and later close) an issue in the repository when a day fails.
     pub github_issue_on_failure: bool,
+    pub github_api_url: String,
 }
 
 impl Default for NotifyConfig {
@@ -229,6 +240,7 @@ impl Default for NotifyConfig {
             slack_webhook_env: "SLACK_WEBHOOK_URL".into(),
             webhook_url_env: "PAPERSIFT_WEBHOOK_URL".into(),
             github_issue_on_failure: true,
+            github_api_url: "https://api.github.com".into(),
         }
     }
 }

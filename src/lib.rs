@@ -1,11 +1,15 @@
 //! papersift: a personalised daily arXiv digest. The pipeline is a straight line of stages,
 //! fetch → select → score → record → render → publish; each stage is a module of its own.
 
+pub mod calendar;
 pub mod config;
+pub mod doctor;
 pub mod exit;
 pub mod fetch;
+pub mod import;
 pub mod paper;
 pub mod pipeline;
+pub mod publish;
 pub mod record;
 pub mod render;
 pub mod score;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use jiff::civil::Date;
-use papersift::{Config, ExitKind, pipeline};
+use papersift::{Config, ExitKind, doctor, pipeline, publish, record};
 
 /// A personalised daily arXiv digest: fetch the day's papers, score them against your
 /// topics, and publish a static site into docs/.
@@ -31,9 +31,45 @@ enum Command {
         /// Read a recorded RSS feed file instead of fetching (repeatable; all of one day).
         #[arg(long = "feed", value_name = "FILE")]
         feeds: Vec<PathBuf>,
+        /// With --feed: heal missed and failed recent days too (live runs always do).
+        #[arg(long)]
+        catch_up: bool,
+    },
+    /// Build day records for past page dates from the arXiv API (exact submission windows,
+    /// paginated, 3 s between requests), then re-render. Days already recorded are skipped.
+    Backfill {
+        /// First page date (YYYY-MM-DD).
+        #[arg(long)]
+        from: Date,
+        /// Last page date (YYYY-MM-DD), included.
+        #[arg(long)]
+        to: Date,
+        /// Process only every N-th page date, starting at the K-th, and write day records
+        /// without rendering (for parallel jobs; run `build` afterwards).
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
     },
     /// Re-render all of docs/ from data/, the templates and config. No network.
     Build,
+    /// Import the archive of the tool papersift replaces (gpt_paper_assistant or
+    /// ChatGPT-ArXiv-Paper-Assistant): every YYYY-MM-DD-output.json under DIR becomes a day
+    /// record in data/, then docs/ is re-rendered. Other files are ignored.
+    Import {
+        /// The archive folder, e.g. the old repository's out/json (searched recursively).
+        dir: PathBuf,
+        /// Overwrite the records of days that data/ already has.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check the setup (config, categories, prompts, API key, Pages address, workflow, cost)
+    /// and print each check with its fix. Exits non-zero when any check fails.
+    Doctor,
+    /// Commit data/ and docs/ with git, with a message naming the latest day and its counts.
+    Publish {
+        /// Push after committing (rebasing once if the branch moved meanwhile).
+        #[arg(long)]
+        push: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -57,15 +93,29 @@ fn main() -> ExitCode {
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     let config = Config::load(&cli.config).context(ExitKind::Config)?;
     match cli.command {
-        Command::Run { date, feeds } => {
-            let runtime =
-                tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-            let report = runtime.block_on(pipeline::run(
-                &config,
-                &pipeline::RunOptions { date, feeds },
-            ))?;
-            println!("{}", report.summary);
-            Ok(ExitCode::from(report.exit_kind().map_or(0, ExitKind::code)))
+        Command::Run {
+            date,
+            feeds,
+            catch_up,
+        } => {
+            let options = pipeline::RunOptions {
+                date,
+                feeds,
+                catch_up,
+            };
+            let runtime = runtime()?;
+            let report = runtime.block_on(pipeline::run(&config, &options))?;
+            finish(&config, &runtime, &report)
+        }
+        Command::Backfill { from, to, shard } => {
+            let shard = shard
+                .as_deref()
+                .map(pipeline::parse_shard)
+                .transpose()
+                .context(ExitKind::Config)?;
+            let runtime = runtime()?;
+            let report = runtime.block_on(pipeline::backfill(&config, from, to, shard))?;
+            finish(&config, &runtime, &report)
         }
         Command::Build => {
             let changed = pipeline::build(&config)?;
@@ -75,5 +125,71 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Import { dir, force } => {
+            let data_dir = config.data_dir();
+            let report = papersift::import::import_dir(&dir, &data_dir, &config, force)?;
+            println!("{}", report.summary());
+            println!("records are in {}", data_dir.display());
+            // The records are saved already; a failed render must not read as a failed import.
+            let changed = pipeline::build(&config).context(
+                "the imported days are saved in data/, but re-rendering docs/ failed; run `papersift build` once that is fixed",
+            )?;
+            println!(
+                "built {}: {changed} files changed",
+                config.output_dir().display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Doctor => {
+            let records = record::load_all(&config.data_dir())?;
+            let workflow =
+                std::fs::read_to_string(config.root.join(".github/workflows/daily.yml")).ok();
+            let checks = doctor::offline_checks(&config, &records, workflow.as_deref());
+            for check in &checks {
+                println!("{}", check.line());
+            }
+            let failed = checks.iter().filter(|c| c.failed()).count();
+            if failed > 0 {
+                return Err(anyhow::anyhow!(
+                    "{failed} check(s) failed; fix them as each line says"
+                ))
+                .context(ExitKind::Config);
+            }
+            println!("all checks passed");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Publish { push } => {
+            let latest = record::load_all(&config.data_dir())?.pop();
+            match publish::publish(&config, latest.as_ref(), push)? {
+                publish::Published::NothingToCommit => {
+                    println!("nothing to publish: data/ and docs/ are unchanged")
+                }
+                publish::Published::Committed { message, pushed } => {
+                    let pushed = if pushed { " (pushed)" } else { "" };
+                    println!("committed: {message}{pushed}")
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Runtime::new().context("cannot start the async runtime")
+}
+
+/// Prints the run's summary, announces the days it recorded, and turns failed days into the
+/// exit code.
+fn finish(
+    config: &Config,
+    runtime: &tokio::runtime::Runtime,
+    report: &pipeline::RunReport,
+) -> Result<ExitCode> {
+    println!("{}", report.summary());
+    let mut days = Vec::new();
+    for date in report.recorded_dates() {
+        days.extend(record::load(&config.data_dir(), date)?);
+    }
+    runtime.block_on(publish::announce(config, &days));
+    Ok(ExitCode::from(report.exit_kind().map_or(0, ExitKind::code)))
 }

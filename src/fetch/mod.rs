@@ -1,10 +1,11 @@
 //! Fetch: arXiv's RSS feed (today) and export API (backfill), over HTTP with retries.
 
+pub mod api;
 pub mod rss;
 
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use jiff::civil::Date;
 
 use crate::paper::Paper;
@@ -39,8 +40,19 @@ pub fn http_client(timeout: Duration) -> Result<reqwest::Client> {
 /// The first wait before a retry when the server sends no `Retry-After`; it doubles per attempt.
 pub const FIRST_BACKOFF: Duration = Duration::from_millis(500);
 
+/// An HTTP status that retrying did not or cannot fix. The message names only the URL and
+/// status; callers that can explain the refusal read `body`.
+#[derive(Debug, thiserror::Error)]
+#[error("{url} answered HTTP {status}")]
+pub struct HttpStatusError {
+    pub url: String,
+    pub status: reqwest::StatusCode,
+    pub body: String,
+}
+
 /// GETs `url` as text, retrying 429, 5xx and transport errors with exponential backoff
-/// (honouring `Retry-After`) up to `max_retries` times.
+/// (honouring `Retry-After`) up to `max_retries` times. A final bad status is an
+/// [`HttpStatusError`] carrying the response body.
 pub async fn get_text(client: &reqwest::Client, url: &str, max_retries: u32) -> Result<String> {
     get_text_with_backoff(client, url, max_retries, FIRST_BACKOFF).await
 }
@@ -65,14 +77,15 @@ pub async fn get_text_with_backoff(
             Ok(response) => {
                 let status = response.status();
                 let retryable = status.as_u16() == 429 || status.is_server_error();
-                if !retryable {
-                    bail!("{url} answered HTTP {status}");
-                }
-                if attempt >= max_retries {
-                    bail!(
-                        "{url} answered HTTP {status}, still after {} attempts",
-                        attempt + 1
-                    );
+                if !retryable || attempt >= max_retries {
+                    // The body often explains the refusal (the arXiv API sends an error feed).
+                    let body = response.text().await.unwrap_or_default();
+                    return Err(HttpStatusError {
+                        url: url.to_string(),
+                        status,
+                        body,
+                    }
+                    .into());
                 }
                 retry_after_secs(&response)
             }
@@ -209,17 +222,21 @@ mod tests {
     async fn not_found_fails_at_once() {
         let server = MockServer::start().await;
         Mock::given(method("GET"))
-            .respond_with(ResponseTemplate::new(404))
+            .respond_with(ResponseTemplate::new(404).set_body_string("no such feed"))
             .expect(1)
             .mount(&server)
             .await;
-        let message = format!("{:#}", fetch(&server, 3).await.unwrap_err());
-        assert!(
-            message.contains(&format!("{}/rss/cs.CL", server.uri())),
-            "{message}"
+        let error = fetch(&server, 3).await.unwrap_err();
+        let url = format!("{}/rss/cs.CL", server.uri());
+        assert_eq!(
+            format!("{error:#}"),
+            format!("{url} answered HTTP 404 Not Found")
         );
-        assert!(message.contains("404"), "{message}");
-        assert!(!message.contains("attempts"), "{message}");
+        let status = error
+            .downcast_ref::<HttpStatusError>()
+            .expect("a status error");
+        assert_eq!(status.status.as_u16(), 404);
+        assert_eq!(status.body, "no such feed");
     }
 
     #[tokio::test]
@@ -230,13 +247,19 @@ mod tests {
             .expect(3)
             .mount(&server)
             .await;
-        let message = format!("{:#}", fetch(&server, 2).await.unwrap_err());
-        assert!(
-            message.contains(&format!("{}/rss/cs.CL", server.uri())),
-            "{message}"
+        let error = fetch(&server, 2).await.unwrap_err();
+        let url = format!("{}/rss/cs.CL", server.uri());
+        assert_eq!(
+            format!("{error:#}"),
+            format!("{url} answered HTTP 502 Bad Gateway")
         );
-        assert!(message.contains("HTTP 502 Bad Gateway"), "{message}");
-        assert!(message.contains("after 3 attempts"), "{message}");
+        let status = error
+            .downcast_ref::<HttpStatusError>()
+            .expect("a status error");
+        assert_eq!(
+            (status.url.as_str(), status.status.as_u16()),
+            (url.as_str(), 502)
+        );
     }
 
     #[tokio::test]

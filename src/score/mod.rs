@@ -72,6 +72,13 @@ pub fn decide(
         .zip(verdicts)
         .map(|(candidate, verdict)| decide_one(candidate, verdict, selection))
         .collect();
+    rank(&mut records, selection);
+    records
+}
+
+/// Page order: selected, then unscored, then filtered; within each, followed authors first,
+/// then by weighted score, relevance and ID.
+pub fn rank(records: &mut [PaperRecord], selection: &SelectionConfig) {
     let weights = (selection.relevance_weight, selection.novelty_weight);
     records.sort_by(|a, b| {
         decision_rank(a)
@@ -88,7 +95,6 @@ pub fn decide(
             .then_with(|| relevance(b).cmp(&relevance(a)))
             .then_with(|| a.id.cmp(&b.id))
     });
-    records
 }
 
 fn relevance(record: &PaperRecord) -> u8 {

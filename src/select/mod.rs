@@ -1,5 +1,7 @@
 //! Select: announce-type filter, de-duplication, seen-paper skip, keyword rules and followed authors.
 
+pub mod authors;
+
 use std::collections::HashSet;
 
 use crate::config::Config;
@@ -37,10 +39,12 @@ pub fn select(items: &[Paper], config: &Config, seen: &HashSet<String>) -> Selec
         .collect();
     let include = PhraseSet::new(&config.keywords.include);
     let exclude = PhraseSet::new(&config.keywords.exclude);
+    let followed = authors::FollowedAuthors::new(&config.authors.follow);
     let mut counts = Counts {
-        feed_items: items.len(),
+        feed_items: Some(items.len()),
         ..Counts::default()
     };
+    let mut scanned = 0;
     let mut taken = HashSet::new();
     let mut selection = Selection::default();
     for paper in items {
@@ -62,9 +66,13 @@ pub fn select(items: &[Paper], config: &Config, seen: &HashSet<String>) -> Selec
             counts.already_seen += 1;
             continue;
         }
-        counts.scanned += 1;
+        scanned += 1;
         let text = searchable_text(paper);
-        if let Some(phrase) = exclude.first_match(&text) {
+        let followed_authors = followed.matches(&paper.authors);
+        // A followed author's paper is always kept: the user asked for it by name.
+        if followed_authors.is_empty()
+            && let Some(phrase) = exclude.first_match(&text)
+        {
             selection.excluded.push(PaperRecord::filtered(
                 paper,
                 format!("excluded by keyword rule \"{phrase}\""),
@@ -74,10 +82,11 @@ pub fn select(items: &[Paper], config: &Config, seen: &HashSet<String>) -> Selec
         }
         selection.candidates.push(Candidate {
             paper: paper.clone(),
-            followed_authors: Vec::new(),
+            followed_authors,
             include_hits: include.all_matches(&text),
         });
     }
+    counts.scanned = Some(scanned);
     selection.counts = counts;
     selection
 }
@@ -85,7 +94,7 @@ pub fn select(items: &[Paper], config: &Config, seen: &HashSet<String>) -> Selec
 /// True when a feed re-serves an old batch: nearly all papers it would keep were recorded
 /// already (arXiv sometimes re-dates a day's feed on Saturday).
 pub fn is_stale(counts: &Counts, stale_fraction: f64) -> bool {
-    let kept = counts.already_seen + counts.scanned;
+    let kept = counts.already_seen + counts.scanned.unwrap_or(0);
     kept > 0 && counts.already_seen as f64 >= stale_fraction * kept as f64
 }
 
@@ -208,7 +217,10 @@ mod tests {
             .collect();
         assert_eq!(ids, ["1", "2"]);
         let c = &selection.counts;
-        assert_eq!((c.feed_items, c.new, c.cross, c.replace), (5, 2, 2, 1));
+        assert_eq!(
+            (c.feed_items, c.new, c.cross, c.replace),
+            (Some(5), 2, 2, 1)
+        );
         assert_eq!(
             (
                 c.skipped_announce_type,
@@ -216,7 +228,7 @@ mod tests {
                 c.already_seen,
                 c.scanned
             ),
-            (1, 1, 1, 2)
+            (1, 1, 1, Some(2))
         );
     }
 
@@ -245,15 +257,29 @@ mod tests {
     }
 
     #[test]
+    fn followed_author_is_kept_despite_an_exclude_rule() {
+        let mut config = config(&[], &["medical imaging"]);
+        config.authors.follow = vec![crate::config::FollowedAuthor {
+            name: "Ada Lovelace".into(),
+            ..Default::default()
+        }];
+        let mut by_ada = paper("1", AnnounceType::New, "Medical imaging engines", "x");
+        by_ada.authors = vec!["B. Babbage".into(), "Ada  Lovelace".into()];
+        let selection = select(&[by_ada], &config, &HashSet::new());
+        assert!(selection.excluded.is_empty());
+        assert_eq!(selection.candidates[0].followed_authors, ["Ada Lovelace"]);
+    }
+
+    #[test]
     fn stale_when_nearly_everything_was_seen() {
         let stale = Counts {
             already_seen: 95,
-            scanned: 5,
+            scanned: Some(5),
             ..Counts::default()
         };
         let fresh = Counts {
             already_seen: 3,
-            scanned: 400,
+            scanned: Some(400),
             ..Counts::default()
         };
         assert!(is_stale(&stale, 0.9));

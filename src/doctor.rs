@@ -1,0 +1,500 @@
+//! `papersift doctor`: setup checks, each with a pass/fail line and the fix.
+
+use std::path::Path;
+
+use crate::config::Config;
+use crate::record::DayRecord;
+use crate::score::prompt::{PROMPT_FILES, Prompts};
+
+/// One check's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    pub name: &'static str,
+    pub outcome: Outcome,
+}
+
+/// Pass, a warning that does not fail the run, or a failure with its fix.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Pass(String),
+    Warn(String),
+    Fail(String),
+}
+
+impl Check {
+    fn pass(name: &'static str, text: impl Into<String>) -> Check {
+        Check {
+            name,
+            outcome: Outcome::Pass(text.into()),
+        }
+    }
+    fn warn(name: &'static str, text: impl Into<String>) -> Check {
+        Check {
+            name,
+            outcome: Outcome::Warn(text.into()),
+        }
+    }
+    fn fail(name: &'static str, text: impl Into<String>) -> Check {
+        Check {
+            name,
+            outcome: Outcome::Fail(text.into()),
+        }
+    }
+
+    pub fn failed(&self) -> bool {
+        matches!(self.outcome, Outcome::Fail(_))
+    }
+
+    /// `ok   name: text`, `warn name: text` or `FAIL name: text`.
+    pub fn line(&self) -> String {
+        let (tag, text) = match &self.outcome {
+            Outcome::Pass(text) => ("ok  ", text),
+            Outcome::Warn(text) => ("warn", text),
+            Outcome::Fail(text) => ("FAIL", text),
+        };
+        format!("{tag} {}: {text}", self.name)
+    }
+}
+
+/// Every arXiv category (archive.subject), as the RSS feed and the API know them.
+pub const ARXIV_CATEGORIES: &[&str] = &[
+    "astro-ph.CO",
+    "astro-ph.EP",
+    "astro-ph.GA",
+    "astro-ph.HE",
+    "astro-ph.IM",
+    "astro-ph.SR",
+    "cond-mat.dis-nn",
+    "cond-mat.mes-hall",
+    "cond-mat.mtrl-sci",
+    "cond-mat.other",
+    "cond-mat.quant-gas",
+    "cond-mat.soft",
+    "cond-mat.stat-mech",
+    "cond-mat.str-el",
+    "cond-mat.supr-con",
+    "cs.AI",
+    "cs.AR",
+    "cs.CC",
+    "cs.CE",
+    "cs.CG",
+    "cs.CL",
+    "cs.CR",
+    "cs.CV",
+    "cs.CY",
+    "cs.DB",
+    "cs.DC",
+    "cs.DL",
+    "cs.DM",
+    "cs.DS",
+    "cs.ET",
+    "cs.FL",
+    "cs.GL",
+    "cs.GR",
+    "cs.GT",
+    "cs.HC",
+    "cs.IR",
+    "cs.IT",
+    "cs.LG",
+    "cs.LO",
+    "cs.MA",
+    "cs.MM",
+    "cs.MS",
+    "cs.NE",
+    "cs.NI",
+    "cs.OH",
+    "cs.OS",
+    "cs.PF",
+    "cs.PL",
+    "cs.RO",
+    "cs.SC",
+    "cs.SD",
+    "cs.SE",
+    "cs.SI",
+    "econ.EM",
+    "econ.GN",
+    "econ.TH",
+    "eess.AS",
+    "eess.IV",
+    "eess.SP",
+    "eess.SY",
+    "gr-qc",
+    "hep-ex",
+    "hep-lat",
+    "hep-ph",
+    "hep-th",
+    "math-ph",
+    "math.AC",
+    "math.AG",
+    "math.AP",
+    "math.AT",
+    "math.CA",
+    "math.CO",
+    "math.CT",
+    "math.CV",
+    "math.DG",
+    "math.DS",
+    "math.FA",
+    "math.GM",
+    "math.GN",
+    "math.GR",
+    "math.GT",
+    "math.HO",
+    "math.KT",
+    "math.LO",
+    "math.MG",
+    "math.NA",
+    "math.NT",
+    "math.OA",
+    "math.OC",
+    "math.PR",
+    "math.QA",
+    "math.RA",
+    "math.RT",
+    "math.SG",
+    "math.SP",
+    "math.ST",
+    "nlin.AO",
+    "nlin.CD",
+    "nlin.CG",
+    "nlin.PS",
+    "nlin.SI",
+    "nucl-ex",
+    "nucl-th",
+    "physics.acc-ph",
+    "physics.ao-ph",
+    "physics.app-ph",
+    "physics.atm-clus",
+    "physics.atom-ph",
+    "physics.bio-ph",
+    "physics.chem-ph",
+    "physics.class-ph",
+    "physics.comp-ph",
+    "physics.data-an",
+    "physics.ed-ph",
+    "physics.flu-dyn",
+    "physics.gen-ph",
+    "physics.geo-ph",
+    "physics.hist-ph",
+    "physics.ins-det",
+    "physics.med-ph",
+    "physics.optics",
+    "physics.plasm-ph",
+    "physics.pop-ph",
+    "physics.soc-ph",
+    "physics.space-ph",
+    "q-bio.BM",
+    "q-bio.CB",
+    "q-bio.GN",
+    "q-bio.MN",
+    "q-bio.NC",
+    "q-bio.OT",
+    "q-bio.PE",
+    "q-bio.QM",
+    "q-bio.SC",
+    "q-bio.TO",
+    "q-fin.CP",
+    "q-fin.GN",
+    "q-fin.MF",
+    "q-fin.PM",
+    "q-fin.PR",
+    "q-fin.RM",
+    "q-fin.ST",
+    "q-fin.TR",
+    "quant-ph",
+    "stat.AP",
+    "stat.CO",
+    "stat.ME",
+    "stat.ML",
+    "stat.OT",
+];
+
+/// Alias names arXiv files under another category: the feed of the alias is empty.
+pub const CATEGORY_ALIASES: &[(&str, &str)] = &[
+    ("math.IT", "cs.IT"),
+    ("cs.NA", "math.NA"),
+    ("cs.SY", "eess.SY"),
+    ("math.MP", "math-ph"),
+    ("stat.TH", "math.ST"),
+    ("q-fin.EC", "econ.GN"),
+];
+
+/// Runs the offline checks. `workflow` is the daily workflow file's text, if it exists.
+pub fn offline_checks(
+    config: &Config,
+    records: &[DayRecord],
+    workflow: Option<&str>,
+) -> Vec<Check> {
+    let mut checks = vec![Check::pass(
+        "config",
+        "config.toml parses and has no unknown keys",
+    )];
+    checks.extend(config.arxiv.categories.iter().map(|c| category_check(c)));
+    checks.push(prompts_check(&config.prompts_dir()));
+    checks.push(api_key_check(&config.llm.api_key_env));
+    checks.push(base_url_check(
+        &config.site.base_url,
+        std::env::var("GITHUB_REPOSITORY").ok().as_deref(),
+    ));
+    checks.push(workflow_check(workflow));
+    checks.push(cost_check(config, records));
+    checks
+}
+
+fn category_check(category: &str) -> Check {
+    if let Some((_, canonical)) = CATEGORY_ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == category)
+    {
+        return Check::fail(
+            "category",
+            format!(
+                "{category} is an alias of {canonical}; its feed is empty. Use \"{canonical}\" in arxiv.categories"
+            ),
+        );
+    }
+    if ARXIV_CATEGORIES.contains(&category) {
+        return Check::pass("category", format!("{category} is an arXiv category"));
+    }
+    let close = ARXIV_CATEGORIES
+        .iter()
+        .find(|known| known.eq_ignore_ascii_case(category))
+        .map(|known| format!(" (did you mean \"{known}\"?)"))
+        .unwrap_or_default();
+    Check::fail(
+        "category",
+        format!(
+            "{category} is not an arXiv category{close}; see https://arxiv.org/category_taxonomy"
+        ),
+    )
+}
+
+fn prompts_check(dir: &Path) -> Check {
+    match Prompts::load(dir) {
+        Ok(_) => Check::pass(
+            "prompts",
+            format!("{} are present and not empty", PROMPT_FILES.join(", ")),
+        ),
+        Err(error) => Check::fail("prompts", format!("{error:#}")),
+    }
+}
+
+fn api_key_check(variable: &str) -> Check {
+    match std::env::var(variable) {
+        Ok(key) if !key.trim().is_empty() => Check::pass("api key", format!("{variable} is set")),
+        _ => Check::warn(
+            "api key",
+            format!(
+                "{variable} is not set, so the built-in keyword scorer is used. For LLM scoring add a repository secret named {variable} (Settings → Secrets and variables → Actions)"
+            ),
+        ),
+    }
+}
+
+/// `https://OWNER.github.io/REPO/` for a `OWNER/REPO` repository (the user site `OWNER.github.io`
+/// is served at the root).
+pub fn expected_pages_url(repository: &str) -> Option<String> {
+    let (owner, repo) = repository.split_once('/')?;
+    let owner = owner.to_ascii_lowercase();
+    if repo.eq_ignore_ascii_case(&format!("{owner}.github.io")) {
+        Some(format!("https://{owner}.github.io/"))
+    } else {
+        Some(format!("https://{owner}.github.io/{repo}/"))
+    }
+}
+
+fn base_url_check(base_url: &str, repository: Option<&str>) -> Check {
+    if base_url.contains("YOUR-NAME") || base_url.contains("YOUR-REPO") {
+        let hint = repository
+            .and_then(expected_pages_url)
+            .map(|url| format!(" (for this repository: \"{url}\")"))
+            .unwrap_or_default();
+        return Check::fail(
+            "site.base_url",
+            format!("still the placeholder; set it to your Pages address{hint}"),
+        );
+    }
+    if !base_url.starts_with("https://") && !base_url.starts_with("http://") {
+        return Check::fail(
+            "site.base_url",
+            format!("{base_url:?} is not an http(s) address"),
+        );
+    }
+    match repository.and_then(expected_pages_url) {
+        Some(expected)
+            if !base_url
+                .trim_end_matches('/')
+                .eq_ignore_ascii_case(expected.trim_end_matches('/')) =>
+        {
+            Check::warn(
+                "site.base_url",
+                format!(
+                    "{base_url} is not this fork's Pages address {expected}; fine for a custom domain, otherwise fix it"
+                ),
+            )
+        }
+        _ => Check::pass(
+            "site.base_url",
+            format!("{base_url} looks like a Pages address"),
+        ),
+    }
+}
+
+fn workflow_check(workflow: Option<&str>) -> Check {
+    match workflow {
+        None => Check::fail(
+            "workflow",
+            ".github/workflows/daily.yml is missing; restore it from papersift so the site updates every weekday",
+        ),
+        Some(text) if text.contains("schedule:") && text.contains("cron:") => {
+            Check::pass("workflow", ".github/workflows/daily.yml has a schedule")
+        }
+        Some(_) => Check::fail(
+            "workflow",
+            ".github/workflows/daily.yml has no schedule (on: schedule: - cron: ...)",
+        ),
+    }
+}
+
+/// A typical ML day: candidates after selection and the share that survives the title prefilter.
+const TYPICAL_CANDIDATES: f64 = 600.0;
+const TYPICAL_TITLE_SURVIVORS: f64 = 0.3;
+
+fn cost_check(config: &Config, records: &[DayRecord]) -> Check {
+    let recent: Vec<f64> = records
+        .iter()
+        .rev()
+        .filter(|r| r.usage.scorer == "llm")
+        .filter_map(|r| r.usage.cost_usd)
+        .take(10)
+        .collect();
+    let (estimate, basis) = if recent.is_empty() {
+        match typical_day_cost(config) {
+            Some(cost) => (cost, "a typical day (estimate)".to_string()),
+            None => {
+                return Check::warn(
+                    "cost",
+                    format!(
+                        "model {} has no price in [llm.pricing]; costs will show as unknown",
+                        config.llm.model
+                    ),
+                );
+            }
+        }
+    } else {
+        let mean = recent.iter().sum::<f64>() / recent.len() as f64;
+        (mean, format!("the last {} scored days", recent.len()))
+    };
+    let budget = config.llm.max_cost_usd;
+    if estimate > budget {
+        Check::fail(
+            "cost",
+            format!(
+                "about ${estimate:.2} a day from {basis}, over llm.max_cost_usd = ${budget:.2}: raise the cap or use a cheaper model"
+            ),
+        )
+    } else {
+        Check::pass(
+            "cost",
+            format!(
+                "about ${estimate:.2} a day from {basis}, within llm.max_cost_usd = ${budget:.2}"
+            ),
+        )
+    }
+}
+
+/// Rough cost of a typical day with the configured model, batches and prompt files.
+fn typical_day_cost(config: &Config) -> Option<f64> {
+    let price = config.model_price()?;
+    let prompt_tokens = Prompts::load(&config.prompts_dir())
+        .map(|p| {
+            (p.system.len() + p.topics.len() + p.criteria.len() + p.output_format.len()) as f64
+                / 4.0
+        })
+        .unwrap_or(2000.0);
+    let llm = &config.llm;
+    let survivors = if llm.title_filter {
+        TYPICAL_CANDIDATES * TYPICAL_TITLE_SURVIVORS
+    } else {
+        TYPICAL_CANDIDATES
+    };
+    let title_calls = if llm.title_filter {
+        (TYPICAL_CANDIDATES / llm.title_batch_size as f64).ceil()
+    } else {
+        0.0
+    };
+    let score_calls = (survivors / llm.batch_size as f64).ceil();
+    let paper_tokens = survivors * (llm.abstract_chars.min(1500) as f64 + 200.0) / 4.0
+        + if llm.title_filter {
+            TYPICAL_CANDIDATES * 30.0
+        } else {
+            0.0
+        };
+    let static_tokens = (title_calls + score_calls) * prompt_tokens;
+    let cached_price = price.cached_input.unwrap_or(price.input);
+    // The static prefix is cached after the first call of each stage.
+    let input = paper_tokens * price.input
+        + prompt_tokens * 2.0 * price.input
+        + (static_tokens - 2.0 * prompt_tokens).max(0.0) * cached_price;
+    let output = survivors * 60.0 * price.output + title_calls * 100.0 * price.output;
+    Some((input + output) / 1_000_000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn categories_aliases_and_typos() {
+        assert!(!category_check("cs.LG").failed());
+        let alias = category_check("math.IT");
+        assert!(alias.failed());
+        assert!(alias.line().contains("cs.IT"));
+        let typo = category_check("cs.lg");
+        assert!(
+            typo.line().contains("did you mean \"cs.LG\""),
+            "{}",
+            typo.line()
+        );
+        assert!(category_check("cs.XYZ").failed());
+    }
+
+    #[test]
+    fn pages_url_from_repository() {
+        assert_eq!(
+            expected_pages_url("Ada/digest").as_deref(),
+            Some("https://ada.github.io/digest/")
+        );
+        assert_eq!(
+            expected_pages_url("ada/ada.github.io").as_deref(),
+            Some("https://ada.github.io/")
+        );
+        assert!(
+            base_url_check("https://YOUR-NAME.github.io/YOUR-REPO/", Some("ada/digest"))
+                .line()
+                .contains("https://ada.github.io/digest/")
+        );
+        assert!(matches!(
+            base_url_check("https://ada.github.io/digest/", Some("ada/digest")).outcome,
+            Outcome::Pass(_)
+        ));
+        assert!(matches!(
+            base_url_check("https://papers.example.org/", Some("ada/digest")).outcome,
+            Outcome::Warn(_)
+        ));
+    }
+
+    #[test]
+    fn workflow_needs_a_schedule() {
+        assert!(workflow_check(None).failed());
+        assert!(workflow_check(Some("on:\n  workflow_dispatch:\n")).failed());
+        assert!(!workflow_check(Some("on:\n  schedule:\n    - cron: '30 5 * * 1-5'\n")).failed());
+    }
+
+    #[test]
+    fn typical_cost_of_the_default_model_is_within_the_default_budget() {
+        let config = Config::default();
+        let cost = typical_day_cost(&config).unwrap();
+        assert!(cost > 0.0 && cost < config.llm.max_cost_usd, "{cost}");
+    }
+}

@@ -1,0 +1,303 @@
+//! Publish: commit `data/` and `docs/` with git (and push), the Actions job summary, the
+//! failure issue and notifications.
+
+pub mod github;
+pub mod notify;
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use crate::config::Config;
+use crate::record::{DayRecord, count_text};
+
+/// What `publish` did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Published {
+    /// Nothing under data/ or docs/ changed since the last commit.
+    NothingToCommit,
+    /// A commit was made (and pushed when asked); the message is its first line.
+    Committed { message: String, pushed: bool },
+}
+
+/// Stages `data/` and `docs/`, commits them with a message naming the latest day and its
+/// counts, and pushes when asked. A rejected push is retried once after `git pull --rebase`,
+/// for a branch that moved while the job ran.
+pub fn publish(config: &Config, latest: Option<&DayRecord>, push: bool) -> Result<Published> {
+    let repo = &config.root;
+    let paths = [config.data_dir(), config.output_dir()];
+    let mut add = vec!["add".to_string(), "--all".into(), "--".into()];
+    add.extend(
+        paths
+            .iter()
+            .filter(|p| p.exists())
+            .map(|p| p.display().to_string()),
+    );
+    git(repo, &add)?;
+    let staged = git_status(repo, &["diff", "--cached", "--quiet"])?;
+    if staged {
+        return Ok(Published::NothingToCommit);
+    }
+    let message = commit_message(latest);
+    git(
+        repo,
+        &[
+            "commit".into(),
+            "--quiet".into(),
+            "-m".into(),
+            message.clone(),
+        ],
+    )?;
+    if push {
+        push_with_one_rebase(repo)?;
+    }
+    Ok(Published::Committed {
+        message,
+        pushed: push,
+    })
+}
+
+/// `papersift: 2026-08-13 ok — 12 selected of 92 scanned` (or a generic line without records).
+pub fn commit_message(latest: Option<&DayRecord>) -> String {
+    match latest {
+        Some(day) => format!(
+            "papersift: {} {} — {} selected of {} scanned",
+            day.date,
+            day.status.as_str(),
+            day.counts.selected,
+            count_text(day.counts.scanned)
+        ),
+        None => "papersift: update site".to_string(),
+    }
+}
+
+fn push_with_one_rebase(repo: &Path) -> Result<()> {
+    if git(repo, &["push".into()]).is_ok() {
+        return Ok(());
+    }
+    tracing::warn!("push rejected; rebasing on the remote branch and trying once more");
+    git(repo, &["pull".into(), "--rebase".into()])?;
+    git(repo, &["push".into()]).context("push failed again after rebasing")
+}
+
+/// Runs git in `repo`; an error carries git's own message.
+fn git(repo: &Path, args: &[String]) -> Result<()> {
+    let output = Command::new("git")
+        .current_dir(repo)
+        .args(args)
+        .output()
+        .with_context(|| format!("cannot run git {} (is git installed?)", args.join(" ")))?;
+    if !output.status.success() {
+        bail!(
+            "git {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(())
+}
+
+/// Runs a git command whose exit status is the answer (0 → true, 1 → false).
+fn git_status(repo: &Path, args: &[&str]) -> Result<bool> {
+    let status = Command::new("git")
+        .current_dir(repo)
+        .args(args)
+        .status()
+        .with_context(|| format!("cannot run git {}", args.join(" ")))?;
+    match status.code() {
+        Some(0) => Ok(true),
+        Some(1) => Ok(false),
+        _ => bail!("git {} failed ({status})", args.join(" ")),
+    }
+}
+
+/// The Markdown job summary for GitHub Actions: status, counts, cost, top five papers and a
+/// link to the day's page.
+pub fn job_summary(config: &Config, day: &DayRecord) -> String {
+    let mut out = format!("## papersift {} — {}\n\n", day.date, day.status.as_str());
+    if let Some(reason) = &day.status_reason {
+        out.push_str(&format!("> {reason}\n\n"));
+    }
+    let cost = match day.usage.cost_usd {
+        Some(cost) => format!("${cost:.2}"),
+        None => "unknown".into(),
+    };
+    out.push_str(&format!(
+        "| feed items | scanned | selected | unscored | cost |\n|---:|---:|---:|---:|---:|\n| {} | {} | {} | {} | {} |\n\n",
+        count_text(day.counts.feed_items),
+        count_text(day.counts.scanned),
+        day.counts.selected,
+        day.counts.unscored,
+        cost
+    ));
+    for (rank, paper) in day.selected().take(5).enumerate() {
+        out.push_str(&format!(
+            "{}. [{}]({}) ({})\n",
+            rank + 1,
+            escape_markdown(&paper.title),
+            crate::paper::abs_url(&paper.id),
+            paper.id
+        ));
+    }
+    if day.status.has_page() {
+        out.push_str(&format!(
+            "\n[The day's page]({})\n",
+            day_page_url(config, day)
+        ));
+    }
+    out
+}
+
+/// The absolute URL of a day's page under `site.base_url`.
+pub fn day_page_url(config: &Config, day: &DayRecord) -> String {
+    format!(
+        "{}/{:04}/{:02}/{:02}/",
+        config.site.base_url.trim_end_matches('/'),
+        day.date.year(),
+        day.date.month(),
+        day.date.day()
+    )
+}
+
+/// Escapes characters that would turn untrusted text into Markdown or HTML markup.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '|' | '!' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Appends the job summary of `day` to the file `$GITHUB_STEP_SUMMARY` names, when it is set.
+pub fn write_job_summary(config: &Config, day: &DayRecord) -> Result<()> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
+        return Ok(());
+    };
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .with_context(|| {
+            format!(
+                "cannot open the job summary file {}",
+                Path::new(&path).display()
+            )
+        })?;
+    file.write_all(job_summary(config, day).as_bytes())
+        .with_context(|| {
+            format!(
+                "cannot write the job summary file {}",
+                Path::new(&path).display()
+            )
+        })
+}
+
+/// After a run, given every day it recorded (oldest first): the job summary, Slack and
+/// webhook notifications for the newest published day, and the failure issue (opened or
+/// updated while any day failed, closed when all were healthy). Each is optional, and a
+/// failure of one is a warning, never a failed day.
+pub async fn announce(config: &Config, days: &[DayRecord]) {
+    for day in days {
+        if let Err(error) = write_job_summary(config, day) {
+            tracing::warn!("job summary not written: {error:#}");
+        }
+    }
+    if let Some(day) = days.iter().rev().find(|d| d.status.has_page()) {
+        notify_day(config, day).await;
+    }
+    if days.is_empty() || !config.notify.github_issue_on_failure {
+        return;
+    }
+    let Some(target) = github::GitHubTarget::from_env(&config.notify.github_api_url) else {
+        return;
+    };
+    let failed: Vec<&DayRecord> = days.iter().filter(|d| d.status.is_failure()).collect();
+    let failure = (!failed.is_empty()).then(|| failure_issue_text(config, &failed));
+    let failure = failure
+        .as_ref()
+        .map(|(title, body)| (title.as_str(), body.as_str()));
+    match github::sync_failure_issue(&target, failure).await {
+        Ok(action) => tracing::info!(?action, "failure issue"),
+        Err(error) => tracing::warn!("failure issue not updated: {error:#}"),
+    }
+}
+
+/// Title (the newest failure and its reason) and body (every failed day) of the failure issue.
+pub fn failure_issue_text(config: &Config, failed: &[&DayRecord]) -> (String, String) {
+    let newest = failed
+        .last()
+        .expect("failure_issue_text needs a failed day");
+    let reason = newest
+        .status_reason
+        .as_deref()
+        .unwrap_or("no reason recorded");
+    let mut title = format!(
+        "papersift: {} {} — {reason}",
+        newest.date,
+        newest.status.as_str()
+    );
+    if title.chars().count() > 200 {
+        title = title.chars().take(199).collect::<String>() + "…";
+    }
+    let mut body = String::from("The daily run recorded failed days:\n\n");
+    for day in failed {
+        body.push_str(&format!(
+            "- **{}** `{}`: {}\n",
+            day.date,
+            day.status.as_str(),
+            escape_markdown(day.status_reason.as_deref().unwrap_or("no reason recorded"))
+        ));
+    }
+    body.push_str(
+        "\nFailed days are retried automatically by the next runs (catch-up). Check the workflow log, and run \
+         `papersift doctor` for setup problems. This issue closes itself on the next healthy run.\n\n",
+    );
+    body.push_str(&job_summary(config, newest));
+    (title, body)
+}
+
+async fn notify_day(config: &Config, day: &DayRecord) {
+    let page_url = day_page_url(config, day);
+    let client = match crate::fetch::http_client(std::time::Duration::from_secs(30)) {
+        Ok(client) => client,
+        Err(error) => {
+            tracing::warn!("notifications not sent: {error:#}");
+            return;
+        }
+    };
+    let targets = [
+        (
+            &config.notify.slack_webhook_env,
+            "Slack webhook",
+            notify::slack_payload(day, &page_url),
+        ),
+        (
+            &config.notify.webhook_url_env,
+            "webhook",
+            notify::webhook_payload(day, &page_url),
+        ),
+    ];
+    for (variable, what, payload) in targets {
+        let Some(url) = std::env::var(variable)
+            .ok()
+            .filter(|u| !u.trim().is_empty())
+        else {
+            continue;
+        };
+        match notify::post_json(&client, &url, &payload, what).await {
+            Ok(()) => tracing::info!("{what} notified"),
+            Err(error) => tracing::warn!("{what} not notified: {error:#}"),
+        }
+    }
+}

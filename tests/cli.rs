@@ -1,0 +1,260 @@
+//! End-to-end tests of the real `papersift` binary on recorded feeds: counts, pages, idempotence, bad input.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use papersift::testing::shared_fixture;
+
+const CS_CL_DAY: &str = "arxiv/rss-cs.CL-2026-08-13.xml";
+const BIG_FEED: &str = "feeds/rss-cs.LG+cs.AI+cs.CL+stat.ML-2025-06-12-synthetic910.xml";
+
+/// A user repository in a temp folder: the shipped prompts plus the given config text.
+fn user_repo(config: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), config).unwrap();
+    let prompts = dir.path().join("prompts");
+    std::fs::create_dir(&prompts).unwrap();
+    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), prompts.join(entry.file_name())).unwrap();
+    }
+    dir
+}
+
+fn papersift(repo: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("papersift").unwrap();
+    cmd.current_dir(repo)
+        .env_remove("OPENAI_API_KEY")
+        .env_remove("OPENAI_BASE_URL");
+    cmd
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Every file under `dir` with its bytes, sorted by path.
+fn snapshot_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push((
+                    path.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&path).unwrap(),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn real_cs_cl_day_round_trips_counts_and_decoded_names() {
+    let Some(feed) = shared_fixture(CS_CL_DAY) else {
+        return;
+    };
+    // Thresholds at 1 select every scanned paper, so every name reaches the page.
+    let repo = user_repo(
+        "[arxiv]\ncategories = [\"cs.CL\"]\n[selection]\nrelevance_min = 1\nnovelty_min = 1\n",
+    );
+    papersift(repo.path())
+        .arg("run")
+        .arg("--feed")
+        .arg(&feed)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("2026-08-13: ok"));
+
+    let record = read_json(&repo.path().join("data/2026/08/13.json"));
+    let counts = &record["counts"];
+    assert_eq!(counts["feed_items"], 139);
+    assert_eq!(counts["new"], 56);
+    assert_eq!(counts["cross"], 36);
+    assert_eq!(counts["replace"], 32);
+    assert_eq!(counts["replace_cross"], 15);
+    assert_eq!(counts["scanned"], 92);
+    assert_eq!(counts["selected"], 92);
+    assert_eq!(record["status"], "ok");
+    assert_eq!(record["usage"]["scorer"], "keywords");
+    assert_eq!(record["papers"].as_array().unwrap().len(), 92);
+
+    let page = std::fs::read_to_string(repo.path().join("docs/2026/08/13/index.html")).unwrap();
+    let markdown = std::fs::read_to_string(repo.path().join("docs/2026/08/13/index.md")).unwrap();
+    let record_text = record.to_string();
+    for name in ["Tüfekcioğlu", "Jiménez", "Kızıltepe", "Çevik"] {
+        assert!(record_text.contains(name), "{name} missing from the record");
+        assert!(page.contains(name), "{name} missing from the page");
+        assert!(
+            markdown.contains(name),
+            "{name} missing from the Markdown page"
+        );
+    }
+    for raw in [r#"T\"ufekcio"#, r"Jim\'enez", r"K{\i}z", r"\c{C}evik"] {
+        assert!(!page.contains(raw), "raw TeX {raw} on the page");
+    }
+    assert!(
+        page.contains("139"),
+        "feed item count missing from the page"
+    );
+    assert!(
+        page.contains("keyword scorer"),
+        "the page must say keyword scoring was used"
+    );
+    for file in [
+        "index.html",
+        "2026/08/index.html",
+        "2026/index.html",
+        ".nojekyll",
+    ] {
+        assert!(
+            repo.path().join("docs").join(file).exists(),
+            "docs/{file} missing"
+        );
+    }
+}
+
+#[test]
+fn big_feed_writes_pages_and_a_second_run_changes_no_byte() {
+    let Some(feed) = shared_fixture(BIG_FEED) else {
+        return;
+    };
+    let repo = user_repo("");
+    let run = || {
+        papersift(repo.path())
+            .arg("run")
+            .arg("--feed")
+            .arg(&feed)
+            .assert()
+            .success()
+    };
+    run().stdout(predicates::str::contains("2025-06-12: ok"));
+    let record = read_json(&repo.path().join("data/2025/06/12.json"));
+    assert_eq!(record["counts"]["feed_items"], 910);
+    assert_eq!(record["counts"]["new"], 387);
+    assert_eq!(record["counts"]["cross"], 211);
+    assert_eq!(record["counts"]["scanned"], 598);
+    let selected = record["counts"]["selected"].as_u64().unwrap();
+    assert!(
+        selected > 0,
+        "the shipped keywords should select something from 598 ML papers"
+    );
+    assert!(repo.path().join("docs/2025/06/12/index.html").exists());
+
+    let before = snapshot_tree(repo.path());
+    run().stdout(predicates::str::contains("already recorded"));
+    assert_eq!(
+        before,
+        snapshot_tree(repo.path()),
+        "a second run changed files"
+    );
+
+    // Rebuilding from data/ alone reproduces docs/ byte for byte.
+    std::fs::remove_dir_all(repo.path().join("docs")).unwrap();
+    papersift(repo.path()).arg("build").assert().success();
+    assert_eq!(
+        before,
+        snapshot_tree(repo.path()),
+        "build is not a pure function of data/"
+    );
+}
+
+#[test]
+fn truncated_feed_fails_with_fetch_exit_code_and_touches_nothing() {
+    let Some(feed) = shared_fixture(CS_CL_DAY) else {
+        return;
+    };
+    let repo = user_repo("");
+    let text = std::fs::read_to_string(feed).unwrap();
+    let truncated = repo.path().join("truncated.xml");
+    std::fs::write(&truncated, &text[..text.len() / 2]).unwrap();
+    let not_xml = repo.path().join("page.html");
+    std::fs::write(&not_xml, "<html><body>503 Service Unavailable</body>").unwrap();
+    for bad in [&truncated, &not_xml] {
+        papersift(repo.path())
+            .arg("run")
+            .arg("--feed")
+            .arg(bad)
+            .assert()
+            .code(3)
+            .stderr(predicates::str::contains("not a valid arXiv RSS feed"));
+    }
+    assert!(!repo.path().join("data").exists(), "data/ was touched");
+    assert!(!repo.path().join("docs").exists(), "docs/ was touched");
+}
+
+#[test]
+fn misspelt_config_key_exits_2_naming_the_key() {
+    let repo = user_repo("[arxiv]\ncategoris = [\"cs.LG\"]\n");
+    papersift(repo.path())
+        .arg("build")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("categoris"));
+}
+
+#[test]
+fn missing_config_file_explains_how_to_fix_it() {
+    let dir = tempfile::tempdir().unwrap();
+    papersift(dir.path())
+        .arg("build")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--config"));
+}
+
+#[test]
+fn hostile_feed_text_is_inert_on_every_page() {
+    let repo = user_repo("[selection]\nrelevance_min = 1\nnovelty_min = 1\n");
+    let feed = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/e2e-hostile-feed.xml");
+    papersift(repo.path())
+        .arg("run")
+        .arg("--feed")
+        .arg(&feed)
+        .assert()
+        .success();
+    let mut pages = 0;
+    for (path, bytes) in snapshot_tree(&repo.path().join("docs")) {
+        let text = String::from_utf8(bytes).unwrap();
+        if path.extension().is_some_and(|e| e == "html") {
+            pages += 1;
+            assert!(
+                !text.contains("<script>alert"),
+                "{} runs a script",
+                path.display()
+            );
+            assert!(
+                !text.contains("<img src=x onerror"),
+                "{} has a live img",
+                path.display()
+            );
+            assert!(
+                !text.contains("href=\"javascript:"),
+                "{} links to javascript:",
+                path.display()
+            );
+        }
+    }
+    assert!(
+        pages >= 4,
+        "expected day, month, year and home pages, got {pages}"
+    );
+    let day = std::fs::read_to_string(repo.path().join("docs/2026/08/13/index.html")).unwrap();
+    assert!(
+        day.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the hostile title must show as text"
+    );
+    assert!(
+        day.contains("7*7"),
+        "the template-like title text must still be shown"
+    );
+    assert!(
+        !day.contains(">49<"),
+        "template syntax in data must not be evaluated"
+    );
+}
