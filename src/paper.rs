@@ -47,7 +47,8 @@ pub struct Paper {
     pub title: String,
     /// Author names with TeX accents decoded, in arXiv's order.
     pub authors: Vec<String>,
-    /// Abstract text (after `Abstract:` in the RSS description).
+    /// Abstract text (after `Abstract:` in the RSS description), TeX decoded like the title with
+    /// `$...$` math left as is; paragraphs are separated by a single `\n`.
     #[serde(rename = "abstract")]
     pub abstract_text: String,
     /// All categories; the first is the primary one.
@@ -96,10 +97,10 @@ pub fn split_version(id_with_version: &str) -> (String, u32) {
 /// - Escaped specials `\& \% \$ \_ \# \{ \}`, control space `\ ` and thin space `\,` (U+202F).
 /// - Braces around letters only go (`{G}aussian` → `Gaussian`); other braces stay.
 /// - `~` becomes a no-break space only when glued between a word (or `)`, `]`, `}`, `$`, `.`) and
-///   a non-space (`Figure~1`, `learning~(CL)`); elsewhere it means "about" (`(~1.6 billion)`,
-///   `RMF ~ 0.31`) and stays.
-/// - Math (`$...$`, `$$...$$`, `\(...\)`, `\[...\]`) is copied byte for byte. After a `$` that is
-///   never closed, the rest of the text is copied as is, since it cannot be told apart from math.
+///   a non-space (`Figure~1`, `learning~(CL)`, `1~GB`); elsewhere it means "about"
+///   (`(~1.6 billion)`, `RMF ~ 0.31`) or, between digits, a range (`2~4`), and stays.
+/// - Math (`$...$`, `$$...$$`, `\(...\)`, `\[...\]`) is copied byte for byte. A `$` that is
+///   never closed is no math (`costs $8.1 per manuscript`): it stays and decoding goes on.
 /// - Unknown commands (`\textbf{G}`, `\emph{x}`, `\\`) stay verbatim with their brace arguments,
 ///   whose contents are still decoded; no text is ever dropped.
 pub fn decode_tex(text: &str) -> String {
@@ -121,16 +122,11 @@ fn decode_fragment(src: &str, out: &mut String) {
     while let Some(pos) = next_tex_syntax(bytes, plain_from) {
         out.push_str(&src[plain_from..pos]);
         plain_from = match bytes[pos] {
-            b'$' => match math_end(src, pos) {
-                Some(end) => {
-                    out.push_str(&src[pos..end]);
-                    end
-                }
-                None => {
-                    out.push_str(&src[pos..]);
-                    return;
-                }
-            },
+            b'$' => {
+                let end = math_end(src, pos).unwrap_or(pos + 1);
+                out.push_str(&src[pos..end]);
+                end
+            }
             b'\\' => decode_command(src, pos, out),
             b'{' => decode_group(src, pos, out),
             _ => {
@@ -314,25 +310,29 @@ fn decode_group(src: &str, pos: usize, out: &mut String) -> usize {
     close + 1
 }
 
-/// A tie between two glued words is a no-break space; any other `~` is kept (it often means
-/// "approximately" in abstracts).
+/// A tie between two glued words is a no-break space; any other `~` is kept: it often means
+/// "approximately" (`(~1.6 billion)`) or, between digits, a range (`2~4`).
 fn push_tilde(src: &str, pos: usize, out: &mut String) {
-    let glued_before = out
-        .chars()
-        .next_back()
-        .is_some_and(|c| c.is_alphanumeric() || matches!(c, ')' | ']' | '}' | '$' | '.'));
-    let glued_after = src[pos + 1..]
-        .chars()
-        .next()
-        .is_some_and(|c| !c.is_whitespace());
-    out.push(if glued_before && glued_after {
+    let before = out.chars().next_back();
+    let after = src[pos + 1..].chars().next();
+    let glued_before =
+        before.is_some_and(|c| c.is_alphanumeric() || matches!(c, ')' | ']' | '}' | '$' | '.'));
+    let glued_after = after.is_some_and(|c| !c.is_whitespace());
+    let range =
+        before.is_some_and(|c| c.is_ascii_digit()) && after.is_some_and(|c| c.is_ascii_digit());
+    out.push(if glued_before && glued_after && !range {
         '\u{A0}'
     } else {
         '~'
     });
 }
 
-/// Index of the `}` matching the `{` at `open`, skipping escapes and math; `None` if unbalanced.
+/// Deeper brace nesting is left as literal braces, which bounds the decoder's recursion whatever
+/// a hostile feed sends. Real titles and names nest two or three levels.
+const MAX_GROUP_NESTING: usize = 32;
+
+/// Index of the `}` matching the `{` at `open`, skipping escapes and math; `None` if unbalanced
+/// or nested deeper than [`MAX_GROUP_NESTING`].
 fn group_end(src: &str, open: usize) -> Option<usize> {
     let bytes = src.as_bytes();
     let mut depth = 0usize;
@@ -341,10 +341,15 @@ fn group_end(src: &str, open: usize) -> Option<usize> {
         match bytes[pos] {
             b'\\' => pos += 1,
             b'$' => {
-                pos = math_end(src, pos)?;
+                pos = math_end(src, pos).unwrap_or(pos + 1);
                 continue;
             }
-            b'{' => depth += 1,
+            b'{' => {
+                depth += 1;
+                if depth > MAX_GROUP_NESTING {
+                    return None;
+                }
+            }
             b'}' => {
                 depth -= 1;
                 if depth == 0 {
@@ -593,6 +598,10 @@ mod tests {
         );
         assert_eq!(decode_tex("RMF ~ 0.31 and ~80%"), "RMF ~ 0.31 and ~80%");
         assert_eq!(decode_tex("http://x.org/~user"), "http://x.org/~user");
+        assert_eq!(
+            decode_tex("as low as 2~4 memory, 1~GB"),
+            "as low as 2~4 memory, 1\u{A0}GB"
+        );
     }
 
     #[test]
@@ -604,7 +613,6 @@ mod tests {
             r#"$$\sum_i \"a_i$$ then"#,
             r"\(\hat{y}\) and \[ {\i} \]",
             r"1.24$\times$ faster, $\tau^2$-bench",
-            r"a lone $ \'e {G} stays",
         ];
         for text in untouched {
             assert_eq!(decode_tex(text), text, "math in {text}");
@@ -614,6 +622,14 @@ mod tests {
             r#"Gödel's $\"o$ vs. Gödel"#
         );
         assert_eq!(decode_tex(r"cost \$5 and $x$ \'e"), r"cost $5 and $x$ é");
+        // A dollar that is never closed opens no math.
+        assert_eq!(
+            decode_tex(r"costs $8.1 per paper, 70\% {G}ood"),
+            "costs $8.1 per paper, 70% Good"
+        );
+        // Dollars pair up left to right, also across braces.
+        assert_eq!(decode_tex(r"{a $ b} $x {G}$"), r"{a $ b} $x G$");
+        assert_eq!(decode_tex(r"{\'e $\'e}$}"), r"{é $\'e}$}");
     }
 
     #[test]
@@ -634,6 +650,15 @@ mod tests {
         );
         assert_eq!(decode_tex(r"\'1 \'{ab} \u"), r"\'1 \'{ab} \u");
         assert_eq!(decode_tex(r"trailing \"), r"trailing \");
+    }
+
+    #[test]
+    fn deep_nesting_keeps_its_text_without_deep_recursion() {
+        let hostile = format!("{}x{}", "{".repeat(20_000), "}".repeat(20_000));
+        let decoded = decode_tex(&hostile);
+        assert_eq!(decoded.len(), hostile.len() - 2 * MAX_GROUP_NESTING);
+        assert!(decoded.contains('x'));
+        assert_eq!(decode_tex(&"{".repeat(5000)), "{".repeat(5000));
     }
 
     #[test]
