@@ -51,6 +51,16 @@ enum Command {
     },
     /// Re-render all of docs/ from data/, the templates and config. No network.
     Build,
+    /// Import the archive of the tool papersift replaces (gpt_paper_assistant or
+    /// ChatGPT-ArXiv-Paper-Assistant): every YYYY-MM-DD-output.json under DIR becomes a day
+    /// record in data/, then docs/ is re-rendered. Other files are ignored.
+    Import {
+        /// The archive folder, e.g. the old repository's out/json (searched recursively).
+        dir: PathBuf,
+        /// Overwrite the records of days that data/ already has.
+        #[arg(long)]
+        force: bool,
+    },
     /// Check the setup (config, categories, prompts, API key, Pages address, workflow, cost)
     /// and print each check with its fix. Exits non-zero when any check fails.
     Doctor,
@@ -109,6 +119,21 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Command::Build => {
             let changed = pipeline::build(&config)?;
+            println!(
+                "built {}: {changed} files changed",
+                config.output_dir().display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { dir, force } => {
+            let data_dir = config.data_dir();
+            let report = papersift::import::import_dir(&dir, &data_dir, &config, force)?;
+            println!("{}", report.summary());
+            println!("records are in {}", data_dir.display());
+            // The records are saved already; a failed render must not read as a failed import.
+            let changed = pipeline::build(&config).context(
+                "the imported days are saved in data/, but re-rendering docs/ failed; run `papersift build` once that is fixed",
+            )?;
             println!(
                 "built {}: {changed} files changed",
                 config.output_dir().display()

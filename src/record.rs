@@ -74,10 +74,16 @@ pub struct Source {
 }
 
 /// Counts shown on the page and kept for the status page.
+///
+/// `feed_items`, `scanned` and `filtered` are `None` (JSON `null`) when they were never known:
+/// an imported archive lists only the selected papers. Such records leave the breakdowns of the
+/// feed (per announce type, duplicates, already seen) at 0; they are meaningful only when
+/// `feed_items` is known. Show an unknown count with [`count_text`], never as 0.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Counts {
     /// Items in the feed, before any filtering.
-    pub feed_items: usize,
+    #[serde(default)]
+    pub feed_items: Option<usize>,
     /// Feed items per announce type.
     pub new: usize,
     pub cross: usize,
@@ -90,10 +96,17 @@ pub struct Counts {
     /// Papers skipped because an earlier day recorded them.
     pub already_seen: usize,
     /// Unique papers this day looked at (the papers listed in the record).
-    pub scanned: usize,
+    #[serde(default)]
+    pub scanned: Option<usize>,
     pub selected: usize,
-    pub filtered: usize,
+    #[serde(default)]
+    pub filtered: Option<usize>,
     pub unscored: usize,
+}
+
+/// A count for people to read: the number, or `unknown` when it was never known.
+pub fn count_text(count: Option<usize>) -> String {
+    count.map_or_else(|| "unknown".to_string(), |n| n.to_string())
 }
 
 /// Which scorer produced the scores, and what it cost.

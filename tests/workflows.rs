@@ -108,3 +108,42 @@ fn ci_workflow_checks_format_lints_and_tests() {
     }
     assert_pinned("ci.yml", &text, &doc);
 }
+
+#[test]
+fn backfill_workflow_fans_out_over_shards_and_merges_once() {
+    let (text, doc) = workflow("backfill.yml");
+    let inputs = &doc["on"]["workflow_dispatch"]["inputs"];
+    for input in ["from", "to", "shards"] {
+        assert!(
+            !inputs[input].is_badvalue(),
+            "backfill.yml needs input {input}"
+        );
+    }
+    assert_eq!(
+        doc["concurrency"]["group"],
+        workflow("daily.yml").1["concurrency"]["group"],
+        "backfill and the daily run must share a concurrency group"
+    );
+    let shard = &doc["jobs"]["shard"];
+    assert!(
+        shard["strategy"]["matrix"]["shard"]
+            .as_str()
+            .unwrap()
+            .contains("fromJSON")
+    );
+    assert!(text.contains("papersift backfill --from \"$FROM\" --to \"$TO\" --shard \"$SHARD\""));
+    let merge = &doc["jobs"]["merge"];
+    assert_eq!(merge["needs"].as_str(), Some("shard"));
+    let merge_steps: Vec<&str> = merge["steps"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .collect();
+    let render = merge_steps
+        .iter()
+        .find(|s| s.contains("papersift build"))
+        .expect("merge renders");
+    assert!(render.contains("papersift publish --push"));
+    assert_pinned("backfill.yml", &text, &doc);
+}

@@ -37,6 +37,9 @@ pub fn http_client(timeout: Duration) -> Result<reqwest::Client> {
         .context("cannot build the HTTP client")
 }
 
+/// The first wait before a retry when the server sends no `Retry-After`; it doubles per attempt.
+pub const FIRST_BACKOFF: Duration = Duration::from_millis(500);
+
 /// An HTTP status that retrying did not or cannot fix. The message names only the URL and
 /// status; callers that can explain the refusal read `body`.
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +54,16 @@ pub struct HttpStatusError {
 /// (honouring `Retry-After`) up to `max_retries` times. A final bad status is an
 /// [`HttpStatusError`] carrying the response body.
 pub async fn get_text(client: &reqwest::Client, url: &str, max_retries: u32) -> Result<String> {
+    get_text_with_backoff(client, url, max_retries, FIRST_BACKOFF).await
+}
+
+/// [`get_text`] with a chosen first backoff (tests shrink it to keep them fast).
+pub async fn get_text_with_backoff(
+    client: &reqwest::Client,
+    url: &str,
+    max_retries: u32,
+    first_backoff: Duration,
+) -> Result<String> {
     let mut attempt = 0;
     loop {
         let outcome = client.get(url).send().await;
@@ -78,12 +91,14 @@ pub async fn get_text(client: &reqwest::Client, url: &str, max_retries: u32) -> 
             }
             Err(error) => {
                 if attempt >= max_retries {
-                    return Err(error).with_context(|| format!("cannot reach {url}"));
+                    return Err(error).with_context(|| {
+                        format!("cannot reach {url}, still after {} attempts", attempt + 1)
+                    });
                 }
                 None
             }
         };
-        let wait = backoff(attempt, retry_after);
+        let wait = backoff_from(first_backoff, attempt, retry_after);
         tracing::warn!(
             url,
             attempt = attempt + 1,
@@ -110,9 +125,161 @@ pub fn retry_after_secs(response: &reqwest::Response) -> Option<u64> {
 /// Wait before retry `attempt` (0-based): the server's `Retry-After` when given (capped at
 /// two minutes), otherwise 0.5 s doubling per attempt, capped at 30 s.
 pub fn backoff(attempt: u32, retry_after_secs: Option<u64>) -> Duration {
+    backoff_from(FIRST_BACKOFF, attempt, retry_after_secs)
+}
+
+fn backoff_from(first: Duration, attempt: u32, retry_after_secs: Option<u64>) -> Duration {
     match retry_after_secs {
         Some(secs) => Duration::from_secs(secs.min(120)),
-        None => Duration::from_millis(500u64.saturating_mul(1 << attempt.min(6)))
+        None => first
+            .saturating_mul(1 << attempt.min(6))
             .min(Duration::from_secs(30)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    use super::*;
+
+    /// Short enough that retry tests take milliseconds, long enough to be a real wait.
+    const TEST_BACKOFF: Duration = Duration::from_millis(20);
+
+    async fn fetch(server: &MockServer, max_retries: u32) -> Result<String> {
+        let client = http_client(Duration::from_secs(5)).unwrap();
+        let url = format!("{}/rss/cs.CL", server.uri());
+        get_text_with_backoff(&client, &url, max_retries, TEST_BACKOFF).await
+    }
+
+    fn feed_response() -> ResponseTemplate {
+        ResponseTemplate::new(200).set_body_string("<rss/>")
+    }
+
+    #[test]
+    fn backoff_doubles_from_half_a_second_and_is_capped() {
+        let waits: Vec<u64> = (0..8)
+            .map(|a| backoff(a, None).as_millis() as u64)
+            .collect();
+        assert_eq!(waits, [500, 1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+        assert_eq!(backoff(0, Some(7)), Duration::from_secs(7));
+        assert_eq!(backoff(3, Some(3600)), Duration::from_secs(120));
+    }
+
+    #[tokio::test]
+    async fn too_many_requests_waits_for_retry_after_then_succeeds() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/rss/cs.CL"))
+            .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
+            .up_to_n_times(1)
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .respond_with(feed_response())
+            .expect(1)
+            .mount(&server)
+            .await;
+        let started = Instant::now();
+        assert_eq!(fetch(&server, 3).await.unwrap(), "<rss/>");
+        // The 20 ms test backoff would have retried long before; only Retry-After explains this.
+        assert!(
+            started.elapsed() >= Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[tokio::test]
+    async fn server_errors_are_retried_until_success() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(503))
+            .up_to_n_times(2)
+            .expect(2)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .respond_with(feed_response())
+            .expect(1)
+            .mount(&server)
+            .await;
+        let started = Instant::now();
+        assert_eq!(fetch(&server, 3).await.unwrap(), "<rss/>");
+        // Two waits: 20 ms, then 40 ms.
+        assert!(
+            started.elapsed() >= TEST_BACKOFF * 3,
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[tokio::test]
+    async fn not_found_fails_at_once() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(404).set_body_string("no such feed"))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let error = fetch(&server, 3).await.unwrap_err();
+        let url = format!("{}/rss/cs.CL", server.uri());
+        assert_eq!(
+            format!("{error:#}"),
+            format!("{url} answered HTTP 404 Not Found")
+        );
+        let status = error
+            .downcast_ref::<HttpStatusError>()
+            .expect("a status error");
+        assert_eq!(status.status.as_u16(), 404);
+        assert_eq!(status.body, "no such feed");
+    }
+
+    #[tokio::test]
+    async fn exhausted_retries_name_the_url_and_status() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(502))
+            .expect(3)
+            .mount(&server)
+            .await;
+        let error = fetch(&server, 2).await.unwrap_err();
+        let url = format!("{}/rss/cs.CL", server.uri());
+        assert_eq!(
+            format!("{error:#}"),
+            format!("{url} answered HTTP 502 Bad Gateway")
+        );
+        let status = error
+            .downcast_ref::<HttpStatusError>()
+            .expect("a status error");
+        assert_eq!(
+            (status.url.as_str(), status.status.as_u16()),
+            (url.as_str(), 502)
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_host_is_retried_then_reported() {
+        // Bind and drop a listener: nothing accepts on that loopback port any more.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let client = http_client(Duration::from_secs(5)).unwrap();
+        let url = format!("http://127.0.0.1:{port}/rss/cs.CL");
+        let error = get_text_with_backoff(&client, &url, 1, TEST_BACKOFF)
+            .await
+            .unwrap_err();
+        let message = format!("{error:#}");
+        assert!(
+            message.contains(&format!("cannot reach {url}")),
+            "{message}"
+        );
+        assert!(message.contains("after 2 attempts"), "{message}");
     }
 }

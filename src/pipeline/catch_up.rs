@@ -185,7 +185,7 @@ async fn rescore_day(config: &Config, scorer: &Scorer, day: &DayRecord) -> Resul
     score::rank(&mut healed.papers, &config.selection);
     healed.usage.add(&outcome.usage);
     healed.counts.selected = count(&healed.papers, record::Decision::Selected);
-    healed.counts.filtered = count(&healed.papers, record::Decision::Filtered);
+    healed.counts.filtered = Some(count(&healed.papers, record::Decision::Filtered));
     healed.counts.unscored = count(&healed.papers, record::Decision::Unscored);
     healed.status = match score::day_status(&outcome) {
         DayStatus::Ok if healed.source.backfilled_on.is_some() => DayStatus::Backfilled,

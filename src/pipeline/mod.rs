@@ -265,7 +265,7 @@ pub async fn process_feed(
         let reason = format!(
             "{} of {} papers in the feed were recorded on earlier days: arXiv re-served an old announcement",
             selection.counts.already_seen,
-            selection.counts.already_seen + selection.counts.scanned
+            selection.counts.already_seen + selection.counts.scanned.unwrap_or(0)
         );
         save_without_papers(
             config,
@@ -328,7 +328,7 @@ async fn score_and_record(
     papers.extend(selection.excluded);
     let counts = Counts {
         selected: count(&papers, record::Decision::Selected),
-        filtered: count(&papers, record::Decision::Filtered),
+        filtered: Some(count(&papers, record::Decision::Filtered)),
         unscored: count(&papers, record::Decision::Unscored),
         ..selection.counts
     };
@@ -353,8 +353,8 @@ async fn score_and_record(
     let mut summary = format!(
         "{date}: {} — {} feed items, {} scanned, {} selected, {} unscored ({}); wrote {}",
         status.as_str(),
-        day.counts.feed_items,
-        day.counts.scanned,
+        record::count_text(day.counts.feed_items),
+        record::count_text(day.counts.scanned),
         day.counts.selected,
         day.counts.unscored,
         scorer.describe(),
@@ -389,7 +389,8 @@ fn status_reason(
         )),
         DayStatus::Partial => Some(format!(
             "{} of {} papers could not be scored; they are listed as not scored",
-            counts.unscored, counts.scanned
+            counts.unscored,
+            record::count_text(counts.scanned)
         )),
         DayStatus::BudgetStopped => Some(format!(
             "the cost cap (llm.max_cost_usd) stopped scoring; {} papers were not scored",

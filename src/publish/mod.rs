@@ -10,7 +10,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 use crate::config::Config;
-use crate::record::DayRecord;
+use crate::record::{DayRecord, count_text};
 
 /// What `publish` did.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,7 +66,7 @@ pub fn commit_message(latest: Option<&DayRecord>) -> String {
             day.date,
             day.status.as_str(),
             day.counts.selected,
-            day.counts.scanned
+            count_text(day.counts.scanned)
         ),
         None => "papersift: update site".to_string(),
     }
@@ -125,7 +125,11 @@ pub fn job_summary(config: &Config, day: &DayRecord) -> String {
     };
     out.push_str(&format!(
         "| feed items | scanned | selected | unscored | cost |\n|---:|---:|---:|---:|---:|\n| {} | {} | {} | {} | {} |\n\n",
-        day.counts.feed_items, day.counts.scanned, day.counts.selected, day.counts.unscored, cost
+        count_text(day.counts.feed_items),
+        count_text(day.counts.scanned),
+        day.counts.selected,
+        day.counts.unscored,
+        cost
     ));
     for (rank, paper) in day.selected().take(5).enumerate() {
         out.push_str(&format!(

@@ -3,7 +3,7 @@
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
-use crate::record::DayRecord;
+use crate::record::{DayRecord, count_text};
 
 /// Slack's limits for one message (blocks per message, characters per section or header).
 const SLACK_MAX_BLOCKS: usize = 50;
@@ -24,8 +24,8 @@ pub fn slack_payload(day: &DayRecord, page_url: &str) -> Value {
     );
     let mut summary = format!(
         "{} arXiv papers, {} scanned, {} selected. Status: {}.",
-        day.counts.feed_items,
-        day.counts.scanned,
+        count_text(day.counts.feed_items),
+        count_text(day.counts.scanned),
         day.counts.selected,
         day.status.as_str()
     );

@@ -1,12 +1,28 @@
 //! Render: the site model (days, months, years, neighbours) and every file of `docs/`.
+//!
+//! `render_site` is pure: it reads the records, prompt snapshots, config and templates it is
+//! given (plus the user's template overrides) and returns the files; `pipeline::build` writes
+//! them. The same input always gives byte-identical output.
+
+mod markdown;
+mod pages;
+mod view;
+
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
+use jiff::civil::Date;
 
 use crate::config::Config;
 use crate::record::{DayRecord, PromptSnapshot};
+
+use pages::Templates;
+use view::{DayView, HomeView, Link, SiteView};
 
 /// One file of the built site, relative to the output folder.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,12 +32,203 @@ pub struct OutputFile {
 }
 
 /// Renders the whole site from the day records (oldest first) and the prompt snapshots they
-/// name. Pure: no network, no writes.
+/// name. Pure: no network, no writes. Files come back sorted by path.
 pub fn render_site(
     config: &Config,
     records: &[DayRecord],
     prompts: &BTreeMap<String, PromptSnapshot>,
 ) -> Result<Vec<OutputFile>> {
-    let _ = (config, records, prompts);
-    anyhow::bail!("rendering is not implemented yet")
+    let templates = Templates::load(&config.templates_dir())?;
+    let site = SiteModel::new(records);
+    let site_view = SiteView {
+        title: config.site.title.clone(),
+        years: site
+            .years()
+            .iter()
+            .rev()
+            .map(|&year| Link {
+                label: year.to_string(),
+                path: year_path(year),
+            })
+            .collect(),
+    };
+    let prompt_views = view::prompt_views(prompts);
+
+    let mut files = Vec::with_capacity(site.pages().len() * 2 + 8);
+    let mut latest: Option<DayView> = None;
+    for (index, record) in site.pages().iter().enumerate() {
+        let day = view::day_view(config, record, &site.neighbours(index), &prompt_views);
+        let pages = templates
+            .day(&site_view, &day)
+            .with_context(|| format!("cannot render the page of {}", record.date))?;
+        files.extend(pages);
+        latest = Some(day);
+    }
+    for month in site.months() {
+        let month_view = view::month_view(config, &site, month);
+        files.push(
+            templates
+                .month(&site_view, &month_view)
+                .with_context(|| format!("cannot render the overview of {month}"))?,
+        );
+    }
+    for year in site.years() {
+        let year_view = view::year_view(config, &site, year);
+        files.push(
+            templates
+                .year(&site_view, &year_view)
+                .with_context(|| format!("cannot render the page of {year}"))?,
+        );
+    }
+    let home = HomeView {
+        recent: view::recent_days(&site, config.site.recent_days),
+    };
+    files.push(
+        templates
+            .home(&site_view, latest.as_ref(), &home)
+            .context("cannot render the home page")?,
+    );
+    files.push(OutputFile {
+        path: "style.css".into(),
+        bytes: templates.stylesheet().as_bytes().to_vec(),
+    });
+    // GitHub Pages must serve the files as they are, not through Jekyll.
+    files.push(OutputFile {
+        path: ".nojekyll".into(),
+        bytes: Vec::new(),
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// A calendar month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct YearMonth {
+    pub year: i16,
+    pub month: i8,
+}
+
+impl YearMonth {
+    pub fn of(date: Date) -> YearMonth {
+        YearMonth {
+            year: date.year(),
+            month: date.month(),
+        }
+    }
+
+    /// The monthly overview's folder, relative to the site root.
+    pub fn path(self) -> String {
+        format!("{:04}/{:02}/", self.year, self.month)
+    }
+
+    /// `March 2026`.
+    pub fn long_label(self) -> String {
+        format!("{} {}", view::month_name(self.month), self.year)
+    }
+
+    pub fn first_day(self) -> Date {
+        Date::new(self.year, self.month, 1).expect("a YearMonth comes from a valid date")
+    }
+}
+
+impl fmt::Display for YearMonth {
+    /// `2026-03`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// A day page's folder, relative to the site root: `2026/03/13/`.
+pub fn day_path(date: Date) -> String {
+    format!("{:04}/{:02}/{:02}/", date.year(), date.month(), date.day())
+}
+
+/// A yearly page's folder, relative to the site root: `2026/`.
+pub fn year_path(year: i16) -> String {
+    format!("{year:04}/")
+}
+
+/// The nearest days with pages before and after a day.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DayNeighbours<'a> {
+    pub prev: Option<&'a DayRecord>,
+    pub next: Option<&'a DayRecord>,
+}
+
+/// The shape of the site: which days have pages, and how they group into months and years.
+pub struct SiteModel<'a> {
+    /// One record per date (the last given wins), oldest first, whatever its status.
+    records: Vec<&'a DayRecord>,
+    /// The records whose days get a page, oldest first.
+    pages: Vec<&'a DayRecord>,
+}
+
+impl<'a> SiteModel<'a> {
+    pub fn new(records: &'a [DayRecord]) -> SiteModel<'a> {
+        let by_date: BTreeMap<Date, &DayRecord> = records.iter().map(|r| (r.date, r)).collect();
+        let records: Vec<&DayRecord> = by_date.into_values().collect();
+        let pages = records
+            .iter()
+            .copied()
+            .filter(|r| r.status.has_page())
+            .collect();
+        SiteModel { records, pages }
+    }
+
+    /// Days with pages, oldest first.
+    pub fn pages(&self) -> &[&'a DayRecord] {
+        &self.pages
+    }
+
+    /// The neighbours of the page at `index` in `pages()`.
+    pub fn neighbours(&self, index: usize) -> DayNeighbours<'a> {
+        DayNeighbours {
+            prev: index
+                .checked_sub(1)
+                .and_then(|i| self.pages.get(i).copied()),
+            next: self.pages.get(index + 1).copied(),
+        }
+    }
+
+    /// Months with at least one day page, oldest first.
+    pub fn months(&self) -> Vec<YearMonth> {
+        let mut months: Vec<YearMonth> = self.pages.iter().map(|r| YearMonth::of(r.date)).collect();
+        months.dedup();
+        months
+    }
+
+    /// Years with at least one day page, oldest first.
+    pub fn years(&self) -> Vec<i16> {
+        let mut years: Vec<i16> = self.pages.iter().map(|r| r.date.year()).collect();
+        years.dedup();
+        years
+    }
+
+    /// Every record of a month (with or without a page), oldest first.
+    pub fn records_in(&self, month: YearMonth) -> impl Iterator<Item = &'a DayRecord> + '_ {
+        self.records
+            .iter()
+            .copied()
+            .filter(move |r| YearMonth::of(r.date) == month)
+    }
+
+    /// Day pages of a month, oldest first.
+    pub fn pages_in(&self, month: YearMonth) -> impl Iterator<Item = &'a DayRecord> + '_ {
+        self.pages
+            .iter()
+            .copied()
+            .filter(move |r| YearMonth::of(r.date) == month)
+    }
+}
+
+/// The items just before and after `item` in a sorted, deduplicated list.
+pub fn sorted_neighbours<T: Copy + Ord>(sorted: &[T], item: T) -> (Option<T>, Option<T>) {
+    let (before, after) = match sorted.binary_search(&item) {
+        Ok(index) => (index.checked_sub(1), index + 1),
+        Err(index) => (index.checked_sub(1), index),
+    };
+    (
+        before.and_then(|i| sorted.get(i).copied()),
+        sorted.get(after).copied(),
+    )
 }

@@ -5,9 +5,10 @@ use crate::score::prompt::Prompts;
 use crate::score::{ScoreOutcome, Verdict};
 use crate::select::{PhraseSet, normalise};
 
-/// Scores by phrase matches: a phrase in the title counts three, in the abstract only one.
-/// Relevance is 1 + 2 × that weight (capped at 10), so one title match or three abstract
-/// matches reach the default threshold of 7. Novelty cannot be judged from words and is a
+/// Scores by phrase matches: a phrase in the title counts two, in the abstract only one.
+/// Relevance is 1 + 2 × that weight (capped at 10), so the default threshold of 7 needs two
+/// signals (a title match plus another phrase in the abstract, two title matches, or three
+/// abstract matches): one common word alone never selects a paper. Novelty cannot be judged from words and is a
 /// neutral 5; the page says keyword scoring was used.
 #[derive(Debug, Clone)]
 pub struct KeywordScorer {
@@ -63,7 +64,7 @@ impl KeywordScorer {
             .into_iter()
             .filter(|p| !in_title.contains(p))
             .collect();
-        let weight = 3 * in_title.len() + in_abstract.len();
+        let weight = 2 * in_title.len() + in_abstract.len();
         let relevance = (1 + 2 * weight).min(10) as u8;
         let comment = match (in_title.is_empty(), in_abstract.is_empty()) {
             (true, true) => "Keyword scorer: no configured phrase matched".to_string(),
@@ -102,7 +103,7 @@ mod tests {
     fn title_matches_weigh_more_than_abstract_matches() {
         let s = scorer();
         let title = s.score_text("Pruning a Mixture of Experts", "we prune");
-        assert_eq!(title.relevance, 10);
+        assert_eq!(title.relevance, 9);
         assert_eq!(
             title.comment,
             "Keyword match — title: mixture of experts, pruning"
@@ -110,7 +111,9 @@ mod tests {
         let one_abstract = s.score_text("A model", "uses quantization");
         assert_eq!(one_abstract.relevance, 3);
         let one_title = s.score_text("Quantization", "nothing else");
-        assert_eq!(one_title.relevance, 7);
+        assert_eq!(one_title.relevance, 5);
+        let title_and_abstract = s.score_text("Quantization", "of a mixture of experts");
+        assert_eq!(title_and_abstract.relevance, 7);
         let none = s.score_text("Graphs", "nodes");
         assert_eq!(none.relevance, 1);
         assert_eq!(none.novelty, NEUTRAL_NOVELTY);

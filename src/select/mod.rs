@@ -41,9 +41,10 @@ pub fn select(items: &[Paper], config: &Config, seen: &HashSet<String>) -> Selec
     let exclude = PhraseSet::new(&config.keywords.exclude);
     let followed = authors::FollowedAuthors::new(&config.authors.follow);
     let mut counts = Counts {
-        feed_items: items.len(),
+        feed_items: Some(items.len()),
         ..Counts::default()
     };
+    let mut scanned = 0;
     let mut taken = HashSet::new();
     let mut selection = Selection::default();
     for paper in items {
@@ -65,7 +66,7 @@ pub fn select(items: &[Paper], config: &Config, seen: &HashSet<String>) -> Selec
             counts.already_seen += 1;
             continue;
         }
-        counts.scanned += 1;
+        scanned += 1;
         let text = searchable_text(paper);
         let followed_authors = followed.matches(&paper.authors);
         // A followed author's paper is always kept: the user asked for it by name.
@@ -85,6 +86,7 @@ pub fn select(items: &[Paper], config: &Config, seen: &HashSet<String>) -> Selec
             include_hits: include.all_matches(&text),
         });
     }
+    counts.scanned = Some(scanned);
     selection.counts = counts;
     selection
 }
@@ -92,7 +94,7 @@ pub fn select(items: &[Paper], config: &Config, seen: &HashSet<String>) -> Selec
 /// True when a feed re-serves an old batch: nearly all papers it would keep were recorded
 /// already (arXiv sometimes re-dates a day's feed on Saturday).
 pub fn is_stale(counts: &Counts, stale_fraction: f64) -> bool {
-    let kept = counts.already_seen + counts.scanned;
+    let kept = counts.already_seen + counts.scanned.unwrap_or(0);
     kept > 0 && counts.already_seen as f64 >= stale_fraction * kept as f64
 }
 
@@ -215,7 +217,10 @@ mod tests {
             .collect();
         assert_eq!(ids, ["1", "2"]);
         let c = &selection.counts;
-        assert_eq!((c.feed_items, c.new, c.cross, c.replace), (5, 2, 2, 1));
+        assert_eq!(
+            (c.feed_items, c.new, c.cross, c.replace),
+            (Some(5), 2, 2, 1)
+        );
         assert_eq!(
             (
                 c.skipped_announce_type,
@@ -223,7 +228,7 @@ mod tests {
                 c.already_seen,
                 c.scanned
             ),
-            (1, 1, 1, 2)
+            (1, 1, 1, Some(2))
         );
     }
 
@@ -269,12 +274,12 @@ mod tests {
     fn stale_when_nearly_everything_was_seen() {
         let stale = Counts {
             already_seen: 95,
-            scanned: 5,
+            scanned: Some(5),
             ..Counts::default()
         };
         let fresh = Counts {
             already_seen: 3,
-            scanned: 400,
+            scanned: Some(400),
             ..Counts::default()
         };
         assert!(is_stale(&stale, 0.9));

@@ -1,0 +1,240 @@
+//! Pages: the tera templates (built in, overridable from `site-templates/`) and rendering the
+//! view models into output files.
+//!
+//! The built-in templates are embedded in the binary. A file of the same name in the user's
+//! templates folder replaces one; other `.html` / `.md` files there are added, so overrides can
+//! include partials of their own. HTML templates are autoescaped as HTML, Markdown templates
+//! with `escape_markdown`, so untrusted text is inert in both unless a template says `| safe`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use tera::Tera;
+
+use super::OutputFile;
+use super::markdown::escape_markdown;
+use super::view::{DayView, HomeView, MonthView, SiteView, YearView};
+
+/// The stylesheet's name, in the templates folder and in the site.
+const STYLESHEET: &str = "style.css";
+
+/// The built-in templates, by name.
+const BUILT_IN: [(&str, &str); 8] = [
+    ("base.html", include_str!("../../site-templates/base.html")),
+    (
+        "day_content.html",
+        include_str!("../../site-templates/day_content.html"),
+    ),
+    ("day.html", include_str!("../../site-templates/day.html")),
+    ("day.md", include_str!("../../site-templates/day.md")),
+    (
+        "month.html",
+        include_str!("../../site-templates/month.html"),
+    ),
+    ("year.html", include_str!("../../site-templates/year.html")),
+    ("home.html", include_str!("../../site-templates/home.html")),
+    (STYLESHEET, include_str!("../../site-templates/style.css")),
+];
+
+/// The compiled templates of one build.
+pub struct Templates {
+    html: Tera,
+    markdown: Tera,
+    stylesheet: String,
+}
+
+/// A template's text and, when the user overrides it, the file it came from.
+struct Source {
+    text: String,
+    overridden_by: Option<PathBuf>,
+}
+
+impl Templates {
+    /// Compiles the built-in templates with the overrides found in `overrides_dir` (which need
+    /// not exist).
+    pub fn load(overrides_dir: &Path) -> Result<Templates> {
+        let mut sources: BTreeMap<String, Source> = BUILT_IN
+            .iter()
+            .map(|(name, text)| {
+                let source = Source {
+                    text: text.to_string(),
+                    overridden_by: None,
+                };
+                (name.to_string(), source)
+            })
+            .collect();
+        for (name, text, path) in read_overrides(overrides_dir)? {
+            let source = Source {
+                text,
+                overridden_by: Some(path),
+            };
+            sources.insert(name, source);
+        }
+        let stylesheet = sources
+            .remove(STYLESHEET)
+            .expect("the stylesheet is built in")
+            .text;
+        let html = compile(&sources, "HTML", is_html, |_| {})?;
+        let markdown = compile(
+            &sources,
+            "Markdown",
+            |name| name.ends_with(".md"),
+            |tera| {
+                tera.set_escape_fn(escape_markdown);
+                tera.autoescape_on([".md"]);
+            },
+        )?;
+        Ok(Templates {
+            html,
+            markdown,
+            stylesheet,
+        })
+    }
+
+    /// The stylesheet every page links to.
+    pub fn stylesheet(&self) -> &str {
+        &self.stylesheet
+    }
+
+    /// `YYYY/MM/DD/index.html` and `YYYY/MM/DD/index.md`, the same day as HTML and as
+    /// GitHub-flavoured Markdown. Both share one context, so the day is serialised once.
+    pub fn day(&self, site: &SiteView, day: &DayView) -> Result<[OutputFile; 2]> {
+        let html_path = format!("{}index.html", day.path);
+        let mut context = page_context(site, &html_path);
+        context.insert("day", day);
+        let html = render(&self.html, "day.html", &context, html_path)?;
+        let markdown_path = format!("{}index.md", day.path);
+        let markdown = render(&self.markdown, "day.md", &context, markdown_path)?;
+        Ok([html, markdown])
+    }
+
+    /// `YYYY/MM/index.html`.
+    pub fn month(&self, site: &SiteView, month: &MonthView) -> Result<OutputFile> {
+        let path = format!("{}index.html", month.path);
+        let mut context = page_context(site, &path);
+        context.insert("month", month);
+        render(&self.html, "month.html", &context, path)
+    }
+
+    /// `YYYY/index.html`.
+    pub fn year(&self, site: &SiteView, year: &YearView) -> Result<OutputFile> {
+        let path = format!("{}index.html", year.path);
+        let mut context = page_context(site, &path);
+        context.insert("year", year);
+        render(&self.html, "year.html", &context, path)
+    }
+
+    /// `index.html`: the latest day in full (`day` is absent before the first day) and the
+    /// recent days.
+    pub fn home(
+        &self,
+        site: &SiteView,
+        latest: Option<&DayView>,
+        home: &HomeView,
+    ) -> Result<OutputFile> {
+        let path = "index.html".to_string();
+        let mut context = page_context(site, &path);
+        context.insert("day", &latest);
+        context.insert("home", home);
+        render(&self.html, "home.html", &context, path)
+    }
+}
+
+/// One tera instance holding the sources whose names `wanted` accepts.
+fn compile(
+    sources: &BTreeMap<String, Source>,
+    kind: &str,
+    wanted: impl Fn(&str) -> bool,
+    configure: impl FnOnce(&mut Tera),
+) -> Result<Tera> {
+    let chosen: Vec<(&String, &Source)> = sources.iter().filter(|(name, _)| wanted(name)).collect();
+    let mut tera = Tera::new();
+    configure(&mut tera);
+    tera.add_raw_templates(
+        chosen
+            .iter()
+            .map(|(name, source)| (name.as_str(), source.text.as_str())),
+    )
+    .map_err(anyhow::Error::from)
+    .with_context(|| {
+        let overrides: Vec<String> = chosen
+            .iter()
+            .filter_map(|(_, source)| source.overridden_by.as_ref())
+            .map(|path| path.display().to_string())
+            .collect();
+        if overrides.is_empty() {
+            format!("the built-in {kind} templates do not compile")
+        } else {
+            format!(
+                "the {kind} templates do not compile with the overrides {}",
+                overrides.join(", ")
+            )
+        }
+    })?;
+    Ok(tera)
+}
+
+fn is_html(name: &str) -> bool {
+    name.ends_with(".html") || name.ends_with(".htm")
+}
+
+/// The values every page gets: the site and `root`, the relative path from the page's folder
+/// back to the site root (`./` on the home page, `../../../` on a day page).
+fn page_context(site: &SiteView, page_path: &str) -> tera::Context {
+    let depth = page_path.matches('/').count();
+    let root = if depth == 0 {
+        "./".to_string()
+    } else {
+        "../".repeat(depth)
+    };
+    let mut context = tera::Context::new();
+    context.insert("site", site);
+    context.insert("root", &root);
+    context
+}
+
+fn render(
+    tera: &Tera,
+    template: &str,
+    context: &tera::Context,
+    path: String,
+) -> Result<OutputFile> {
+    let mut bytes = Vec::with_capacity(64 * 1024);
+    tera.render_to(template, context, &mut bytes)
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("template {template} failed for {path}"))?;
+    Ok(OutputFile {
+        path: path.into(),
+        bytes,
+    })
+}
+
+/// Template files in the overrides folder (not its subfolders): `(name, text, path)`, by name.
+/// Hidden files (editor backups), READMEs and files that are neither templates nor the
+/// stylesheet are skipped.
+fn read_overrides(dir: &Path) -> Result<Vec<(String, String, PathBuf)>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir)
+        .with_context(|| format!("cannot list templates in {}", dir.display()))?
+    {
+        let entry = entry.with_context(|| format!("cannot list templates in {}", dir.display()))?;
+        let path = entry.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
+            continue;
+        };
+        let wanted = is_html(&name) || name.ends_with(".md") || name == STYLESHEET;
+        let readme = name.to_ascii_lowercase().starts_with("readme");
+        if name.starts_with('.') || readme || !wanted || !path.is_file() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read template {}", path.display()))?;
+        found.push((name, text, path));
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(found)
+}
