@@ -353,16 +353,14 @@ fn print_table(all: &[Figures], price: &ModelPrice) {
                         .is_some_and(|reason| reason.starts_with("title prefilter"))
                 })
                 .count();
+            let decided = |decision| r.papers.iter().filter(|p| p.decision == decision).count();
             format!(
-                "scanned {}, selected {}, filtered {} ({} by title), unscored {}",
-                r.counts.scanned,
-                r.counts.selected,
-                r.counts.filtered,
+                "{} papers recorded: selected {}, filtered {} ({} by title), unscored {}",
+                r.papers.len(),
+                decided(Decision::Selected),
+                decided(Decision::Filtered),
                 title_rejected,
-                r.papers
-                    .iter()
-                    .filter(|p| p.decision == Decision::Unscored)
-                    .count()
+                decided(Decision::Unscored)
             )
         });
         println!(

@@ -1,0 +1,141 @@
+//! The real `papersift` binary scoring with an LLM: a loopback mock stands in for the API.
+//! A refused key records `llm-failed`, publishes nothing and exits 4 with what the API said;
+//! a partly scored day is published with its "Not scored" list and exits 5;
+//! `OPENAI_BASE_URL` overrides the configured endpoint.
+
+#[path = "support/mock_llm.rs"]
+mod mock_llm;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use mock_llm::{Behaviour, Fault, FaultKind, MOCK_KEY, MockLlm, When};
+
+const FEED: &str = "tests/fixtures/e2e-hostile-feed.xml";
+
+/// A user repository in a temp folder: the shipped prompts plus the given config text.
+fn user_repo(config: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), config).unwrap();
+    let prompts = dir.path().join("prompts");
+    std::fs::create_dir(&prompts).unwrap();
+    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), prompts.join(entry.file_name())).unwrap();
+    }
+    dir
+}
+
+fn papersift(repo: &Path, key: &str) -> Command {
+    let mut cmd = Command::cargo_bin("papersift").unwrap();
+    cmd.current_dir(repo)
+        .env("OPENAI_API_KEY", key)
+        .env_remove("OPENAI_BASE_URL")
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("SLACK_WEBHOOK_URL")
+        .env_remove("PAPERSIFT_WEBHOOK_URL")
+        .arg("run")
+        .arg("--feed")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(FEED));
+    cmd
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_key_exits_4_records_llm_failed_and_publishes_nothing() {
+    let mock = MockLlm::start(Behaviour::default()).await;
+    let repo = user_repo(&format!(
+        "[llm]\nbase_url = \"{}\"\nrequests_per_minute = 6000\n",
+        mock.base_url()
+    ));
+    let key = "sk-this-key-is-wrong-0123456789";
+    let output = papersift(repo.path(), key).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(4), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("401 Unauthorized: Incorrect API key provided"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains(key) && !stderr.contains(key));
+    assert!(!mock.calls().is_empty());
+    let record: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo.path().join("data/2026/08/13.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(record["status"], "llm-failed");
+    assert!(!repo.path().join("docs").exists(), "docs/ was written");
+    for file in files_under(repo.path()) {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        assert!(!text.contains(key), "{} holds the key", file.display());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn openai_base_url_overrides_the_configured_endpoint() {
+    let mock = MockLlm::start(Behaviour::default()).await;
+    // Nothing listens on the discard port: only the override can make this run reach an API.
+    let repo = user_repo(
+        "[llm]\nbase_url = \"http://127.0.0.1:9/v1\"\nrequests_per_minute = 6000\nmax_retries = 0\n",
+    );
+    let output = papersift(repo.path(), MOCK_KEY)
+        .env("OPENAI_BASE_URL", mock.base_url())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        !mock.calls().is_empty(),
+        "the mock was never called: {stdout}"
+    );
+    let record: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo.path().join("data/2026/08/13.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(record["usage"]["scorer"], "llm");
+    assert_eq!(record["usage"]["calls"], mock.calls().len());
+    assert_ne!(record["status"], "llm-failed", "{stdout}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partly_scored_day_is_published_with_a_not_scored_list_and_exits_5() {
+    let never = "2608.90002".to_string();
+    let mock = MockLlm::start(Behaviour {
+        title_reject_permille: 0,
+        faults: vec![Fault::always(
+            When::BatchHas(never.clone()),
+            FaultKind::Omit(never.clone()),
+        )],
+        ..Behaviour::default()
+    })
+    .await;
+    let repo = user_repo(&format!(
+        "[llm]\nbase_url = \"{}\"\nrequests_per_minute = 6000\nmax_retries = 2\n",
+        mock.base_url()
+    ));
+    let output = papersift(repo.path(), MOCK_KEY).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(5), "{stdout}");
+    assert!(stdout.contains("2026-08-13: partial"), "{stdout}");
+    let page = std::fs::read_to_string(repo.path().join("docs/2026/08/13/index.html")).unwrap();
+    assert!(
+        page.contains("<summary>Not scored (1)</summary>"),
+        "no Not scored list"
+    );
+    assert!(page.contains("A Plain Paper on Quantization"));
+    assert!(page.contains("no usable score after 3 calls"));
+}
