@@ -61,6 +61,8 @@ struct Figures {
     abstracts: usize,
     record: Option<DayRecord>,
     outcome: String,
+    /// Files and bytes under data/cache/scores after the run.
+    cache: (usize, u64),
 }
 
 fn main() -> Result<()> {
@@ -271,8 +273,24 @@ impl Scenario {
                 .sum(),
             record,
             outcome,
+            cache: folder_size(&self.repo.path().join("data/cache/scores")),
         })
     }
+}
+
+fn folder_size(dir: &Path) -> (usize, u64) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return (0, 0);
+    };
+    entries.flatten().fold((0, 0), |(files, bytes), entry| {
+        let path = entry.path();
+        if path.is_dir() {
+            let (f, b) = folder_size(&path);
+            (files + f, bytes + b)
+        } else {
+            (files + 1, bytes + entry.metadata().map_or(0, |m| m.len()))
+        }
+    })
 }
 
 fn read_record(path: &PathBuf) -> Option<DayRecord> {
@@ -364,10 +382,12 @@ fn print_table(all: &[Figures], price: &ModelPrice) {
             )
         });
         println!(
-            "{}: {}\n    {}",
+            "{}: {}; score cache {} files, {} KB\n    {}",
             f.label,
             counts.unwrap_or_else(|| "no record".into()),
-            f.outcome
+            f.cache.0,
+            f.cache.1 / 1024,
+            f.outcome.replace('\n', "\n    ")
         );
     }
 }
