@@ -139,3 +139,46 @@ async fn a_partly_scored_day_is_published_with_a_not_scored_list_and_exits_5() {
     assert!(page.contains("A Plain Paper on Quantization"));
     assert!(page.contains("no usable score after 3 calls"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn catch_up_scores_an_llm_failed_day_again_once_the_api_works() {
+    let mock = MockLlm::start(Behaviour::default()).await;
+    // The arXiv API is unreachable: healing a day that kept its papers must not need it.
+    let repo = user_repo(&format!(
+        "[arxiv]\napi_url = \"http://127.0.0.1:9/api/query\"\nmax_retries = 0\n\
+         [llm]\nbase_url = \"{}\"\nrequests_per_minute = 6000\n",
+        mock.base_url()
+    ));
+    let refused = papersift(repo.path(), "sk-wrong-key-for-the-first-day")
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(4));
+
+    let next_day =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/e2e-next-day-feed.xml");
+    let output = Command::cargo_bin("papersift")
+        .unwrap()
+        .current_dir(repo.path())
+        .env("OPENAI_API_KEY", MOCK_KEY)
+        .env_remove("OPENAI_BASE_URL")
+        .env_remove("GITHUB_TOKEN")
+        .args(["run", "--catch-up", "--feed"])
+        .arg(next_day)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("2026-08-13: ok — scored again"), "{stdout}");
+    assert!(stdout.contains("2026-08-14: ok"), "{stdout}");
+    let healed: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo.path().join("data/2026/08/13.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(healed["status"], "ok");
+    assert_eq!(healed["counts"]["unscored"], 0);
+    assert!(
+        repo.path().join("docs/2026/08/13/index.html").exists(),
+        "the healed day has a page"
+    );
+}
