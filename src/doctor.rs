@@ -440,6 +440,40 @@ fn typical_day_cost(config: &Config) -> Option<f64> {
     Some((input + output) / 1_000_000.0)
 }
 
+/// `--online`: the endpoint answers a tiny request with the configured model.
+pub async fn online_check(config: &Config, scorer: &crate::score::Scorer) -> Check {
+    match scorer {
+        crate::score::Scorer::Keywords(_) => Check::warn(
+            "llm endpoint",
+            format!(
+                "not checked: {} is not set, so no LLM is used",
+                config.llm.api_key_env
+            ),
+        ),
+        crate::score::Scorer::Llm(llm) => match llm.probe().await {
+            Ok(answer) => Check::pass(
+                "llm endpoint",
+                format!(
+                    "model {} answered ({:?})",
+                    config.llm.model,
+                    truncate_answer(&answer)
+                ),
+            ),
+            Err(message) => Check::fail(
+                "llm endpoint",
+                format!(
+                    "model {} at llm.base_url did not answer: {message}. Check the key, llm.base_url and llm.model",
+                    config.llm.model
+                ),
+            ),
+        },
+    }
+}
+
+fn truncate_answer(answer: &str) -> String {
+    answer.chars().take(40).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

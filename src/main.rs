@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use jiff::civil::Date;
-use papersift::{Config, ExitKind, doctor, pipeline, publish, record};
+use papersift::{Config, ExitKind, doctor, pipeline, publish, record, score};
 
 /// A personalised daily arXiv digest: fetch the day's papers, score them against your
 /// topics, and publish a static site into docs/.
@@ -63,7 +63,11 @@ enum Command {
     },
     /// Check the setup (config, categories, prompts, API key, Pages address, workflow, cost)
     /// and print each check with its fix. Exits non-zero when any check fails.
-    Doctor,
+    Doctor {
+        /// Also send the LLM endpoint one tiny request with the configured model.
+        #[arg(long)]
+        online: bool,
+    },
     /// Commit data/ and docs/ with git, with a message naming the latest day and its counts.
     Publish {
         /// Push after committing (rebasing once if the branch moved meanwhile).
@@ -140,11 +144,15 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Doctor => {
+        Command::Doctor { online } => {
             let records = record::load_all(&config.data_dir())?;
             let workflow =
                 std::fs::read_to_string(config.root.join(".github/workflows/daily.yml")).ok();
-            let checks = doctor::offline_checks(&config, &records, workflow.as_deref());
+            let mut checks = doctor::offline_checks(&config, &records, workflow.as_deref());
+            if online {
+                let scorer = score::scorer_from_config(&config).context(ExitKind::Config)?;
+                checks.push(runtime()?.block_on(doctor::online_check(&config, &scorer)));
+            }
             for check in &checks {
                 println!("{}", check.line());
             }

@@ -108,6 +108,23 @@ impl LlmScorer {
         run.finish()
     }
 
+    /// Sends one tiny request with the configured model, for `doctor --online`: the answer
+    /// text, or what the API said (key redacted).
+    pub async fn probe(&self) -> Result<String, String> {
+        let mut body = json!({
+            "model": self.settings.model,
+            "messages": [{"role": "user", "content": "Reply with the single word OK."}],
+        });
+        if let Some(temperature) = self.settings.temperature {
+            body["temperature"] = json!(temperature);
+        }
+        let body = serde_json::to_vec(&body).expect("a JSON value always serialises");
+        match self.client.complete(&body, 40, 20).await.result {
+            Ok(completion) => Ok(completion.content.trim().to_string()),
+            Err(error) => Err(error.message().to_string()),
+        }
+    }
+
     /// Why a paper was dropped by the title prefilter, as the page shows it.
     fn title_reason(&self) -> String {
         format!(
