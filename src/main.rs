@@ -80,9 +80,11 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AuthorsCommand {
-    /// Look a name up on Semantic Scholar (authors.s2_url) and print the candidates, best
-    /// first, with their author ID, affiliations, paper count and h-index, then a
-    /// `[[authors.follow]]` entry for the top one to paste into config.toml. Sends the
+    /// Look a name up on Semantic Scholar and print candidate author IDs for config.toml.
+    ///
+    /// Asks authors.s2_url for authors of that name and prints them best first (exact name,
+    /// then h-index) with author ID, affiliations, paper count and h-index, then a
+    /// `[[authors.follow]]` entry for the first to paste into config.toml. Sends the
     /// S2_API_KEY environment variable when set. Exits 3 when Semantic Scholar cannot be
     /// reached.
     Find {

@@ -185,6 +185,7 @@ impl S2Client {
                 .json(&serde_json::json!({ "ids": ids }));
             tracing::info!(
                 papers = chunk.len(),
+                with_api_key = self.has_api_key(),
                 "looking papers up on Semantic Scholar"
             );
             let body =
@@ -320,7 +321,7 @@ pub async fn resolve(
             );
             Resolved {
                 note: format!(
-                    "Semantic Scholar lookup failed ({error:#}): followed authors matched by name only, {cached} papers known from the cache"
+                    "Semantic Scholar lookup failed ({error}): followed authors matched by name only, {cached} papers known from the cache"
                 ),
                 papers,
             }

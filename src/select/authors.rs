@@ -60,6 +60,8 @@ impl FollowedAuthors {
         let mut by_folded_name = HashMap::new();
         let mut by_s2_id = HashMap::new();
         for author in follow {
+            // The page shows the configured name, with any TeX written in config decoded.
+            let display = decode_tex(author.name.trim());
             if let Some(id) = author
                 .s2_id
                 .as_deref()
@@ -68,14 +70,14 @@ impl FollowedAuthors {
             {
                 by_s2_id
                     .entry(id.to_string())
-                    .or_insert_with(|| author.name.clone());
+                    .or_insert_with(|| display.clone());
             }
             for spelling in std::iter::once(&author.name).chain(&author.aliases) {
                 let folded = fold_name(spelling);
                 if !folded.is_empty() {
                     by_folded_name
                         .entry(folded)
-                        .or_insert_with(|| author.name.clone());
+                        .or_insert_with(|| display.clone());
                 }
             }
         }
@@ -195,6 +197,15 @@ mod tests {
                 "{near_miss} must not match"
             );
         }
+    }
+
+    #[test]
+    fn a_name_written_in_tex_is_shown_decoded() {
+        let followed = FollowedAuthors::new(&[follow(r"Petar Veli\v{c}kovi\'c", &[])]);
+        assert_eq!(
+            followed.matches(&names(&["Petar Veličković"]), &[]),
+            ["Petar Veličković"]
+        );
     }
 
     #[test]
