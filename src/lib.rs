@@ -6,6 +6,7 @@ pub mod config;
 pub mod doctor;
 pub mod exit;
 pub mod fetch;
+pub mod find_author;
 pub mod import;
 pub mod paper;
 pub mod pipeline;

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use jiff::civil::Date;
-use papersift::{Config, ExitKind, doctor, pipeline, publish, record, score};
+use papersift::fetch::s2::S2Client;
+use papersift::{Config, ExitKind, doctor, find_author, pipeline, publish, record, score};
 
 /// A personalised daily arXiv digest: fetch the day's papers, score them against your
 /// topics, and publish a static site into docs/.
@@ -68,11 +69,31 @@ enum Command {
         #[arg(long)]
         online: bool,
     },
+    /// Followed authors: find an author's Semantic Scholar ID for `[[authors.follow]]`.
+    Authors {
+        #[command(subcommand)]
+        command: AuthorsCommand,
+    },
     /// Commit data/ and docs/ with git, with a message naming the latest day and its counts.
     Publish {
         /// Push after committing (rebasing once if the branch moved meanwhile).
         #[arg(long)]
         push: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuthorsCommand {
+    /// Look a name up on Semantic Scholar and print candidate author IDs for config.toml.
+    ///
+    /// Asks authors.s2_url for authors of that name and prints them best first (exact name,
+    /// then h-index) with author ID, affiliations, paper count and h-index, then a
+    /// `[[authors.follow]]` entry for the first to paste into config.toml. Sends the
+    /// S2_API_KEY environment variable when set. Exits 3 when Semantic Scholar cannot be
+    /// reached.
+    Find {
+        /// The author's name as arXiv prints it, quoted: "Petar Veličković".
+        name: String,
     },
 }
 
@@ -166,6 +187,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             println!("all checks passed");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Authors {
+            command: AuthorsCommand::Find { name },
+        } => find_author(&config, &name),
         Command::Publish { push } => {
             let latest = record::load_all(&config.data_dir())?.pop();
             match publish::publish(&config, latest.as_ref(), push)? {
@@ -178,6 +202,28 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 }
             }
             Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `papersift authors find`: an unreachable Semantic Scholar exits 3 with its own message.
+fn find_author(config: &Config, name: &str) -> Result<ExitCode> {
+    if name.trim().is_empty() {
+        return Err(anyhow::anyhow!(
+            "give the author's name, e.g. papersift authors find \"Yoshua Bengio\""
+        ))
+        .context(ExitKind::Config);
+    }
+    let client = S2Client::from_config(&config.authors).context(ExitKind::Config)?;
+    match runtime()?.block_on(client.search_authors(name.trim())) {
+        Ok(candidates) => {
+            let ranked = find_author::rank(name, candidates);
+            print!("{}", find_author::report(name, &ranked));
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            eprintln!("error: Semantic Scholar cannot be reached: {error:#}");
+            Ok(ExitCode::from(ExitKind::Fetch.code()))
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod rss;
+pub mod s2;
 
 use std::time::Duration;
 
@@ -64,9 +65,24 @@ pub async fn get_text_with_backoff(
     max_retries: u32,
     first_backoff: Duration,
 ) -> Result<String> {
+    send_for_text(client.get(url), url, max_retries, first_backoff).await
+}
+
+/// Sends `request` (which must be clonable: no streaming body) and returns the response body,
+/// retrying 429, 5xx and transport errors like [`get_text`]. `url` names the request in logs
+/// and errors; it must carry no secret (API keys go in headers).
+pub async fn send_for_text(
+    request: reqwest::RequestBuilder,
+    url: &str,
+    max_retries: u32,
+    first_backoff: Duration,
+) -> Result<String> {
     let mut attempt = 0;
     loop {
-        let outcome = client.get(url).send().await;
+        let attempt_request = request
+            .try_clone()
+            .context("an HTTP request with a streaming body cannot be retried")?;
+        let outcome = attempt_request.send().await;
         let retry_after = match outcome {
             Ok(response) if response.status().is_success() => {
                 return response

@@ -8,11 +8,12 @@ use jiff::civil::Date;
 
 use super::{
     DayReport, RunReport, build, count, save_without_papers, score_and_record, seen_ids,
-    unscored_papers,
+    semantic_scholar, unscored_papers,
 };
 use crate::calendar::{self, Calendar};
 use crate::config::Config;
 use crate::exit::ExitKind;
+use crate::fetch::s2::S2Papers;
 use crate::fetch::{self, api};
 use crate::record::{self, DayRecord, DayStatus, Source};
 use crate::score::{self, Scorer};
@@ -160,7 +161,9 @@ async fn heal_day(
 async fn rescore_day(config: &Config, scorer: &Scorer, day: &DayRecord) -> Result<DayReport> {
     let date = day.date;
     let papers = unscored_papers(day);
-    let selection = select::select(&papers, config, &HashSet::new());
+    // The papers left unscored already passed the day's author and h-index rules when it was
+    // first selected, so no Semantic Scholar lookup is made again.
+    let selection = select::select(&papers, config, &HashSet::new(), &S2Papers::new());
     let outcome = scorer.score(&selection.candidates).await;
     if let Some(failure) = &outcome.failure {
         return Ok(DayReport {
@@ -275,8 +278,11 @@ async fn backfill_day(
     }
     let records = record::load_all(&config.data_dir())?;
     let seen = seen_ids(&records, date, config.arxiv.seen_lookback_days);
-    let selection = select::select(&papers, config, &seen);
-    score_and_record(config, date, source, selection, scorer).await
+    let (s2_papers, s2_note) = semantic_scholar(config, &papers, &seen).await;
+    let selection = select::select(&papers, config, &seen, &s2_papers);
+    Ok(score_and_record(config, date, source, selection, scorer)
+        .await?
+        .with_note(s2_note))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use jiff::civil::Date;
 use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::exit::ExitKind;
+use crate::fetch::s2::{self, S2Papers};
 use crate::fetch::{self, FeedDay};
 use crate::paper::Paper;
 use crate::record::{self, Counts, DayRecord, DayStatus, PromptSnapshot, SCHEMA_VERSION, Source};
@@ -43,6 +44,14 @@ pub struct DayReport {
 }
 
 impl DayReport {
+    /// Appends a sentence (e.g. how the Semantic Scholar lookup went) to the summary.
+    fn with_note(mut self, note: Option<String>) -> DayReport {
+        if let Some(note) = note {
+            self.summary.push_str(&format!(". {note}"));
+        }
+        self
+    }
+
     fn note(date: Option<Date>, summary: String) -> DayReport {
         DayReport {
             date,
@@ -260,7 +269,8 @@ pub async fn process_feed(
         });
     }
     let seen = seen_ids(&records, date, config.arxiv.seen_lookback_days);
-    let selection = select::select(&feed.items, config, &seen);
+    let (s2_papers, s2_note) = semantic_scholar(config, &feed.items, &seen).await;
+    let selection = select::select(&feed.items, config, &seen, &s2_papers);
     if select::is_stale(&selection.counts, config.arxiv.stale_fraction) {
         let reason = format!(
             "{} of {} papers in the feed were recorded on earlier days: arXiv re-served an old announcement",
@@ -281,7 +291,39 @@ pub async fn process_feed(
             summary: format!("{date}: stale-feed, no page written: {reason}"),
         });
     }
-    score_and_record(config, date, source, selection, scorer).await
+    Ok(score_and_record(config, date, source, selection, scorer)
+        .await?
+        .with_note(s2_note))
+}
+
+/// Semantic Scholar data for the papers `select` will scan, when the config asks for it, with a
+/// sentence for the summary. A failed lookup leaves name matching only; it never fails the day.
+async fn semantic_scholar(
+    config: &Config,
+    items: &[Paper],
+    seen: &HashSet<String>,
+) -> (S2Papers, Option<String>) {
+    if !s2::lookup_wanted(&config.authors) {
+        return (S2Papers::new(), None);
+    }
+    let ids = select::scanned_ids(items, config, seen);
+    let today = crate::calendar::new_york_date(jiff::Timestamp::now());
+    match s2::S2Client::from_config(&config.authors) {
+        Ok(client) => {
+            let cache = s2::S2Cache::in_data_dir(&config.data_dir());
+            let resolved = s2::resolve(&client, &cache, &ids, today).await;
+            (resolved.papers, Some(resolved.note))
+        }
+        Err(error) => {
+            tracing::warn!(
+                "Semantic Scholar is not usable; followed authors are matched by name only: {error:#}"
+            );
+            let note = format!(
+                "Semantic Scholar not used ({error:#}): followed authors matched by name only"
+            );
+            (S2Papers::new(), Some(note))
+        }
+    }
 }
 
 fn save_without_papers(

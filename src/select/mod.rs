@@ -5,6 +5,7 @@ pub mod authors;
 use std::collections::HashSet;
 
 use crate::config::Config;
+use crate::fetch::s2::S2Papers;
 use crate::paper::{AnnounceType, Paper};
 use crate::record::{Counts, PaperRecord};
 
@@ -29,24 +30,84 @@ pub struct Selection {
 }
 
 /// Runs the selection rules over a day's feed items. `seen` holds version-free IDs recorded on
-/// earlier days; such papers are skipped and counted, never listed twice.
-pub fn select(items: &[Paper], config: &Config, seen: &HashSet<String>) -> Selection {
+/// earlier days; such papers are skipped and counted, never listed twice. `s2` holds what
+/// Semantic Scholar knows of the papers (empty when the lookup is off or failed): it lets a
+/// followed author match by S2 author ID and feeds the h-index gate.
+pub fn select(
+    items: &[Paper],
+    config: &Config,
+    seen: &HashSet<String>,
+    s2: &S2Papers,
+) -> Selection {
+    let include = PhraseSet::new(&config.keywords.include);
+    let exclude = PhraseSet::new(&config.keywords.exclude);
+    let followed = authors::FollowedAuthors::new(&config.authors.follow);
+    let h_index_min = config.authors.h_index_min;
+    let mut selection = Selection::default();
+    let scanned = scan(items, config, seen, &mut selection.counts);
+    selection.counts.scanned = Some(scanned.len());
+    for paper in scanned {
+        let text = searchable_text(paper);
+        let s2_paper = s2.get(&paper.id);
+        let s2_author_ids = s2_paper.map_or(&[][..], |p| p.author_ids.as_slice());
+        let followed_authors = followed.matches(&paper.authors, s2_author_ids);
+        // A followed author's paper is always kept: the user asked for it by name.
+        if followed_authors.is_empty() {
+            let excluded_by = exclude.first_match(&text);
+            let low_h_index = s2_paper
+                .and_then(|p| p.max_h_index)
+                .filter(|h| *h < h_index_min);
+            // A paper Semantic Scholar does not know (or knows no h-index for) passes the
+            // gate: unknown is not low, and new authors are often not resolved yet.
+            let reason = match (excluded_by, low_h_index) {
+                (Some(phrase), _) => Some(format!("excluded by keyword rule \"{phrase}\"")),
+                (None, Some(h)) => Some(format!(
+                    "h-index gate: highest author h-index {h} < {h_index_min}"
+                )),
+                (None, None) => None,
+            };
+            if let Some(reason) = reason {
+                selection
+                    .excluded
+                    .push(PaperRecord::filtered(paper, reason, None));
+                continue;
+            }
+        }
+        selection.candidates.push(Candidate {
+            paper: paper.clone(),
+            followed_authors,
+            include_hits: include.all_matches(&text),
+        });
+    }
+    selection
+}
+
+/// Version-free IDs of the papers [`select`] would look at (configured announce types,
+/// de-duplicated, not seen before): the ones worth asking Semantic Scholar about.
+pub fn scanned_ids(items: &[Paper], config: &Config, seen: &HashSet<String>) -> Vec<String> {
+    scan(items, config, seen, &mut Counts::default())
+        .into_iter()
+        .map(|paper| paper.id.clone())
+        .collect()
+}
+
+/// The papers selection looks at: configured announce types, first listing of each ID, not
+/// recorded on an earlier day. Fills in the feed counts on the way.
+fn scan<'a>(
+    items: &'a [Paper],
+    config: &Config,
+    seen: &HashSet<String>,
+    counts: &mut Counts,
+) -> Vec<&'a Paper> {
     let wanted: Vec<AnnounceType> = config
         .arxiv
         .announce_types
         .iter()
         .filter_map(|t| AnnounceType::parse(t))
         .collect();
-    let include = PhraseSet::new(&config.keywords.include);
-    let exclude = PhraseSet::new(&config.keywords.exclude);
-    let followed = authors::FollowedAuthors::new(&config.authors.follow);
-    let mut counts = Counts {
-        feed_items: Some(items.len()),
-        ..Counts::default()
-    };
-    let mut scanned = 0;
+    counts.feed_items = Some(items.len());
     let mut taken = HashSet::new();
-    let mut selection = Selection::default();
+    let mut scanned = Vec::new();
     for paper in items {
         match paper.announce_type {
             AnnounceType::New => counts.new += 1,
@@ -56,39 +117,15 @@ pub fn select(items: &[Paper], config: &Config, seen: &HashSet<String>) -> Selec
         }
         if !wanted.contains(&paper.announce_type) {
             counts.skipped_announce_type += 1;
-            continue;
-        }
-        if !taken.insert(paper.id.as_str()) {
+        } else if !taken.insert(paper.id.as_str()) {
             counts.duplicates += 1;
-            continue;
-        }
-        if seen.contains(&paper.id) {
+        } else if seen.contains(&paper.id) {
             counts.already_seen += 1;
-            continue;
+        } else {
+            scanned.push(paper);
         }
-        scanned += 1;
-        let text = searchable_text(paper);
-        let followed_authors = followed.matches(&paper.authors);
-        // A followed author's paper is always kept: the user asked for it by name.
-        if followed_authors.is_empty()
-            && let Some(phrase) = exclude.first_match(&text)
-        {
-            selection.excluded.push(PaperRecord::filtered(
-                paper,
-                format!("excluded by keyword rule \"{phrase}\""),
-                None,
-            ));
-            continue;
-        }
-        selection.candidates.push(Candidate {
-            paper: paper.clone(),
-            followed_authors,
-            include_hits: include.all_matches(&text),
-        });
     }
-    counts.scanned = Some(scanned);
-    selection.counts = counts;
-    selection
+    scanned
 }
 
 /// True when a feed re-serves an old batch: nearly all papers it would keep were recorded
@@ -209,7 +246,7 @@ mod tests {
             paper("4", AnnounceType::New, "t", "a"),
         ];
         let seen = HashSet::from(["4".to_string()]);
-        let selection = select(&items, &config(&[], &[]), &seen);
+        let selection = select(&items, &config(&[], &[]), &seen, &S2Papers::new());
         let ids: Vec<_> = selection
             .candidates
             .iter()
@@ -247,6 +284,7 @@ mod tests {
             &items,
             &config(&["sparsity"], &["medical imaging"]),
             &HashSet::new(),
+            &S2Papers::new(),
         );
         assert_eq!(selection.excluded.len(), 1);
         assert_eq!(
@@ -265,9 +303,103 @@ mod tests {
         }];
         let mut by_ada = paper("1", AnnounceType::New, "Medical imaging engines", "x");
         by_ada.authors = vec!["B. Babbage".into(), "Ada  Lovelace".into()];
-        let selection = select(&[by_ada], &config, &HashSet::new());
+        let selection = select(&[by_ada], &config, &HashSet::new(), &S2Papers::new());
         assert!(selection.excluded.is_empty());
         assert_eq!(selection.candidates[0].followed_authors, ["Ada Lovelace"]);
+    }
+
+    fn s2_paper(author_ids: &[&str], max_h_index: Option<u32>) -> crate::fetch::s2::S2Paper {
+        crate::fetch::s2::S2Paper {
+            author_ids: author_ids.iter().map(|a| a.to_string()).collect(),
+            max_h_index,
+        }
+    }
+
+    #[test]
+    fn h_index_gate_filters_known_low_papers_only() {
+        let mut config = config(&[], &["medical imaging"]);
+        config.authors.h_index_min = 10;
+        config.authors.follow = vec![crate::config::FollowedAuthor {
+            name: "Yoshua Bengio".into(),
+            s2_id: Some("1751762".into()),
+            ..Default::default()
+        }];
+        let items = vec![
+            paper("low", AnnounceType::New, "t", "a"),
+            paper("high", AnnounceType::New, "t", "a"),
+            paper("unknown", AnnounceType::New, "t", "a"),
+            paper("no-h", AnnounceType::New, "t", "a"),
+            paper("followed-low", AnnounceType::New, "t", "a"),
+            paper("excluded-low", AnnounceType::New, "Medical imaging", "a"),
+        ];
+        let s2 = S2Papers::from([
+            ("low".to_string(), s2_paper(&["1"], Some(9))),
+            ("high".to_string(), s2_paper(&["2"], Some(10))),
+            ("no-h".to_string(), s2_paper(&["3"], None)),
+            (
+                "followed-low".to_string(),
+                s2_paper(&["4", "1751762"], Some(2)),
+            ),
+            ("excluded-low".to_string(), s2_paper(&["5"], Some(1))),
+        ]);
+        let selection = select(&items, &config, &HashSet::new(), &s2);
+        let kept: Vec<_> = selection
+            .candidates
+            .iter()
+            .map(|c| (c.paper.id.as_str(), c.followed_authors.clone()))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                ("high", vec![]),
+                ("unknown", vec![]),
+                ("no-h", vec![]),
+                ("followed-low", vec!["Yoshua Bengio".to_string()]),
+            ]
+        );
+        let reasons: Vec<_> = selection
+            .excluded
+            .iter()
+            .map(|r| (r.id.as_str(), r.reason.as_deref().unwrap()))
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                ("low", "h-index gate: highest author h-index 9 < 10"),
+                (
+                    "excluded-low",
+                    "excluded by keyword rule \"medical imaging\""
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn without_a_gate_s2_data_only_adds_author_id_matches() {
+        let mut config = config(&[], &[]);
+        config.authors.follow = vec![crate::config::FollowedAuthor {
+            name: "Yoshua Bengio".into(),
+            s2_id: Some("1751762".into()),
+            ..Default::default()
+        }];
+        let items = vec![paper("1", AnnounceType::New, "t", "a")];
+        let s2 = S2Papers::from([("1".to_string(), s2_paper(&["1751762"], Some(0)))]);
+        let selection = select(&items, &config, &HashSet::new(), &s2);
+        assert!(selection.excluded.is_empty());
+        assert_eq!(selection.candidates[0].followed_authors, ["Yoshua Bengio"]);
+    }
+
+    #[test]
+    fn scanned_ids_are_the_papers_select_looks_at() {
+        let items = vec![
+            paper("1", AnnounceType::New, "t", "a"),
+            paper("2", AnnounceType::Cross, "t", "a"),
+            paper("2", AnnounceType::Cross, "t", "a"),
+            paper("3", AnnounceType::Replace, "t", "a"),
+            paper("4", AnnounceType::New, "t", "a"),
+        ];
+        let seen = HashSet::from(["4".to_string()]);
+        assert_eq!(scanned_ids(&items, &config(&[], &[]), &seen), ["1", "2"]);
     }
 
     #[test]
