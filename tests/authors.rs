@@ -2,9 +2,12 @@
 //! the Graph API: S2-ID matches, the h-index gate, pinning on the page, the cache, failures,
 //! the API key, and `papersift authors find`.
 
+#[path = "support/repo.rs"]
+mod repo;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use repo::papersift;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -77,22 +80,8 @@ s2_id = "1751762"
 "#
     );
     std::fs::write(dir.path().join("config.toml"), config).unwrap();
-    let prompts = dir.path().join("prompts");
-    std::fs::create_dir(&prompts).unwrap();
-    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), prompts.join(entry.file_name())).unwrap();
-    }
+    repo::copy_prompts(dir.path());
     dir
-}
-
-fn papersift(repo: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("papersift").unwrap();
-    cmd.current_dir(repo)
-        .env_remove("OPENAI_API_KEY")
-        .env_remove("OPENAI_BASE_URL")
-        .env_remove("S2_API_KEY");
-    cmd
 }
 
 fn feed() -> PathBuf {

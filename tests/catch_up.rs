@@ -1,10 +1,13 @@
 //! Backfill and catch-up through the real binary against a loopback arXiv API that answers each
 //! submission window with papers submitted inside it.
 
+#[path = "support/repo.rs"]
+mod repo;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use papersift::testing::shared_fixture;
+use repo::{files_under, papersift};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -82,21 +85,8 @@ fn user_repo(api: &MockServer) -> tempfile::TempDir {
         ),
     )
     .unwrap();
-    let prompts = dir.path().join("prompts");
-    std::fs::create_dir(&prompts).unwrap();
-    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), prompts.join(entry.file_name())).unwrap();
-    }
+    repo::copy_prompts(dir.path());
     dir
-}
-
-fn papersift(repo: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("papersift").unwrap();
-    cmd.current_dir(repo)
-        .env_remove("OPENAI_API_KEY")
-        .env_remove("GITHUB_TOKEN");
-    cmd
 }
 
 fn record(repo: &Path, date: &str) -> Option<serde_json::Value> {
@@ -105,23 +95,6 @@ fn record(repo: &Path, date: &str) -> Option<serde_json::Value> {
     std::fs::read_to_string(path)
         .ok()
         .map(|t| serde_json::from_str(&t).unwrap())
-}
-
-fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push((path.clone(), std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -161,13 +134,17 @@ async fn backfill_builds_exact_window_days_and_is_idempotent() {
     );
 
     let requests = api.received_requests().await.unwrap().len();
-    let before = tree(repo.path());
+    let before = files_under(repo.path());
     papersift(repo.path())
         .args(["backfill", "--from", "2026-08-08", "--to", "2026-08-12"])
         .assert()
         .success()
         .stdout(predicates::str::contains("skipped"));
-    assert_eq!(before, tree(repo.path()), "a second backfill changed files");
+    assert_eq!(
+        before,
+        files_under(repo.path()),
+        "a second backfill changed files"
+    );
     assert_eq!(
         requests,
         api.received_requests().await.unwrap().len(),

@@ -1,58 +1,15 @@
 //! End-to-end tests of the real `papersift` binary on recorded feeds: counts, pages, idempotence, bad input.
 
-use std::path::{Path, PathBuf};
+#[path = "support/repo.rs"]
+mod repo;
 
-use assert_cmd::Command;
+use std::path::Path;
+
 use papersift::testing::shared_fixture;
+use repo::{files_under, papersift, read_json, user_repo};
 
 const CS_CL_DAY: &str = "arxiv/rss-cs.CL-2026-08-13.xml";
 const BIG_FEED: &str = "feeds/rss-cs.LG+cs.AI+cs.CL+stat.ML-2025-06-12-synthetic910.xml";
-
-/// A user repository in a temp folder: the shipped prompts plus the given config text.
-fn user_repo(config: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("config.toml"), config).unwrap();
-    let prompts = dir.path().join("prompts");
-    std::fs::create_dir(&prompts).unwrap();
-    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), prompts.join(entry.file_name())).unwrap();
-    }
-    dir
-}
-
-fn papersift(repo: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("papersift").unwrap();
-    cmd.current_dir(repo)
-        .env_remove("OPENAI_API_KEY")
-        .env_remove("OPENAI_BASE_URL");
-    cmd
-}
-
-fn read_json(path: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-/// Every file under `dir` with its bytes, sorted by path.
-fn snapshot_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push((
-                    path.strip_prefix(dir).unwrap().to_path_buf(),
-                    std::fs::read(&path).unwrap(),
-                ));
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 #[test]
 fn real_cs_cl_day_round_trips_counts_and_decoded_names() {
@@ -146,11 +103,11 @@ fn big_feed_writes_pages_and_a_second_run_changes_no_byte() {
     );
     assert!(repo.path().join("docs/2025/06/12/index.html").exists());
 
-    let before = snapshot_tree(repo.path());
+    let before = files_under(repo.path());
     run().stdout(predicates::str::contains("already recorded"));
     assert_eq!(
         before,
-        snapshot_tree(repo.path()),
+        files_under(repo.path()),
         "a second run changed files"
     );
 
@@ -159,7 +116,7 @@ fn big_feed_writes_pages_and_a_second_run_changes_no_byte() {
     papersift(repo.path()).arg("build").assert().success();
     assert_eq!(
         before,
-        snapshot_tree(repo.path()),
+        files_under(repo.path()),
         "build is not a pure function of data/"
     );
 }
@@ -219,7 +176,7 @@ fn hostile_feed_text_is_inert_on_every_page() {
         .assert()
         .success();
     let mut pages = 0;
-    for (path, bytes) in snapshot_tree(&repo.path().join("docs")) {
+    for (path, bytes) in files_under(&repo.path().join("docs")) {
         let text = String::from_utf8(bytes).unwrap();
         if path.extension().is_some_and(|e| e == "html") {
             pages += 1;

@@ -1,6 +1,9 @@
 //! Tests of `papersift import`: the real 242-day archive of the tool we replace, and the real
 //! binary on a small hand-written archive.
 
+#[path = "support/repo.rs"]
+mod repo;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -8,34 +11,14 @@ use papersift::Config;
 use papersift::import::{self, AUTHOR_MATCH_REASON};
 use papersift::record::{self, DayRecord};
 use papersift::testing::shared_fixture;
+use repo::{files_under, papersift};
 
 const REAL_ARCHIVE: &str = "archive/daily-json-2025";
 const SMALL_ARCHIVE: &str = "tests/fixtures/import/out";
 
-/// Every file under `dir` with its bytes, sorted by path.
-fn snapshot_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push((
-                    path.strip_prefix(dir).unwrap().to_path_buf(),
-                    std::fs::read(&path).unwrap(),
-                ));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 /// The archive's output files as (path, text), found independently of the importer.
 fn output_files(archive: &Path) -> Vec<(PathBuf, String)> {
-    snapshot_tree(archive)
+    files_under(archive)
         .into_iter()
         .filter(|(path, _)| path.to_string_lossy().ends_with("-output.json"))
         .map(|(path, bytes)| (path, String::from_utf8(bytes).unwrap()))
@@ -122,13 +105,13 @@ fn the_real_archive_becomes_242_faithful_day_records() {
     }
 
     // A second import skips every day and changes no byte, even when forced.
-    let before = snapshot_tree(data.path());
+    let before = files_under(data.path());
     let again = import::import_dir(&archive, data.path(), &config, false).unwrap();
     assert!(again.imported.is_empty());
     assert_eq!(again.skipped, report.imported);
     import::import_dir(&archive, data.path(), &config, true).unwrap();
     assert!(
-        snapshot_tree(data.path()) == before,
+        files_under(data.path()) == before,
         "re-importing changed data/"
     );
 }
@@ -141,21 +124,8 @@ fn user_repo() -> tempfile::TempDir {
         "[arxiv]\ncategories = [\"cs.LG\", \"cs.CL\"]\n",
     )
     .unwrap();
-    let prompts = dir.path().join("prompts");
-    std::fs::create_dir(&prompts).unwrap();
-    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), prompts.join(entry.file_name())).unwrap();
-    }
+    repo::copy_prompts(dir.path());
     dir
-}
-
-fn papersift(repo: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("papersift").unwrap();
-    cmd.current_dir(repo)
-        .env_remove("OPENAI_API_KEY")
-        .env_remove("OPENAI_BASE_URL");
-    cmd
 }
 
 fn small_archive() -> PathBuf {
@@ -200,7 +170,7 @@ fn the_binary_imports_an_archive_once_and_renders_it() {
     assert!(first.status.success(), "{stdout}{stderr}");
     assert!(repo.path().join("docs/2025/02/05/index.html").is_file());
 
-    let before = snapshot_tree(&data);
+    let before = files_under(&data);
     let second = papersift(repo.path())
         .arg("import")
         .arg(small_archive())
@@ -217,7 +187,7 @@ fn the_binary_imports_an_archive_once_and_renders_it() {
         .arg(small_archive())
         .assert()
         .success();
-    assert!(snapshot_tree(&data) == before, "re-importing changed data/");
+    assert!(files_under(&data) == before, "re-importing changed data/");
 }
 
 #[test]

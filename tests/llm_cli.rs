@@ -3,57 +3,27 @@
 //! a partly scored day is published with its "Not scored" list and exits 5;
 //! `OPENAI_BASE_URL` overrides the configured endpoint.
 
+#[path = "support/repo.rs"]
+mod repo;
+
 #[path = "support/mock_llm.rs"]
 mod mock_llm;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use mock_llm::{Behaviour, Fault, FaultKind, MOCK_KEY, MockLlm, When};
+use repo::{files_under, user_repo};
 
 const FEED: &str = "tests/fixtures/e2e-hostile-feed.xml";
 
-/// A user repository in a temp folder: the shipped prompts plus the given config text.
-fn user_repo(config: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("config.toml"), config).unwrap();
-    let prompts = dir.path().join("prompts");
-    std::fs::create_dir(&prompts).unwrap();
-    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), prompts.join(entry.file_name())).unwrap();
-    }
-    dir
-}
-
 fn papersift(repo: &Path, key: &str) -> Command {
-    let mut cmd = Command::cargo_bin("papersift").unwrap();
-    cmd.current_dir(repo)
-        .env("OPENAI_API_KEY", key)
-        .env_remove("OPENAI_BASE_URL")
-        .env_remove("GITHUB_TOKEN")
-        .env_remove("SLACK_WEBHOOK_URL")
-        .env_remove("PAPERSIFT_WEBHOOK_URL")
+    let mut cmd = repo::papersift(repo);
+    cmd.env("OPENAI_API_KEY", key)
         .arg("run")
         .arg("--feed")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(FEED));
     cmd
-}
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    out
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -80,8 +50,8 @@ async fn a_refused_key_exits_4_records_llm_failed_and_publishes_nothing() {
     .unwrap();
     assert_eq!(record["status"], "llm-failed");
     assert!(!repo.path().join("docs").exists(), "docs/ was written");
-    for file in files_under(repo.path()) {
-        let text = std::fs::read_to_string(&file).unwrap_or_default();
+    for (file, bytes) in files_under(repo.path()) {
+        let text = String::from_utf8_lossy(&bytes);
         assert!(!text.contains(key), "{} holds the key", file.display());
     }
 }

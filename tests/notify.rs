@@ -1,5 +1,8 @@
 //! Failure issue open/update/close against a loopback GitHub mock; Slack and webhook payloads from the real binary.
 
+#[path = "support/repo.rs"]
+mod repo;
+
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -165,16 +168,7 @@ async fn the_binary_posts_slack_and_webhook_payloads_and_survives_their_failure(
         "[site]\nbase_url = \"https://ada.github.io/digest/\"\n[selection]\nrelevance_min = 1\nnovelty_min = 1\n",
     )
     .unwrap();
-    let prompts = Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts");
-    std::fs::create_dir(repo.path().join("prompts")).unwrap();
-    for entry in std::fs::read_dir(prompts).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(
-            entry.path(),
-            repo.path().join("prompts").join(entry.file_name()),
-        )
-        .unwrap();
-    }
+    repo::copy_prompts(repo.path());
     let feed = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/e2e-hostile-feed.xml");
     let summary = repo.path().join("summary.md");
     Command::cargo_bin("papersift")

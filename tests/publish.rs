@@ -1,5 +1,8 @@
 //! `papersift publish` in temporary git repositories: commit message, no-op, push and rebase-on-reject.
 
+#[path = "support/repo.rs"]
+mod repo;
+
 use std::path::Path;
 use std::process::Command as Process;
 
@@ -65,12 +68,7 @@ fn fork_with_origin() -> (tempfile::TempDir, std::path::PathBuf) {
         "[selection]\nrelevance_min = 1\nnovelty_min = 1\n",
     )
     .unwrap();
-    let prompts = Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts");
-    std::fs::create_dir(fork.join("prompts")).unwrap();
-    for entry in std::fs::read_dir(prompts).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), fork.join("prompts").join(entry.file_name())).unwrap();
-    }
+    repo::copy_prompts(&fork);
     git(&fork, &["add", "."]);
     git(&fork, &["commit", "--quiet", "-m", "fork"]);
     git(&fork, &["push", "--quiet", "-u", "origin", "main"]);
