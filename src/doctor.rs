@@ -2,6 +2,8 @@
 
 use std::path::Path;
 
+use anyhow::Context;
+
 use crate::config::Config;
 use crate::record::DayRecord;
 use crate::score::prompt::{PROMPT_FILES, Prompts};
@@ -218,6 +220,20 @@ pub const CATEGORY_ALIASES: &[(&str, &str)] = &[
     ("stat.TH", "math.ST"),
     ("q-fin.EC", "econ.GN"),
 ];
+
+/// Every check for `papersift doctor`: the offline ones over the config, the day records and
+/// the daily workflow file, plus the LLM endpoint when `online`.
+pub async fn run_checks(config: &Config, online: bool) -> anyhow::Result<Vec<Check>> {
+    let records = crate::record::load_all(&config.data_dir())?;
+    let workflow = std::fs::read_to_string(config.root.join(".github/workflows/daily.yml")).ok();
+    let mut checks = offline_checks(config, &records, workflow.as_deref());
+    if online {
+        let scorer =
+            crate::score::scorer_from_config(config).context(crate::exit::ExitKind::Config)?;
+        checks.push(online_check(config, &scorer).await);
+    }
+    Ok(checks)
+}
 
 /// Runs the offline checks. `workflow` is the daily workflow file's text, if it exists.
 pub fn offline_checks(

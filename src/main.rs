@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use jiff::civil::Date;
 use papersift::fetch::s2::S2Client;
-use papersift::{Config, ExitKind, doctor, find_author, pipeline, publish, record, score};
+use papersift::{Config, ExitKind, doctor, find_author, pipeline, publish, record};
 
 /// A personalised daily arXiv digest: fetch the day's papers, score them against your
 /// topics, and publish a static site into docs/.
@@ -166,14 +166,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Doctor { online } => {
-            let records = record::load_all(&config.data_dir())?;
-            let workflow =
-                std::fs::read_to_string(config.root.join(".github/workflows/daily.yml")).ok();
-            let mut checks = doctor::offline_checks(&config, &records, workflow.as_deref());
-            if online {
-                let scorer = score::scorer_from_config(&config).context(ExitKind::Config)?;
-                checks.push(runtime()?.block_on(doctor::online_check(&config, &scorer)));
-            }
+            let checks = runtime()?.block_on(doctor::run_checks(&config, online))?;
             for check in &checks {
                 println!("{}", check.line());
             }
