@@ -91,7 +91,15 @@ fn every_expected_file_and_no_page_for_the_failed_day() {
             "2026/03/04/index.md",
             "2026/03/index.html",
             "2026/index.html",
+            "feed.json",
+            "feed.xml",
             "index.html",
+            "search/index-2026.json",
+            "search/index.html",
+            "search/manifest.json",
+            "search/search.js",
+            "site.js",
+            "status/index.html",
             "style.css",
         ]
     );
@@ -341,8 +349,27 @@ fn home_shows_the_latest_day_and_recent_days() {
 fn an_empty_archive_still_renders_a_home_page() {
     let files = render_text(&fixture_config(), &[], &BTreeMap::new());
     let paths: Vec<&str> = files.keys().map(String::as_str).collect();
-    assert_eq!(paths, [".nojekyll", "index.html", "style.css"]);
+    assert_eq!(
+        paths,
+        [
+            ".nojekyll",
+            "feed.json",
+            "feed.xml",
+            "index.html",
+            "search/index.html",
+            "search/manifest.json",
+            "search/search.js",
+            "site.js",
+            "status/index.html",
+            "style.css"
+        ]
+    );
     assert!(files["index.html"].contains("No day has been published yet"));
+    assert!(files["status/index.html"].contains("No run has been recorded yet"));
+    assert_eq!(
+        files["search/manifest.json"],
+        "{\"v\":1,\"total\":0,\"years\":[]}\n"
+    );
 }
 
 #[test]
@@ -418,7 +445,13 @@ fn hostile_text_is_inert_in_html() {
     let (_, prompts) = fixture_records();
     let files = render_text(&fixture_config(), &hostile_records(), &prompts);
     for path in ["2026/03/02/index.html", "2026/03/index.html"] {
-        let html = &files[path];
+        // The page's own script is the one allowed script element.
+        let own_script = format!(
+            "<script src=\"{}site.js\"></script>",
+            "../".repeat(path.matches('/').count())
+        );
+        assert_eq!(files[path].matches("<script").count(), 1, "{path}");
+        let html = &files[path].replace(&own_script, "");
         assert!(!html.contains("<script"), "{path}");
         assert!(!html.contains("<img"), "{path}");
         assert!(!html.contains("href=\"javascript"), "{path}");
