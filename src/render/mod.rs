@@ -14,6 +14,8 @@ mod topics;
 mod view;
 
 #[cfg(test)]
+mod feature_tests;
+#[cfg(test)]
 mod tests;
 
 use std::collections::BTreeMap;

@@ -697,19 +697,19 @@ pub fn month_view(
     }
 }
 
-/// The group a paper belongs to in a top list: followed authors together, others by the topic
-/// their comment names.
+/// The group a paper belongs to in a top list: the topic its comment names, or the followed
+/// authors' group for a paper selected for its author without a topic.
 fn paper_topic(paper: &PaperRecord, names: &TopicNames) -> Option<String> {
     let comment = paper_comment(paper).unwrap_or_default();
-    // Selected without scores means selected for an author (imports say "Author match").
-    let author_match = comment
-        .trim()
-        .to_ascii_lowercase()
-        .starts_with("author match");
-    if !paper.followed_authors.is_empty() || paper.scores.is_none() || author_match {
-        return Some(topics::FOLLOWED_GROUP.to_string());
-    }
-    topics::comment_topic(&comment, names)
+    topics::comment_topic(&comment, names).or_else(|| {
+        // Selected without scores means selected for an author (imports say "Author match").
+        let author_match = comment
+            .trim()
+            .to_ascii_lowercase()
+            .starts_with("author match");
+        (!paper.followed_authors.is_empty() || paper.scores.is_none() || author_match)
+            .then(|| topics::FOLLOWED_GROUP.to_string())
+    })
 }
 
 fn calendar_day(date: Date, record: Option<&DayRecord>) -> CalendarDay {
