@@ -120,16 +120,26 @@ fn status_days(html: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The fixture with one more (ok) record long before it, so the run-health window is full.
+fn records_with_an_old_day() -> Vec<DayRecord> {
+    let (mut records, _) = fixture_records();
+    let mut old = records[0].clone();
+    old.date = "2025-10-01".parse().unwrap();
+    records.insert(0, old);
+    records
+}
+
 #[test]
 fn run_health_shows_sixty_page_dates_ending_at_the_newest_record() {
-    let files = render_fixture();
+    let (_, prompts) = fixture_records();
+    let files = render_text(&fixture_config(), &records_with_an_old_day(), &prompts);
     let html = &files["status/index.html"];
     let days = status_days(html);
     assert_eq!(days.len(), 60);
     assert!(days.last().unwrap().contains("datetime=\"2026-03-04\""));
     // 60 weekdays back from Wednesday 4 March 2026 (no holidays then) is Thursday 11 December 2025.
     assert!(days[0].contains("datetime=\"2025-12-11\""), "{}", days[0]);
-    assert!(html.contains("2025-12-11 to 2026-03-04"));
+    assert!(html.contains("The last 60 arXiv announcement dates, 2025-12-11 to 2026-03-04"));
 
     let day = |date: &str| {
         *days
@@ -190,14 +200,42 @@ fn run_health_shows_sixty_page_dates_ending_at_the_newest_record() {
 }
 
 #[test]
-fn run_health_skips_configured_holidays_and_never_reads_the_clock() {
-    let mut config = fixture_config();
-    config.arxiv.holidays = vec!["2026-02-25".into()];
+fn run_health_starts_at_the_first_record_and_never_reads_the_clock() {
     let (records, prompts) = fixture_records();
+    let mut config = fixture_config();
+    // A record on a configured holiday is still shown.
+    config.arxiv.holidays = vec!["2026-03-03".into()];
     let files = render_text(&config, &records, &prompts);
     let html = &files["status/index.html"];
-    assert!(!html.contains("datetime=\"2026-02-25\""));
-    assert_eq!(status_days(html).len(), 60);
+    let dates: Vec<&str> = status_days(html)
+        .iter()
+        .map(|d| {
+            let at = d.find("datetime=\"").unwrap() + 10;
+            &d[at..at + 10]
+        })
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            "2026-02-26",
+            "2026-02-27",
+            "2026-03-02",
+            "2026-03-03",
+            "2026-03-04"
+        ]
+    );
+    assert!(html.contains("Every arXiv announcement date since the first recorded day"));
+
+    // A date between records without a record of its own is missing.
+    let gap: Vec<DayRecord> = records
+        .iter()
+        .filter(|r| r.date.to_string() != "2026-02-27")
+        .cloned()
+        .collect();
+    let files = render_text(&config, &gap, &prompts);
+    let html = &files["status/index.html"];
+    assert!(html.contains("<li class=\"status-day status-missing column-5 alarming\">\n<span class=\"status-date\"><time datetime=\"2026-02-27\""), "{html}");
+
     // The same data renders the same page whenever it is built: only records move the end.
     let older: Vec<DayRecord> = records
         .iter()
@@ -206,6 +244,7 @@ fn run_health_skips_configured_holidays_and_never_reads_the_clock() {
         .collect();
     let files = render_text(&config, &older, &prompts);
     let days = status_days(&files["status/index.html"]);
+    assert_eq!(days.len(), 2);
     assert!(days.last().unwrap().contains("datetime=\"2026-02-27\""));
 }
 

@@ -31,6 +31,9 @@ pub struct StatusView {
     /// `None` before the first record.
     pub first: Option<String>,
     pub last: Option<String>,
+    /// True when the calendar shows the full `STATUS_DAYS` page dates (false while the archive is
+    /// younger than that).
+    pub complete: bool,
     /// Column headings, Monday first (page dates are weekdays).
     pub weekdays: [&'static str; 5],
     /// Oldest first.
@@ -159,6 +162,7 @@ pub fn status_view(config: &Config, records: &[&DayRecord]) -> Result<StatusView
         first: days.first().map(|d| d.date.clone()),
         last: days.last().map(|d| d.date.clone()),
         weekdays: ["Mon", "Tue", "Wed", "Thu", "Fri"],
+        complete: days.len() >= STATUS_DAYS,
         days,
         totals,
         legend: LEGEND
@@ -173,17 +177,18 @@ pub fn status_view(config: &Config, records: &[&DayRecord]) -> Result<StatusView
 }
 
 /// The last `STATUS_DAYS` page dates up to `newest`, plus any recorded date among them that the
-/// calendar does not list (a record on a configured holiday), oldest first.
+/// calendar does not list (a record on a configured holiday), oldest first. Dates before the
+/// oldest record are left out: a new site has no missed runs before its first one.
 fn shown_dates(
     calendar: &Calendar,
     records: &BTreeMap<Date, &DayRecord>,
     newest: Date,
 ) -> Vec<Date> {
+    let oldest_record = records.keys().next().copied().unwrap_or(newest);
     let after_newest = newest.checked_add(1.day()).unwrap_or(newest);
     let mut dates = calendar.recent_page_dates(after_newest, STATUS_DAYS);
-    let Some(&first) = dates.first() else {
-        return records.keys().copied().collect();
-    };
+    let first = dates.first().copied().unwrap_or(newest).max(oldest_record);
+    dates.retain(|&date| date >= first);
     dates.extend(records.range(first..=newest).map(|(date, _)| *date));
     dates.sort();
     dates.dedup();
