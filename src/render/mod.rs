@@ -4,10 +4,17 @@
 //! given (plus the user's template overrides) and returns the files; `pipeline::build` writes
 //! them. The same input always gives byte-identical output.
 
+mod feeds;
 mod markdown;
+pub mod math;
 mod pages;
+mod search;
+mod status;
+mod topics;
 mod view;
 
+#[cfg(test)]
+mod feature_tests;
 #[cfg(test)]
 mod tests;
 
@@ -53,6 +60,10 @@ pub fn render_site(
             .collect(),
     };
     let prompt_views = view::prompt_views(prompts);
+    let topic_names = prompts
+        .iter()
+        .map(|(id, snapshot)| (id.clone(), topics::numbered_topic_names(&snapshot.topics)))
+        .collect();
 
     let mut files = Vec::with_capacity(site.pages().len() * 2 + 8);
     let mut latest: Option<DayView> = None;
@@ -65,7 +76,7 @@ pub fn render_site(
         latest = Some(day);
     }
     for month in site.months() {
-        let month_view = view::month_view(config, &site, month);
+        let month_view = view::month_view(config, &site, month, &topic_names);
         files.push(
             templates
                 .month(&site_view, &month_view)
@@ -88,10 +99,28 @@ pub fn render_site(
             .home(&site_view, latest.as_ref(), &home)
             .context("cannot render the home page")?,
     );
+    let status_view =
+        status::status_view(config, site.records()).context("cannot build the run-health page")?;
+    files.push(
+        templates
+            .status(&site_view, &status_view)
+            .context("cannot render the run-health page")?,
+    );
+    files.push(
+        templates
+            .search(&site_view)
+            .context("cannot render the search page")?,
+    );
+    files.extend(search::search_files(site.pages())?);
     files.push(OutputFile {
-        path: "style.css".into(),
-        bytes: templates.stylesheet().as_bytes().to_vec(),
+        path: "feed.xml".into(),
+        bytes: feeds::atom(config, site.pages())?,
     });
+    files.push(OutputFile {
+        path: "feed.json".into(),
+        bytes: feeds::json_feed(config, site.pages())?,
+    });
+    files.extend(templates.assets().iter().cloned());
     // GitHub Pages must serve the files as they are, not through Jekyll.
     files.push(OutputFile {
         path: ".nojekyll".into(),
@@ -173,6 +202,11 @@ impl<'a> SiteModel<'a> {
             .filter(|r| r.status.has_page())
             .collect();
         SiteModel { records, pages }
+    }
+
+    /// Every record (one per date, the last given wins), oldest first.
+    pub fn records(&self) -> &[&'a DayRecord] {
+        &self.records
     }
 
     /// Days with pages, oldest first.

@@ -14,13 +14,31 @@ use tera::Tera;
 
 use super::OutputFile;
 use super::markdown::escape_markdown;
+use super::status::StatusView;
 use super::view::{DayView, HomeView, MonthView, SiteView, YearView};
 
-/// The stylesheet's name, in the templates folder and in the site.
-const STYLESHEET: &str = "style.css";
+/// Static files copied into the site as they are (overridable like templates): `(name in the
+/// templates folder, path in the site, built-in text)`.
+const ASSETS: [(&str, &str, &str); 3] = [
+    (
+        "style.css",
+        "style.css",
+        include_str!("../../site-templates/style.css"),
+    ),
+    (
+        "site.js",
+        "site.js",
+        include_str!("../../site-templates/site.js"),
+    ),
+    (
+        "search.js",
+        "search/search.js",
+        include_str!("../../site-templates/search.js"),
+    ),
+];
 
 /// The built-in templates, by name.
-const BUILT_IN: [(&str, &str); 8] = [
+const BUILT_IN: [(&str, &str); 10] = [
     ("base.html", include_str!("../../site-templates/base.html")),
     (
         "day_content.html",
@@ -32,16 +50,28 @@ const BUILT_IN: [(&str, &str); 8] = [
         "month.html",
         include_str!("../../site-templates/month.html"),
     ),
+    (
+        "top_paper.html",
+        include_str!("../../site-templates/top_paper.html"),
+    ),
     ("year.html", include_str!("../../site-templates/year.html")),
     ("home.html", include_str!("../../site-templates/home.html")),
-    (STYLESHEET, include_str!("../../site-templates/style.css")),
+    (
+        "status.html",
+        include_str!("../../site-templates/status.html"),
+    ),
+    (
+        "search.html",
+        include_str!("../../site-templates/search.html"),
+    ),
 ];
 
 /// The compiled templates of one build.
 pub struct Templates {
     html: Tera,
     markdown: Tera,
-    stylesheet: String,
+    /// The static files, built in or overridden.
+    assets: Vec<OutputFile>,
 }
 
 /// A template's text and, when the user overrides it, the file it came from.
@@ -56,6 +86,8 @@ impl Templates {
     pub fn load(overrides_dir: &Path) -> Result<Templates> {
         let mut sources: BTreeMap<String, Source> = BUILT_IN
             .iter()
+            .copied()
+            .chain(ASSETS.iter().map(|&(name, _, text)| (name, text)))
             .map(|(name, text)| {
                 let source = Source {
                     text: text.to_string(),
@@ -71,10 +103,17 @@ impl Templates {
             };
             sources.insert(name, source);
         }
-        let stylesheet = sources
-            .remove(STYLESHEET)
-            .expect("the stylesheet is built in")
-            .text;
+        let assets = ASSETS
+            .iter()
+            .map(|(name, site_path, _)| OutputFile {
+                path: site_path.into(),
+                bytes: sources
+                    .remove(*name)
+                    .expect("every asset is built in")
+                    .text
+                    .into_bytes(),
+            })
+            .collect();
         let html = compile(&sources, "HTML", is_html, |_| {})?;
         let markdown = compile(
             &sources,
@@ -88,13 +127,13 @@ impl Templates {
         Ok(Templates {
             html,
             markdown,
-            stylesheet,
+            assets,
         })
     }
 
-    /// The stylesheet every page links to.
-    pub fn stylesheet(&self) -> &str {
-        &self.stylesheet
+    /// The static files: the stylesheet and scripts every page links to.
+    pub fn assets(&self) -> &[OutputFile] {
+        &self.assets
     }
 
     /// `YYYY/MM/DD/index.html` and `YYYY/MM/DD/index.md`, the same day as HTML and as
@@ -138,6 +177,21 @@ impl Templates {
         context.insert("day", &latest);
         context.insert("home", home);
         render(&self.html, "home.html", &context, path)
+    }
+
+    /// `status/index.html`, the run-health page.
+    pub fn status(&self, site: &SiteView, status: &StatusView) -> Result<OutputFile> {
+        let path = "status/index.html".to_string();
+        let mut context = page_context(site, &path);
+        context.insert("status", status);
+        render(&self.html, "status.html", &context, path)
+    }
+
+    /// `search/index.html`, the search page (its index files are data, see `search`).
+    pub fn search(&self, site: &SiteView) -> Result<OutputFile> {
+        let path = "search/index.html".to_string();
+        let context = page_context(site, &path);
+        render(&self.html, "search.html", &context, path)
     }
 }
 
@@ -226,7 +280,8 @@ fn read_overrides(dir: &Path) -> Result<Vec<(String, String, PathBuf)>> {
         let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
             continue;
         };
-        let wanted = is_html(&name) || name.ends_with(".md") || name == STYLESHEET;
+        let asset = ASSETS.iter().any(|(asset, _, _)| *asset == name);
+        let wanted = is_html(&name) || name.ends_with(".md") || asset;
         let readme = name.to_ascii_lowercase().starts_with("readme");
         if name.starts_with('.') || readme || !wanted || !path.is_file() {
             continue;

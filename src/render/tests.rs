@@ -16,14 +16,14 @@ fn fixture_root() -> PathBuf {
 
 /// The fixture's config: defaults, rooted where no `site-templates/` folder exists, so only the
 /// built-in templates are used.
-fn fixture_config() -> Config {
+pub(super) fn fixture_config() -> Config {
     Config {
         root: fixture_root(),
         ..Config::default()
     }
 }
 
-fn fixture_records() -> (Vec<DayRecord>, BTreeMap<String, PromptSnapshot>) {
+pub(super) fn fixture_records() -> (Vec<DayRecord>, BTreeMap<String, PromptSnapshot>) {
     let data = fixture_root().join("data");
     (
         record::load_all(&data).unwrap(),
@@ -32,7 +32,7 @@ fn fixture_records() -> (Vec<DayRecord>, BTreeMap<String, PromptSnapshot>) {
 }
 
 /// Renders and returns the files as text, by path.
-fn render_text(
+pub(super) fn render_text(
     config: &Config,
     records: &[DayRecord],
     prompts: &BTreeMap<String, PromptSnapshot>,
@@ -49,7 +49,7 @@ fn render_text(
         .collect()
 }
 
-fn render_fixture() -> BTreeMap<String, String> {
+pub(super) fn render_fixture() -> BTreeMap<String, String> {
     let (records, prompts) = fixture_records();
     render_text(&fixture_config(), &records, &prompts)
 }
@@ -91,7 +91,15 @@ fn every_expected_file_and_no_page_for_the_failed_day() {
             "2026/03/04/index.md",
             "2026/03/index.html",
             "2026/index.html",
+            "feed.json",
+            "feed.xml",
             "index.html",
+            "search/index-2026.json",
+            "search/index.html",
+            "search/manifest.json",
+            "search/search.js",
+            "site.js",
+            "status/index.html",
             "style.css",
         ]
     );
@@ -143,7 +151,7 @@ fn previous_and_next_skip_days_without_pages() {
 
 /// Every relative link (`href`/`src` in HTML, link destinations in Markdown) of every file,
 /// as `(file, link)`.
-fn relative_links(files: &BTreeMap<String, String>) -> Vec<(String, String)> {
+pub(super) fn relative_links(files: &BTreeMap<String, String>) -> Vec<(String, String)> {
     let mut links = Vec::new();
     for (path, text) in files {
         let mut found: Vec<String> = Vec::new();
@@ -173,7 +181,7 @@ fn relative_links(files: &BTreeMap<String, String>) -> Vec<(String, String)> {
 
 /// Checks that every relative link resolves to a rendered file (a folder link to its
 /// `index.html`) and that every `#fragment` names an id in the target. Returns the problems.
-fn broken_links(files: &BTreeMap<String, String>) -> Vec<String> {
+pub(super) fn broken_links(files: &BTreeMap<String, String>) -> Vec<String> {
     let mut problems = Vec::new();
     for (from, link) in relative_links(files) {
         if link.starts_with('/') || link.contains(':') {
@@ -341,8 +349,27 @@ fn home_shows_the_latest_day_and_recent_days() {
 fn an_empty_archive_still_renders_a_home_page() {
     let files = render_text(&fixture_config(), &[], &BTreeMap::new());
     let paths: Vec<&str> = files.keys().map(String::as_str).collect();
-    assert_eq!(paths, [".nojekyll", "index.html", "style.css"]);
+    assert_eq!(
+        paths,
+        [
+            ".nojekyll",
+            "feed.json",
+            "feed.xml",
+            "index.html",
+            "search/index.html",
+            "search/manifest.json",
+            "search/search.js",
+            "site.js",
+            "status/index.html",
+            "style.css"
+        ]
+    );
     assert!(files["index.html"].contains("No day has been published yet"));
+    assert!(files["status/index.html"].contains("No run has been recorded yet"));
+    assert_eq!(
+        files["search/manifest.json"],
+        "{\"v\":1,\"total\":0,\"years\":[]}\n"
+    );
 }
 
 #[test]
@@ -358,7 +385,7 @@ fn rendering_is_deterministic_and_independent_of_record_order() {
     assert_eq!(render_site(&config, &shuffled, &prompts).unwrap(), first);
 }
 
-const HOSTILE: [&str; 4] = [
+pub(super) const HOSTILE: [&str; 4] = [
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",
     "{{ 7*7 }}",
@@ -366,7 +393,7 @@ const HOSTILE: [&str; 4] = [
 ];
 
 /// The fixture with every untrusted text field of the 2026-03-02 record made hostile.
-fn hostile_records() -> Vec<DayRecord> {
+pub(super) fn hostile_records() -> Vec<DayRecord> {
     let (mut records, _) = fixture_records();
     let hostile = HOSTILE.join(" ");
     let day = records
@@ -392,7 +419,7 @@ fn hostile_records() -> Vec<DayRecord> {
 }
 
 /// Every tag in an HTML text: `(name, attributes)`.
-fn tags(html: &str) -> Vec<(String, String)> {
+pub(super) fn tags(html: &str) -> Vec<(String, String)> {
     let mut found = Vec::new();
     let mut rest = html;
     while let Some(start) = rest.find('<') {
@@ -418,7 +445,13 @@ fn hostile_text_is_inert_in_html() {
     let (_, prompts) = fixture_records();
     let files = render_text(&fixture_config(), &hostile_records(), &prompts);
     for path in ["2026/03/02/index.html", "2026/03/index.html"] {
-        let html = &files[path];
+        // The page's own script is the one allowed script element.
+        let own_script = format!(
+            "<script src=\"{}site.js\"></script>",
+            "../".repeat(path.matches('/').count())
+        );
+        assert_eq!(files[path].matches("<script").count(), 1, "{path}");
+        let html = &files[path].replace(&own_script, "");
         assert!(!html.contains("<script"), "{path}");
         assert!(!html.contains("<img"), "{path}");
         assert!(!html.contains("href=\"javascript"), "{path}");
@@ -534,7 +567,7 @@ fn a_missing_prompt_snapshot_is_reported_on_the_page() {
 }
 
 /// A synthetic archive of `days` weekdays, each with 50 selected and 600 filtered papers.
-fn synthetic_archive(days: usize) -> Vec<DayRecord> {
+pub(super) fn synthetic_archive(days: usize) -> Vec<DayRecord> {
     let (records, _) = fixture_records();
     let template = records[0].clone();
     let abstract_text = "We study a thing with care. ".repeat(50);

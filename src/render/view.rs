@@ -13,8 +13,9 @@ use crate::config::Config;
 use crate::paper::abs_url;
 use crate::record::{Counts, DayRecord, DayStatus, PaperRecord, PromptSnapshot, Usage};
 
-use super::markdown;
+use super::topics::{self, TopicNames};
 use super::{DayNeighbours, SiteModel, YearMonth, day_path, sorted_neighbours, year_path};
+use super::{markdown, math};
 
 /// A link to another page of the site.
 #[derive(Debug, Clone, Serialize)]
@@ -96,12 +97,17 @@ pub struct PaperView {
     pub anchor: String,
     pub id: String,
     pub url: String,
+    /// The title as arXiv gave it (TeX math as TeX), for text outputs.
     pub title: String,
+    /// The title as safe HTML: escaped, with its formulas as MathML.
+    pub title_html: String,
     pub authors: String,
     /// At most a handful of names, then "et al. (N authors)", for tables of contents.
     pub authors_short: String,
     #[serde(rename = "abstract")]
     pub abstract_text: Option<String>,
+    /// The abstract as safe HTML: escaped, with its formulas as MathML.
+    pub abstract_html: Option<String>,
     pub comment: Option<String>,
     pub scores: Option<ScoresView>,
     /// Followed authors on the paper, comma-separated; `None` when there are none.
@@ -127,6 +133,8 @@ pub struct UnscoredView {
     pub id: String,
     pub url: String,
     pub title: String,
+    /// The title as safe HTML (formulas as MathML).
+    pub title_html: String,
     pub authors_short: String,
     pub reason: String,
 }
@@ -168,6 +176,16 @@ pub struct MonthView {
     pub days_with_pages: usize,
     pub selected: usize,
     pub top_papers: Vec<TopPaper>,
+    /// The same top papers grouped by the topic their comments name; empty when the comments
+    /// name too few shared topics to group by (then `top_papers` is shown as one list).
+    pub topic_groups: Vec<TopicGroup>,
+}
+
+/// Top papers of a month that share a topic.
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicGroup {
+    pub name: String,
+    pub papers: Vec<TopPaper>,
 }
 
 /// One date in a month's calendar.
@@ -191,6 +209,8 @@ pub struct TopPaper {
     /// Day page path plus `#link{n}`.
     pub path: String,
     pub title: String,
+    /// The title as safe HTML (formulas as MathML).
+    pub title_html: String,
     pub authors_short: String,
     pub scores: Option<ScoresView>,
     pub followed: bool,
@@ -458,23 +478,31 @@ pub fn paper_anchor(number: usize) -> String {
     format!("link{number}")
 }
 
-fn paper_view(number: usize, paper: &PaperRecord) -> PaperView {
-    use crate::paper::AnnounceType;
-    let comment = paper
+/// What the page says about why a paper was selected: the scorer's comment, or the selection
+/// reason (a followed author) when there is no comment.
+pub fn paper_comment(paper: &PaperRecord) -> Option<String> {
+    paper
         .scores
         .as_ref()
         .map(|s| s.comment.clone())
         .filter(|c| !c.trim().is_empty())
-        .or_else(|| paper.reason.clone());
+        .or_else(|| paper.reason.clone())
+}
+
+fn paper_view(number: usize, paper: &PaperRecord) -> PaperView {
+    use crate::paper::AnnounceType;
+    let comment = paper_comment(paper);
     PaperView {
         number,
         anchor: paper_anchor(number),
         id: paper.id.clone(),
         url: abs_url(&paper.id),
         title: paper.title.clone(),
+        title_html: math::text_to_html(&paper.title),
         authors: paper.authors.join(", "),
         authors_short: short_authors(&paper.authors),
         abstract_text: paper.abstract_text.clone(),
+        abstract_html: paper.abstract_text.as_deref().map(math::text_to_html),
         comment,
         scores: scores_view(paper),
         followed_authors: (!paper.followed_authors.is_empty())
@@ -500,6 +528,7 @@ fn unscored_view(paper: &PaperRecord) -> UnscoredView {
         id: paper.id.clone(),
         url: abs_url(&paper.id),
         title: paper.title.clone(),
+        title_html: math::text_to_html(&paper.title),
         authors_short: short_authors(&paper.authors),
         reason: paper
             .reason
@@ -565,6 +594,7 @@ pub fn top_paper(rank: usize, date: Date, number: usize, paper: &PaperRecord) ->
         date: date.to_string(),
         path: format!("{}#{}", day_path(date), paper_anchor(number)),
         title: paper.title.clone(),
+        title_html: math::text_to_html(&paper.title),
         authors_short: short_authors(&paper.authors),
         scores: scores_view(paper),
         followed: !paper.followed_authors.is_empty(),
@@ -579,7 +609,15 @@ fn month_link(month: YearMonth) -> Link {
 }
 
 /// Builds a monthly overview: the calendar, neighbouring months and the month's top papers.
-pub fn month_view(config: &Config, site: &SiteModel<'_>, month: YearMonth) -> MonthView {
+///
+/// `topic_names` holds the numbered topics of each prompt snapshot, by prompt id, so comments
+/// such as "Matches topic 2" group under the topic's name.
+pub fn month_view(
+    config: &Config,
+    site: &SiteModel<'_>,
+    month: YearMonth,
+    topic_names: &BTreeMap<String, TopicNames>,
+) -> MonthView {
     let records: BTreeMap<i8, &DayRecord> =
         site.records_in(month).map(|r| (r.date.day(), r)).collect();
     let first = month.first_day();
@@ -605,11 +643,38 @@ pub fn month_view(config: &Config, site: &SiteModel<'_>, month: YearMonth) -> Mo
         })
         .collect();
     rank_papers(config, &mut candidates);
-    let top_papers = candidates
+    let no_names = TopicNames::new();
+    let names_of_day: BTreeMap<Date, &TopicNames> = pages
+        .iter()
+        .map(|record| {
+            let names = record
+                .prompt_id
+                .as_ref()
+                .and_then(|id| topic_names.get(id))
+                .unwrap_or(&no_names);
+            (record.date, names)
+        })
+        .collect();
+    let top: Vec<(TopPaper, Option<String>)> = candidates
         .iter()
         .take(config.site.month_top_papers)
         .enumerate()
-        .map(|(index, &(date, number, paper))| top_paper(index + 1, date, number, paper))
+        .map(|(index, &(date, number, paper))| {
+            let names = names_of_day.get(&date).copied().unwrap_or(&no_names);
+            (
+                top_paper(index + 1, date, number, paper),
+                paper_topic(paper, names),
+            )
+        })
+        .collect();
+    let top_papers: Vec<TopPaper> = top.iter().map(|(paper, _)| paper.clone()).collect();
+    let topic_groups = topics::group_by_topic(top, |(_, topic)| topic.clone())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, members)| TopicGroup {
+            name,
+            papers: members.into_iter().map(|(paper, _)| paper).collect(),
+        })
         .collect();
 
     let (prev, next) = sorted_neighbours(&site.months(), month);
@@ -628,7 +693,23 @@ pub fn month_view(config: &Config, site: &SiteModel<'_>, month: YearMonth) -> Mo
         days_with_pages: pages.len(),
         selected: pages.iter().map(|r| r.counts.selected).sum(),
         top_papers,
+        topic_groups,
     }
+}
+
+/// The group a paper belongs to in a top list: the topic its comment names, or the followed
+/// authors' group for a paper selected for its author without a topic.
+fn paper_topic(paper: &PaperRecord, names: &TopicNames) -> Option<String> {
+    let comment = paper_comment(paper).unwrap_or_default();
+    topics::comment_topic(&comment, names).or_else(|| {
+        // Selected without scores means selected for an author (imports say "Author match").
+        let author_match = comment
+            .trim()
+            .to_ascii_lowercase()
+            .starts_with("author match");
+        (!paper.followed_authors.is_empty() || paper.scores.is_none() || author_match)
+            .then(|| topics::FOLLOWED_GROUP.to_string())
+    })
 }
 
 fn calendar_day(date: Date, record: Option<&DayRecord>) -> CalendarDay {

@@ -1,0 +1,292 @@
+//! `feed.xml` (Atom 1.0) and `feed.json` (JSON Feed 1.1): the selected papers of the recent day
+//! pages, one entry per paper.
+//!
+//! An entry's id is the paper's arXiv abstract URL, which never changes between builds or days;
+//! a paper on two recent days is one entry, dated by its newest day. Dates come from the page
+//! dates (midnight UTC), never from the clock. The Atom feed is written with quick-xml, which
+//! escapes every text and attribute; characters XML 1.0 forbids are dropped first.
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+
+use anyhow::{Context, Result};
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesText, Event};
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::paper::abs_url;
+use crate::record::{DayRecord, PaperRecord};
+
+use super::view::{paper_anchor, paper_comment};
+use super::{day_path, math};
+
+/// A feed's `updated` when there is no day yet: fixed, so empty feeds are reproducible too.
+const NO_DATE: &str = "1970-01-01T00:00:00Z";
+
+/// One paper of a feed.
+struct Entry<'a> {
+    /// `https://arxiv.org/abs/2603.01234`: the entry id and the paper's page.
+    arxiv_url: String,
+    /// The paper on its day page, absolute.
+    day_url: String,
+    /// RFC 3339 timestamp of the page date.
+    updated: String,
+    paper: &'a PaperRecord,
+}
+
+/// The site's absolute base URL, ending in `/`.
+pub fn base_url(config: &Config) -> String {
+    let base = config.site.base_url.trim();
+    if base.ends_with('/') {
+        base.to_string()
+    } else {
+        format!("{base}/")
+    }
+}
+
+/// The entries of the newest `days` day pages (`pages` oldest first), newest day first and in
+/// page order within a day; a paper already listed on a newer day is left out.
+fn entries<'a>(base: &str, pages: &[&'a DayRecord], days: usize) -> Vec<Entry<'a>> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for record in pages.iter().rev().take(days) {
+        let updated = format!("{}T00:00:00Z", record.date);
+        for (index, paper) in record.selected().enumerate() {
+            if !seen.insert(paper.id.as_str()) {
+                continue;
+            }
+            out.push(Entry {
+                arxiv_url: abs_url(&paper.id),
+                day_url: format!(
+                    "{base}{}#{}",
+                    day_path(record.date),
+                    paper_anchor(index + 1)
+                ),
+                updated: updated.clone(),
+                paper,
+            });
+        }
+    }
+    out
+}
+
+/// The entry's body as HTML: authors, abstract, comment, scores and the arXiv link. TeX stays
+/// as TeX, since feed readers strip MathML.
+fn content_html(entry: &Entry<'_>) -> String {
+    let paper = entry.paper;
+    let escape = math::escape_html;
+    let mut html = String::with_capacity(2048);
+    if !paper.authors.is_empty() {
+        html.push_str(&format!(
+            "<p><strong>Authors:</strong> {}</p>",
+            escape(&paper.authors.join(", "))
+        ));
+    }
+    if let Some(abstract_text) = &paper.abstract_text {
+        html.push_str(&format!("<p>{}</p>", escape(abstract_text)));
+    }
+    if let Some(comment) = paper_comment(paper) {
+        html.push_str(&format!(
+            "<p><strong>Comment:</strong> {}</p>",
+            escape(&comment)
+        ));
+    }
+    match &paper.scores {
+        Some(scores) => html.push_str(&format!(
+            "<p><strong>Relevance:</strong> {} · <strong>Novelty:</strong> {}</p>",
+            scores.relevance, scores.novelty
+        )),
+        None => html.push_str("<p>Not scored: selected for its author.</p>"),
+    }
+    html.push_str(&format!(
+        "<p><a href=\"{}\">arXiv:{}</a></p>",
+        escape(&entry.arxiv_url),
+        escape(&paper.id)
+    ));
+    html
+}
+
+/// Text with the characters XML 1.0 cannot carry (most C0 controls, U+FFFE, U+FFFF) removed.
+fn xml_safe(text: &str) -> Cow<'_, str> {
+    let forbidden = |c: char| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    };
+    if text.contains(forbidden) {
+        Cow::Owned(text.chars().filter(|&c| !forbidden(c)).collect())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// `feed.xml`: an Atom 1.0 feed of the recent days' papers.
+pub fn atom(config: &Config, pages: &[&DayRecord]) -> Result<Vec<u8>> {
+    let base = base_url(config);
+    let entries = entries(&base, pages, config.site.recent_days);
+    let updated = pages
+        .last()
+        .map_or_else(|| NO_DATE.to_string(), |r| format!("{}T00:00:00Z", r.date));
+    let title = xml_safe(&config.site.title);
+    let mut writer = Writer::new_with_indent(Vec::with_capacity(256 * 1024), b' ', 1);
+    writer
+        .write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))
+        .context("cannot write the Atom feed")?;
+    writer
+        .create_element("feed")
+        .with_attribute(("xmlns", "http://www.w3.org/2005/Atom"))
+        .write_inner_content(|w| {
+            text_element(w, "id", &base)?;
+            text_element(w, "title", &title)?;
+            text_element(
+                w,
+                "subtitle",
+                &format!(
+                    "Selected arXiv papers of the last {} days",
+                    config.site.recent_days
+                ),
+            )?;
+            text_element(w, "updated", &updated)?;
+            link(
+                w,
+                "self",
+                "application/atom+xml",
+                &format!("{base}feed.xml"),
+            )?;
+            link(w, "alternate", "text/html", &base)?;
+            w.create_element("author")
+                .write_inner_content(|w| text_element(w, "name", &title))?;
+            text_element(w, "generator", "papersift")?;
+            for entry in &entries {
+                atom_entry(w, entry)?;
+            }
+            Ok(())
+        })
+        .context("cannot write the Atom feed")?;
+    let mut bytes = writer.into_inner();
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+fn atom_entry(w: &mut Writer<Vec<u8>>, entry: &Entry<'_>) -> std::io::Result<()> {
+    let paper = entry.paper;
+    w.create_element("entry").write_inner_content(|w| {
+        text_element(w, "id", &entry.arxiv_url)?;
+        w.create_element("title")
+            .with_attribute(("type", "text"))
+            .write_text_content(BytesText::new(&xml_safe(&paper.title)))?;
+        text_element(w, "updated", &entry.updated)?;
+        text_element(w, "published", &entry.updated)?;
+        link(w, "alternate", "text/html", &entry.day_url)?;
+        link(w, "related", "text/html", &entry.arxiv_url)?;
+        for author in &paper.authors {
+            w.create_element("author")
+                .write_inner_content(|w| text_element(w, "name", &xml_safe(author)))?;
+        }
+        for category in &paper.categories {
+            w.create_element("category")
+                .with_attribute(("term", xml_safe(category).as_ref()))
+                .write_empty()?;
+        }
+        let summary = paper.abstract_text.as_deref().unwrap_or(&paper.title);
+        w.create_element("summary")
+            .with_attribute(("type", "text"))
+            .write_text_content(BytesText::new(&xml_safe(summary)))?;
+        w.create_element("content")
+            .with_attribute(("type", "html"))
+            .write_text_content(BytesText::new(&xml_safe(&content_html(entry))))?;
+        Ok(())
+    })?;
+    Ok(())
+}
+
+fn text_element(w: &mut Writer<Vec<u8>>, name: &str, text: &str) -> std::io::Result<()> {
+    w.create_element(name)
+        .write_text_content(BytesText::new(text))?;
+    Ok(())
+}
+
+fn link(w: &mut Writer<Vec<u8>>, rel: &str, kind: &str, href: &str) -> std::io::Result<()> {
+    w.create_element("link")
+        .with_attribute(("rel", rel))
+        .with_attribute(("type", kind))
+        .with_attribute(("href", xml_safe(href).as_ref()))
+        .write_empty()?;
+    Ok(())
+}
+
+/// JSON Feed 1.1, top level.
+#[derive(Serialize)]
+struct JsonFeed<'a> {
+    version: &'static str,
+    title: &'a str,
+    home_page_url: &'a str,
+    feed_url: String,
+    description: String,
+    language: &'static str,
+    authors: [JsonAuthor<'a>; 1],
+    items: Vec<JsonItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonAuthor<'a> {
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonItem<'a> {
+    id: &'a str,
+    url: &'a str,
+    external_url: &'a str,
+    title: &'a str,
+    content_html: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<&'a str>,
+    date_published: &'a str,
+    date_modified: &'a str,
+    authors: Vec<JsonAuthor<'a>>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    tags: &'a [String],
+}
+
+/// `feed.json`: a JSON Feed 1.1 of the recent days' papers, the same entries as `feed.xml`.
+pub fn json_feed(config: &Config, pages: &[&DayRecord]) -> Result<Vec<u8>> {
+    let base = base_url(config);
+    let entries = entries(&base, pages, config.site.recent_days);
+    let feed = JsonFeed {
+        version: "https://jsonfeed.org/version/1.1",
+        title: &config.site.title,
+        home_page_url: &base,
+        feed_url: format!("{base}feed.json"),
+        description: format!(
+            "Selected arXiv papers of the last {} days",
+            config.site.recent_days
+        ),
+        language: "en",
+        authors: [JsonAuthor {
+            name: &config.site.title,
+        }],
+        items: entries
+            .iter()
+            .map(|entry| JsonItem {
+                id: &entry.arxiv_url,
+                url: &entry.day_url,
+                external_url: &entry.arxiv_url,
+                title: &entry.paper.title,
+                content_html: content_html(entry),
+                summary: entry.paper.abstract_text.as_deref(),
+                date_published: &entry.updated,
+                date_modified: &entry.updated,
+                authors: entry
+                    .paper
+                    .authors
+                    .iter()
+                    .map(|name| JsonAuthor { name })
+                    .collect(),
+                tags: &entry.paper.categories,
+            })
+            .collect(),
+    };
+    let mut bytes = serde_json::to_vec_pretty(&feed).context("cannot write the JSON feed")?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}

@@ -1,0 +1,546 @@
+//! TeX math → MathML, server-side: titles and abstracts become safe HTML in which `$...$`,
+//! `$$...$$`, `\(...\)` and `\[...\]` are MathML (rendered by the browser, no JavaScript).
+//!
+//! Conversion uses `pulldown-latex`. Its output is not trusted as HTML: it writes some
+//! characters (`<` in `$a<b$`, `&`) unescaped, so every formula's MathML is re-tokenised and
+//! re-written here from an allow-list of MathML elements and attributes, with all text escaped.
+//! Whatever the converter does, the page only ever gets allow-listed MathML. A formula that
+//! does not convert (unknown command, unbalanced braces, anything the allow-list rejects) is
+//! shown as its original TeX, escaped, so no text is ever lost.
+
+use pulldown_latex::config::DisplayMode;
+use pulldown_latex::{Parser, RenderConfig, Storage, push_mathml};
+
+/// Formulas longer than this are shown as TeX: real ones are far shorter, and the limit keeps
+/// hostile input from costing time.
+const MAX_FORMULA_BYTES: usize = 1000;
+
+/// Deeper brace nesting is shown as TeX, so hostile input cannot recurse deeply in the parser.
+const MAX_BRACE_DEPTH: usize = 32;
+
+/// MathML elements a converted formula may contain (MathML Core plus `menclose`).
+const ELEMENTS: [&str; 29] = [
+    "math",
+    "semantics",
+    "annotation",
+    "mrow",
+    "mi",
+    "mn",
+    "mo",
+    "ms",
+    "mtext",
+    "mspace",
+    "mfrac",
+    "msqrt",
+    "mroot",
+    "mstyle",
+    "merror",
+    "mpadded",
+    "mphantom",
+    "msub",
+    "msup",
+    "msubsup",
+    "munder",
+    "mover",
+    "munderover",
+    "mmultiscripts",
+    "mprescripts",
+    "mtable",
+    "mtr",
+    "mtd",
+    "menclose",
+];
+
+/// Presentation attributes kept on those elements; any other attribute (`style`, event
+/// handlers, links) is dropped.
+const ATTRIBUTES: [&str; 20] = [
+    "display",
+    "mathvariant",
+    "stretchy",
+    "symmetric",
+    "largeop",
+    "movablelimits",
+    "minsize",
+    "maxsize",
+    "linethickness",
+    "displaystyle",
+    "scriptlevel",
+    "width",
+    "height",
+    "depth",
+    "lspace",
+    "rspace",
+    "form",
+    "accent",
+    "accentunder",
+    "notation",
+];
+
+/// Plain text (a title or an abstract) as HTML: the text escaped, its formulas as MathML.
+pub fn text_to_html(text: &str) -> String {
+    let mut html = String::with_capacity(text.len() + text.len() / 8);
+    let mut plain_from = 0;
+    let mut at = 0;
+    while let Some(offset) = text[at..].find(['$', '\\']) {
+        let start = at + offset;
+        match find_formula(text, start) {
+            Some(formula) => {
+                escape_into(&text[plain_from..start], &mut html);
+                match to_mathml(formula.tex, formula.display) {
+                    Some(mathml) => html.push_str(&mathml),
+                    None => {
+                        html.push_str("<span class=\"tex\">");
+                        escape_into(&text[start..formula.end], &mut html);
+                        html.push_str("</span>");
+                    }
+                }
+                plain_from = formula.end;
+                at = formula.end;
+            }
+            // `\$` is a literal dollar: step over both characters so it never opens math.
+            None if text[start..].starts_with("\\$") => at = start + 2,
+            None => at = start + 1,
+        }
+    }
+    escape_into(&text[plain_from..], &mut html);
+    html
+}
+
+/// A formula found in text: its TeX (without delimiters), whether it is displayed, and the
+/// byte offset just after its closing delimiter.
+struct Formula<'a> {
+    tex: &'a str,
+    display: bool,
+    end: usize,
+}
+
+/// The formula opening at `start` (a `$` or `\`), if one does.
+///
+/// `$...$` closes at the next unescaped `$`, and is math only when the opening `$` is followed
+/// by a non-space and the closing one follows a non-space, which tells math from prices
+/// (`costs $8 and $9` is no math). No formula spans a blank line.
+fn find_formula(text: &str, start: usize) -> Option<Formula<'_>> {
+    let rest = &text[start..];
+    let (open, close, display) = if rest.starts_with("$$") {
+        ("$$", "$$", true)
+    } else if rest.starts_with('$') {
+        ("$", "$", false)
+    } else if rest.starts_with("\\(") {
+        ("\\(", "\\)", false)
+    } else if rest.starts_with("\\[") {
+        ("\\[", "\\]", true)
+    } else {
+        return None;
+    };
+    let body_start = start + open.len();
+    let body = &text[body_start..];
+    if body.starts_with(char::is_whitespace) && open == "$" {
+        return None;
+    }
+    let mut search = 0;
+    let close_at = loop {
+        let close_at = search + body[search..].find(close)?;
+        let escaped = body[..close_at].ends_with('\\') && !body[..close_at].ends_with("\\\\");
+        if !escaped {
+            break close_at;
+        }
+        search = close_at + close.len();
+    };
+    let tex = &body[..close_at];
+    let blank_line = tex.contains("\n\n") || tex.contains("\r\n\r\n");
+    let acceptable = if open == "$" {
+        !tex.is_empty() && !tex.ends_with(char::is_whitespace)
+    } else {
+        !tex.trim().is_empty()
+    };
+    (acceptable && !blank_line).then_some(Formula {
+        tex,
+        display,
+        end: body_start + close_at + close.len(),
+    })
+}
+
+/// One formula as sanitised MathML, or `None` when it does not convert.
+pub fn to_mathml(tex: &str, display: bool) -> Option<String> {
+    if tex.len() > MAX_FORMULA_BYTES || brace_depth(tex) > MAX_BRACE_DEPTH {
+        return None;
+    }
+    let storage = Storage::new();
+    let events = Parser::new(tex, &storage)
+        .collect::<Result<Vec<_>, _>>()
+        .ok()?;
+    let config = RenderConfig {
+        display_mode: if display {
+            DisplayMode::Block
+        } else {
+            DisplayMode::Inline
+        },
+        ..RenderConfig::default()
+    };
+    let mut raw = String::with_capacity(tex.len() * 16);
+    push_mathml(
+        &mut raw,
+        events.into_iter().map(Ok::<_, std::convert::Infallible>),
+        config,
+    )
+    .ok()?;
+    sanitise(&raw, tex)
+}
+
+/// The deepest `{` nesting in a formula.
+fn brace_depth(tex: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for byte in tex.bytes() {
+        match byte {
+            b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// Re-writes the converter's MathML from the allow-lists, with the TeX as an annotation.
+/// `None` when the markup is not one balanced `<math>` element of allowed elements.
+fn sanitise(raw: &str, tex: &str) -> Option<String> {
+    let mut out = String::with_capacity(raw.len() + tex.len() + 96);
+    let mut open: Vec<&str> = Vec::new();
+    let mut rest = raw;
+    let mut closed_math = false;
+    while !rest.is_empty() {
+        if closed_math {
+            return None;
+        }
+        if let Some(tag) = rest.strip_prefix('<').and_then(parse_tag) {
+            rest = &rest[tag.length..];
+            if tag.closing {
+                if open.pop() != Some(tag.name) {
+                    return None;
+                }
+                if tag.name == "math" {
+                    out.push_str("</mrow><annotation encoding=\"application/x-tex\">");
+                    escape_into(tex, &mut out);
+                    out.push_str("</annotation></semantics></math>");
+                    closed_math = true;
+                } else {
+                    push_close(&mut out, tag.name);
+                }
+                continue;
+            }
+            if (tag.name == "math") != open.is_empty() {
+                return None;
+            }
+            out.push('<');
+            out.push_str(tag.name);
+            for (name, value) in &tag.attributes {
+                out.push(' ');
+                out.push_str(name);
+                out.push_str("=\"");
+                out.push_str(value);
+                out.push('"');
+            }
+            out.push('>');
+            if tag.name == "math" {
+                out.push_str("<semantics><mrow>");
+            }
+            if tag.self_closing {
+                push_close(&mut out, tag.name);
+            } else {
+                open.push(tag.name);
+            }
+            continue;
+        }
+        if open.is_empty() {
+            return None;
+        }
+        // Text up to the next `<`; a `<` that did not start an allowed tag is text too.
+        let skip = usize::from(rest.starts_with('<'));
+        let text_end = rest[skip..].find('<').map_or(rest.len(), |i| i + skip);
+        push_text(&rest[..text_end], &mut out);
+        rest = &rest[text_end..];
+    }
+    (open.is_empty() && closed_math).then_some(out)
+}
+
+fn push_close(out: &mut String, name: &str) {
+    out.push_str("</");
+    out.push_str(name);
+    out.push('>');
+}
+
+/// A tag the converter wrote.
+struct Tag<'a> {
+    name: &'a str,
+    closing: bool,
+    self_closing: bool,
+    /// Allowed attributes with values of safe characters only.
+    attributes: Vec<(&'a str, &'a str)>,
+    /// Bytes the tag spans, including its `<` and `>`.
+    length: usize,
+}
+
+/// Parses an allowed tag from the text after a `<`; `None` when the `<` does not open one.
+fn parse_tag(after_lt: &str) -> Option<Tag<'_>> {
+    let closing = after_lt.starts_with('/');
+    let body = &after_lt[usize::from(closing)..];
+    let name_len = body.bytes().take_while(u8::is_ascii_lowercase).count();
+    let name = ELEMENTS.iter().copied().find(|&e| e == &body[..name_len])?;
+    let mut rest = &body[name_len..];
+    let mut attributes = Vec::new();
+    loop {
+        if let Some(after) = rest.strip_prefix("/>") {
+            let consumed = after_lt.len() - after.len();
+            return (!closing).then_some(Tag {
+                name,
+                closing,
+                self_closing: true,
+                attributes,
+                length: consumed + 1,
+            });
+        }
+        if let Some(after) = rest.strip_prefix('>') {
+            let consumed = after_lt.len() - after.len();
+            return Some(Tag {
+                name,
+                closing,
+                self_closing: false,
+                attributes,
+                length: consumed + 1,
+            });
+        }
+        // ` name="value"`
+        let attribute = rest.strip_prefix(' ')?;
+        let attribute_name_len = attribute
+            .bytes()
+            .take_while(|b| b.is_ascii_lowercase() || *b == b'-')
+            .count();
+        let attribute_name = &attribute[..attribute_name_len];
+        let value_and_rest = attribute[attribute_name_len..].strip_prefix("=\"")?;
+        let value_len = value_and_rest.find(['"', '<', '>'])?;
+        if !value_and_rest[value_len..].starts_with('"') || closing {
+            return None;
+        }
+        let value = &value_and_rest[..value_len];
+        let safe_value = value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b" .%#-".contains(&b));
+        if let Some(allowed) = ATTRIBUTES.iter().copied().find(|&a| a == attribute_name)
+            && safe_value
+        {
+            attributes.push((allowed, value));
+        }
+        rest = &value_and_rest[value_len + 1..];
+    }
+}
+
+/// Text from the converter: its entities decoded, then escaped again.
+fn push_text(text: &str, out: &mut String) {
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        escape_into(&rest[..amp], out);
+        let entity = &rest[amp..];
+        let known = [
+            ("&amp;", "&"),
+            ("&lt;", "<"),
+            ("&gt;", ">"),
+            ("&quot;", "\""),
+            ("&nbsp;", "\u{a0}"),
+        ]
+        .into_iter()
+        .find(|(name, _)| entity.starts_with(name));
+        match known {
+            Some((name, value)) => {
+                escape_into(value, out);
+                rest = &entity[name.len()..];
+            }
+            None => {
+                out.push_str("&amp;");
+                rest = &entity[1..];
+            }
+        }
+    }
+    escape_into(rest, out);
+}
+
+/// `text` escaped for HTML text and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    escape_into(text, &mut out);
+    out
+}
+
+/// Appends `text` escaped for HTML text and attribute values.
+fn escape_into(text: &str, out: &mut String) {
+    let mut written = 0;
+    for (index, byte) in text.bytes().enumerate() {
+        let replacement = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
+            _ => continue,
+        };
+        out.push_str(&text[written..index]);
+        out.push_str(replacement);
+        written = index + 1;
+    }
+    out.push_str(&text[written..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The MathML of the one formula in `text`, without its TeX annotation.
+    fn presentation(html: &str) -> &str {
+        let start = html.find("<math").expect("a formula");
+        let end = html.find("<annotation").expect("an annotation");
+        &html[start..end]
+    }
+
+    #[test]
+    fn real_formulas_become_mathml() {
+        let html = text_to_html("A $\\Delta$ of $O(n^2)$");
+        assert!(html.starts_with("A <math display=\"inline\">"), "{html}");
+        assert!(html.contains("<mi mathvariant=\"normal\">Δ</mi>"), "{html}");
+        assert!(html.contains("<msup><mi>n</mi><mn>2</mn></msup>"), "{html}");
+        assert_eq!(html.matches("<math").count(), 2);
+
+        let html = text_to_html("$W_{8}A_{8}$ quantisation");
+        assert!(
+            presentation(&html).contains("<msub><mi>W</mi><mrow><mn>8</mn></mrow></msub>"),
+            "{html}"
+        );
+        assert!(html.ends_with("</math> quantisation"));
+
+        let html = text_to_html("the $\\mathbf{Li_2}$ model");
+        assert!(presentation(&html).contains("𝐋"), "{html}");
+    }
+
+    #[test]
+    fn a_less_than_sign_in_math_is_escaped() {
+        // The converter writes `<mo><</mo>`; the page must get `&lt;`.
+        let html = text_to_html("with $<$2% loss and $a<b$");
+        assert!(html.contains("<mo>&lt;</mo>"), "{html}");
+        assert!(!html.contains("<mo><"), "{html}");
+        assert!(html.contains("2% loss"));
+        assert_eq!(html.matches("<math").count(), 2);
+    }
+
+    #[test]
+    fn the_tex_is_kept_as_an_annotation() {
+        let html = text_to_html("$a<b$");
+        assert!(
+            html.contains("<annotation encoding=\"application/x-tex\">a&lt;b</annotation>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn formulas_that_do_not_convert_show_their_tex() {
+        for (text, shown) in [
+            ("uses $\\unknowncmd x$ here", "$\\unknowncmd x$"),
+            ("a $\\frac{1}{2$ b", "$\\frac{1}{2$"),
+            ("in \\(x^\\) too", "\\(x^\\)"),
+        ] {
+            let html = text_to_html(text);
+            assert!(!html.contains("<math"), "{html}");
+            assert!(
+                html.contains(&format!("<span class=\"tex\">{shown}</span>")),
+                "{html}"
+            );
+        }
+        let deep = format!("${}x{}$", "{".repeat(100), "}".repeat(100));
+        assert!(text_to_html(&deep).contains("<span class=\"tex\">$"));
+    }
+
+    #[test]
+    fn hostile_text_inside_math_stays_inert() {
+        for text in [
+            "$<script>$alert(1)",
+            "$<script>alert(1)</script>$",
+            "$\\text{<img src=x onerror=alert(1)>}$",
+            "$\\operatorname{<mi onclick=alert(1)>}$",
+            "$\\color{red}{x}\\href{javascript:alert(1)}{y}$",
+            "$\\unknown<script>$",
+            "$$<style>body{display:none}</style>$$",
+        ] {
+            let html = text_to_html(text);
+            for forbidden in ["<script", "<img", "<style"] {
+                assert!(!html.contains(forbidden), "{text} → {html}");
+            }
+            for tag in html.split('<').skip(1) {
+                let name: String = tag
+                    .trim_start_matches('/')
+                    .chars()
+                    .take_while(char::is_ascii_alphanumeric)
+                    .collect();
+                assert!(
+                    name == "span" || ELEMENTS.contains(&name.as_str()),
+                    "<{name}> in {html}"
+                );
+                let tag_text = &tag[..tag.find('>').unwrap()];
+                assert!(!tag_text.contains("style="), "{html}");
+                assert!(!tag_text.contains(" on"), "{html}");
+                assert!(!tag_text.contains("href"), "{html}");
+            }
+        }
+    }
+
+    #[test]
+    fn plain_text_is_escaped_and_dollars_for_money_are_not_math() {
+        assert_eq!(
+            text_to_html("costs $8 and $9 <b>"),
+            "costs $8 and $9 &lt;b&gt;"
+        );
+        assert_eq!(text_to_html("from $5 to $10."), "from $5 to $10.");
+        assert_eq!(text_to_html("a $ b $ c"), "a $ b $ c");
+        assert_eq!(text_to_html("price \\$5 and \\$6"), "price \\$5 and \\$6");
+        assert_eq!(
+            text_to_html("Tom's \"model\""),
+            "Tom&#x27;s &quot;model&quot;"
+        );
+        assert_eq!(text_to_html("never closed $x"), "never closed $x");
+        assert_eq!(text_to_html("$a\n\nb$"), "$a\n\nb$");
+    }
+
+    #[test]
+    fn display_math_is_a_block() {
+        let html = text_to_html("so $$x = 1$$ and \\[y\\]");
+        assert_eq!(
+            html.matches("<math display=\"block\">").count(),
+            2,
+            "{html}"
+        );
+        let html = text_to_html("inline \\(x\\)");
+        assert!(html.contains("<math display=\"inline\">"), "{html}");
+    }
+
+    #[test]
+    fn formulas_of_the_imported_archive_mostly_convert() {
+        let Some(dir) = crate::testing::shared_fixture("archive/daily-json-2025/2025-03") else {
+            return;
+        };
+        let (mut formulas, mut converted) = (0, 0);
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let day: serde_json::Value = serde_json::from_str(&text).unwrap();
+            for paper in day.as_object().unwrap().values() {
+                let abstract_text = paper["abstract"].as_str().unwrap_or_default();
+                let html = text_to_html(abstract_text);
+                converted += html.matches("<math").count();
+                formulas += html.matches("<math").count() + html.matches("class=\"tex\"").count();
+                assert!(!html.contains("<script"));
+            }
+        }
+        assert!(formulas > 100, "only {formulas} formulas found");
+        assert!(
+            converted * 100 >= formulas * 95,
+            "{converted} of {formulas} converted"
+        );
+    }
+}
