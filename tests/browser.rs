@@ -567,6 +567,9 @@ async fn search_finds_a_known_paper_and_leads_to_it() {
     if let Some(why) = browser.horizontal_overflow().await {
         panic!("the search page with results scrolls sideways at 375 px: {why}");
     }
+    browser
+        .screenshot(&sites.screenshots.join("search-375.png"))
+        .await;
     browser.set_viewport(Viewport::Desktop).await;
 
     let landed = browser.click_link("[data-test-target]").await;
@@ -694,7 +697,7 @@ async fn status_page_shows_run_health_and_leads_to_days() {
         mark(
             &browser,
             "main a[href]",
-            "(a) => /\\/2025\\/\\d\\d\\/\\d\\d\\/$/.test(a.href)"
+            "(a) => /\\/\\d{4}\\/\\d\\d\\/\\d\\d\\/$/.test(a.href)"
         )
         .await,
         "the status page links to no day page"
@@ -741,6 +744,11 @@ async fn dark_mode_toggle_switches_and_survives_a_reload() {
             wanted,
             "the choice dark={wanted} was lost on reload"
         );
+        if wanted {
+            browser
+                .screenshot(&sites.screenshots.join("day-dark-1280.png"))
+                .await;
+        }
         browser.open(&sites.hostile_url("")).await;
         assert_eq!(
             is_dark(&browser).await,

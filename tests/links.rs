@@ -1,6 +1,6 @@
 //! Link checker over whole built sites: every internal link of every HTML page (and of every
-//! day's Markdown version) must reach an existing file, and every `#fragment` an element with
-//! that id in its target. No browser needed.
+//! day's Markdown version, and of the feeds) must reach an existing file, and every
+//! `#fragment` an element with that id in its target. No browser needed.
 
 #[path = "support/site.rs"]
 mod site;
@@ -317,6 +317,52 @@ fn check_site(docs: &Path) -> LinkReport {
     report
 }
 
+/// The absolute links of the Atom and JSON feeds that point into the site (under the site's
+/// `home_page_url`), as paths relative to the site's root; `None` before the feeds exist.
+fn feed_links(docs: &Path) -> Option<(String, Vec<String>)> {
+    let json = std::fs::read_to_string(docs.join("feed.json")).ok()?;
+    let atom = std::fs::read_to_string(docs.join("feed.xml")).ok()?;
+    let feed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let base = feed["home_page_url"].as_str().unwrap().to_string();
+    let mut links: Vec<String> = vec![feed["feed_url"].as_str().unwrap().to_string()];
+    links.extend(
+        feed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["url"].as_str().unwrap().to_string()),
+    );
+    let mut reader = quick_xml::Reader::from_str(&atom);
+    loop {
+        match reader.read_event().unwrap() {
+            quick_xml::events::Event::Start(tag) | quick_xml::events::Event::Empty(tag)
+                if tag.local_name().as_ref() == "link" =>
+            {
+                if let Some(href) = tag.try_get_attribute("href").unwrap() {
+                    let href = href
+                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .unwrap();
+                    links.push(href.into_owned());
+                }
+            }
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    let internal = links
+        .into_iter()
+        .filter_map(|link| link.strip_prefix(&base).map(str::to_owned))
+        .map(|path| {
+            if path.is_empty() {
+                "./".to_string()
+            } else {
+                path
+            }
+        })
+        .collect();
+    Some((base, internal))
+}
+
 fn assert_no_broken_links(report: &LinkReport) {
     println!("{}", report.summary());
     assert!(
@@ -349,6 +395,52 @@ fn every_link_of_the_imported_archive_resolves() {
     assert!(report.internal > 10_000, "{}", report.summary());
     assert!(report.fragments > 2_000, "{}", report.summary());
     assert!(report.external.contains_key("arxiv.org"));
+}
+
+#[test]
+fn feed_entries_lead_to_pages_and_papers_of_the_site() {
+    let repo = tempfile::tempdir().unwrap();
+    let docs = site::build_hostile_site(repo.path());
+    let Some((base, links)) = feed_links(&docs) else {
+        panic!(
+            "docs/feed.xml or docs/feed.json was not built: the feeds come with the `site` branch, and this test passes once it is merged"
+        );
+    };
+    let files = site_files(&docs);
+    let mut pages: HashMap<&str, Page> = HashMap::new();
+    for file in files.iter().filter(|f| f.ends_with(".html")) {
+        let source = std::fs::read_to_string(docs.join(file)).unwrap();
+        pages.insert(file.as_str(), read_html(&source));
+    }
+    let mut broken = Vec::new();
+    for link in &links {
+        // Relative to the root: resolve as if linked from the home page.
+        match resolve("index.html", link, &files) {
+            Ok(Target::Internal { file, fragment }) => {
+                if let Some(fragment) = fragment
+                    && !pages
+                        .get(file.as_str())
+                        .is_some_and(|p| p.ids.contains(&fragment))
+                {
+                    broken.push(format!("{base}{link}: no id {fragment:?} in {file}"));
+                }
+            }
+            Ok(_) => unreachable!("{link} is under {base}"),
+            Err(why) => broken.push(format!("{base}{link}: {why}")),
+        }
+    }
+    println!("{} feed links into {base} checked", links.len());
+    assert!(
+        broken.is_empty(),
+        "broken feed links:\n{}",
+        broken.join("\n")
+    );
+    // Both feeds carry the five papers of the two days, each linking to its anchor.
+    let anchored = links.iter().filter(|link| link.contains("#link")).count();
+    assert!(
+        anchored >= 10,
+        "{anchored} paper links in the feeds: {links:?}"
+    );
 }
 
 #[test]
