@@ -476,6 +476,7 @@ impl Browser {
             .unwrap_or_else(|e| panic!("DevTools {method} failed: {e}"))
     }
 
+    /// Emulates `viewport` for this and later pages of the session.
     pub async fn set_viewport(&self, viewport: Viewport) {
         let (width, height, mobile) = match viewport {
             Viewport::Phone => (375, 800, true),
@@ -496,10 +497,12 @@ impl Browser {
             .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }
 
+    /// The current page's `<title>`.
     pub async fn title(&self) -> String {
         self.client.title().await.unwrap()
     }
 
+    /// The current page's URL.
     pub async fn url(&self) -> String {
         self.client.current_url().await.unwrap().to_string()
     }
