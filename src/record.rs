@@ -276,6 +276,24 @@ impl DayRecord {
             .iter()
             .filter(|p| p.decision == Decision::Unscored)
     }
+
+    /// The unscored papers rebuilt from their kept metadata, to be scored again.
+    pub fn unscored_papers(&self) -> Vec<Paper> {
+        self.unscored()
+            .map(|p| Paper {
+                id: p.id.clone(),
+                version: p.version,
+                title: p.title.clone(),
+                authors: p.authors.clone(),
+                abstract_text: p.abstract_text.clone().unwrap_or_default(),
+                categories: p.categories.clone(),
+                announce_type: p.announce_type.unwrap_or(AnnounceType::New),
+                doi: p.doi.clone(),
+                journal_ref: p.journal_ref.clone(),
+                license: p.license.clone(),
+            })
+            .collect()
+    }
 }
 
 /// The prompts and phrases a day was scored with, kept so old pages show the prompt of their day.

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 
 use super::{
     DayReport, RunReport, build, count, save_without_papers, score_and_record, seen_ids,
-    semantic_scholar, unscored_papers,
+    semantic_scholar,
 };
 use crate::calendar::{self, Calendar};
 use crate::config::Config;
@@ -160,7 +160,7 @@ async fn heal_day(
 /// Scores the unscored papers of a failed day again, keeping every decision already made.
 async fn rescore_day(config: &Config, scorer: &Scorer, day: &DayRecord) -> Result<DayReport> {
     let date = day.date;
-    let papers = unscored_papers(day);
+    let papers = day.unscored_papers();
     // The papers left unscored already passed the day's author and h-index rules when it was
     // first selected, so no Semantic Scholar lookup is made again.
     let selection = select::select(&papers, config, &HashSet::new(), &S2Papers::new());

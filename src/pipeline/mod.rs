@@ -538,21 +538,3 @@ fn read_feed_file(path: &Path) -> Result<FeedDay> {
     fetch::rss::parse(&xml, &name)
         .with_context(|| format!("{} is not a valid arXiv RSS feed", path.display()))
 }
-
-/// Papers of a record that still need scoring, rebuilt from their kept metadata.
-fn unscored_papers(day: &DayRecord) -> Vec<Paper> {
-    day.unscored()
-        .map(|p| Paper {
-            id: p.id.clone(),
-            version: p.version,
-            title: p.title.clone(),
-            authors: p.authors.clone(),
-            abstract_text: p.abstract_text.clone().unwrap_or_default(),
-            categories: p.categories.clone(),
-            announce_type: p.announce_type.unwrap_or(crate::paper::AnnounceType::New),
-            doi: p.doi.clone(),
-            journal_ref: p.journal_ref.clone(),
-            license: p.license.clone(),
-        })
-        .collect()
-}
