@@ -42,6 +42,8 @@ pub struct DayView {
     pub long_date: String,
     /// `{site.title} 2026-03-13`.
     pub title: String,
+    /// `site.title` alone, for the heading that keeps the date on one line.
+    pub site_title: String,
     pub path: String,
     pub status: &'static str,
     pub notice: Option<Notice>,
@@ -366,6 +368,7 @@ pub fn day_view(
     let month = YearMonth::of(record.date);
     DayView {
         title: format!("{} {date}", config.site.title),
+        site_title: config.site.title.clone(),
         long_date: long_date(record.date),
         path: day_path(record.date),
         status: record.status.as_str(),
