@@ -161,30 +161,6 @@ fn read_markdown(markdown: &str) -> Page {
     page
 }
 
-/// Decodes `%XX` escapes (a link's path and fragment are percent-encoded UTF-8).
-fn percent_decode(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%')
-            .then(|| bytes.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
-        match escaped {
-            Some(byte) => {
-                out.push(byte);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    text(&out)
-}
-
 /// Where a link points.
 enum Target {
     /// http(s) or protocol-relative: outside the site.
@@ -224,10 +200,10 @@ fn resolve(page_path: &str, link: &str, files: &BTreeSet<String>) -> Result<Targ
         return Err("root-absolute: breaks when the site is served under a sub-path".into());
     }
     let (before_fragment, fragment) = match link.split_once('#') {
-        Some((before, fragment)) => (before, Some(percent_decode(fragment))),
+        Some((before, fragment)) => (before, Some(site::percent_decode(fragment))),
         None => (link, None),
     };
-    let path = percent_decode(before_fragment.split('?').next().unwrap_or_default());
+    let path = site::percent_decode(before_fragment.split('?').next().unwrap_or_default());
     if path.is_empty() {
         return Ok(Target::Internal {
             file: page_path.into(),

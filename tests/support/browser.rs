@@ -226,7 +226,7 @@ type Response = (&'static str, Vec<(&'static str, String)>, Vec<u8>);
 
 fn respond(target: &str, mounts: &[(String, PathBuf)]) -> Response {
     let path = target.split(['?', '#']).next().unwrap_or("/");
-    let path = percent_decode(path);
+    let path = crate::site::percent_decode(path);
     let not_found = || {
         (
             "404 Not Found",
@@ -281,29 +281,6 @@ fn content_type(file: &Path) -> &'static str {
         "woff2" => "font/woff2",
         _ => "application/octet-stream",
     }
-}
-
-fn percent_decode(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%')
-            .then(|| bytes.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
-        match escaped {
-            Some(byte) => {
-                out.push(byte);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A chromedriver process and the one browser session it runs. Dropping it (also when a test

@@ -3,8 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use papersift::testing::shared_fixture;
+pub use repo::papersift;
+
+#[path = "repo.rs"]
+mod repo;
 
 /// The imported archive of the tool papersift replaces: 242 days of 2025.
 pub const ARCHIVE: &str = "archive/daily-json-2025";
@@ -18,21 +21,7 @@ const SELECT_EVERYTHING: &str = "[selection]\nrelevance_min = 1\nnovelty_min = 1
 pub fn user_repo(dir: &Path, config: &str) {
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(dir.join("config.toml"), config).unwrap();
-    let prompts = dir.join("prompts");
-    std::fs::create_dir_all(&prompts).unwrap();
-    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), prompts.join(entry.file_name())).unwrap();
-    }
-}
-
-/// The real binary, run in `repo`, with no API key (so the keyword scorer is used).
-pub fn papersift(repo: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("papersift").unwrap();
-    cmd.current_dir(repo)
-        .env_remove("OPENAI_API_KEY")
-        .env_remove("OPENAI_BASE_URL");
-    cmd
+    repo::copy_prompts(dir);
 }
 
 /// A small fixture file of this repository.
@@ -77,4 +66,28 @@ pub fn build_hostile_site(repo: &Path) -> PathBuf {
             .success();
     }
     repo.join("docs")
+}
+
+/// Decodes `%XX` escapes (a link's path and fragment are percent-encoded UTF-8).
+pub fn percent_decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
