@@ -215,3 +215,16 @@ fn hostile_feed_text_is_inert_on_every_page() {
         "template syntax in data must not be evaluated"
     );
 }
+
+#[test]
+fn the_shipped_docs_folder_is_the_build_of_the_shipped_data() {
+    // A fresh fork serves docs/ before its first run, so it must be current with the templates.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let repo = user_repo(&std::fs::read_to_string(root.join("config.toml")).unwrap());
+    papersift(repo.path()).arg("build").assert().success();
+    assert_eq!(
+        files_under(&repo.path().join("docs")),
+        files_under(&root.join("docs")),
+        "docs/ is stale: run `cargo run -- build` in the repository and commit docs/"
+    );
+}

@@ -1,0 +1,312 @@
+// papersift search, without a server. The page loads manifest.json (the years and their paper
+// counts), then only the yearly index files (index-YYYY.json) that the chosen date range needs,
+// newest first, and shows results as each year arrives. Results are built as DOM nodes with
+// textContent, so titles and comments from arXiv stay inert text.
+(function () {
+  "use strict";
+
+  var INDEX_VERSION = 1;
+  var PAGE_SIZE = 50;
+  var DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+  var manifest = null;
+  var yearLoads = {};
+  var matches = [];
+  var shown = PAGE_SIZE;
+  var searchNumber = 0;
+  var elements = {};
+
+  // Lower case without accents, so "Celine" finds "Céline".
+  function fold(text) {
+    return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  // Words, or "quoted phrases", all of which must occur.
+  function parseTerms(text) {
+    var terms = [];
+    var pattern = /"([^"]*)"|(\S+)/g;
+    var found;
+    while ((found = pattern.exec(text)) !== null) {
+      var term = fold(found[1] !== undefined ? found[1] : found[2]).trim();
+      if (term) {
+        terms.push(term);
+      }
+    }
+    return terms;
+  }
+
+  function readCriteria() {
+    var minScore = parseInt(elements.minScore.value, 10);
+    return {
+      text: elements.query.value.trim(),
+      terms: parseTerms(elements.query.value),
+      from: DATE.test(elements.from.value) ? elements.from.value : "",
+      to: DATE.test(elements.to.value) ? elements.to.value : "",
+      minScore: isNaN(minScore) ? 0 : minScore
+    };
+  }
+
+  function isEmpty(criteria) {
+    return criteria.terms.length === 0 && !criteria.from && !criteria.to && criteria.minScore <= 0;
+  }
+
+  function setStatus(text) {
+    elements.status.textContent = text;
+  }
+
+  function fetchJson(url) {
+    return window.fetch(url).then(function (response) {
+      if (!response.ok) {
+        throw new Error(url + " answered " + response.status);
+      }
+      return response.json();
+    });
+  }
+
+  // One year's papers, fetched once.
+  function loadYear(year) {
+    if (!yearLoads[year.year]) {
+      yearLoads[year.year] = fetchJson(year.file).then(function (index) {
+        if (index.v !== INDEX_VERSION || !Array.isArray(index.papers) || !Array.isArray(index.days)) {
+          throw new Error(year.file + " is not a search index this page understands");
+        }
+        return index.papers.map(function (row) {
+          return {
+            date: String(index.days[row[0]]),
+            number: row[1],
+            id: String(row[2]),
+            title: String(row[3]),
+            authors: String(row[4]),
+            comment: row[5] === null ? "" : String(row[5]),
+            relevance: row[6],
+            novelty: row[7],
+            haystack: fold([row[3], row[4], row[2], row[5] || ""].join("\n"))
+          };
+        });
+      });
+    }
+    return yearLoads[year.year];
+  }
+
+  function yearsFor(criteria) {
+    return manifest.years.filter(function (year) {
+      return (!criteria.from || year.last >= criteria.from) && (!criteria.to || year.first <= criteria.to);
+    });
+  }
+
+  function matchesPaper(paper, criteria) {
+    if ((criteria.from && paper.date < criteria.from) || (criteria.to && paper.date > criteria.to)) {
+      return false;
+    }
+    var scored = typeof paper.relevance === "number" && typeof paper.novelty === "number";
+    if (criteria.minScore > 0 && scored && paper.relevance + paper.novelty < criteria.minScore) {
+      return false;
+    }
+    for (var i = 0; i < criteria.terms.length; i += 1) {
+      if (paper.haystack.indexOf(criteria.terms[i]) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  function shortAuthors(authors) {
+    var names = authors.split(", ");
+    return names.length <= 7 ? authors : names.slice(0, 6).join(", ") + ", et al. (" + names.length + " authors)";
+  }
+
+  function dayLink(paper) {
+    if (!DATE.test(paper.date) || typeof paper.number !== "number") {
+      return null;
+    }
+    return "../" + paper.date.replace(/-/g, "/") + "/#link" + Math.floor(paper.number);
+  }
+
+  function element(name, className, text) {
+    var node = document.createElement(name);
+    if (className) {
+      node.className = className;
+    }
+    if (text !== undefined) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  function resultItem(paper) {
+    var item = element("li", "search-result");
+    var heading = element("p", "search-title");
+    var href = dayLink(paper);
+    var title = href ? element("a", "", paper.title) : element("span", "", paper.title);
+    if (href) {
+      title.href = href;
+    }
+    heading.appendChild(title);
+    item.appendChild(heading);
+    var details = [paper.date, "arXiv " + paper.id];
+    if (typeof paper.relevance === "number" && typeof paper.novelty === "number") {
+      details.push("relevance " + paper.relevance + " · novelty " + paper.novelty);
+    }
+    item.appendChild(element("p", "detail", details.join(" · ")));
+    if (paper.authors) {
+      item.appendChild(element("p", "authors", shortAuthors(paper.authors)));
+    }
+    if (paper.comment) {
+      item.appendChild(element("p", "search-comment", paper.comment));
+    }
+    return item;
+  }
+
+  function showResults() {
+    var list = elements.results;
+    while (list.firstChild) {
+      list.removeChild(list.firstChild);
+    }
+    var fragment = document.createDocumentFragment();
+    matches.slice(0, shown).forEach(function (paper) {
+      fragment.appendChild(resultItem(paper));
+    });
+    list.appendChild(fragment);
+    elements.more.hidden = matches.length <= shown;
+  }
+
+  function countText(count) {
+    return count === 1 ? "1 paper" : count + " papers";
+  }
+
+  function updateAddress(criteria) {
+    var params = new URLSearchParams();
+    if (criteria.text) {
+      params.set("q", criteria.text);
+    }
+    if (criteria.from) {
+      params.set("from", criteria.from);
+    }
+    if (criteria.to) {
+      params.set("to", criteria.to);
+    }
+    if (criteria.minScore > 0) {
+      params.set("min", String(criteria.minScore));
+    }
+    var query = params.toString();
+    window.history.replaceState(null, "", query ? "?" + query : window.location.pathname);
+  }
+
+  function search() {
+    if (!manifest) {
+      return;
+    }
+    var number = (searchNumber += 1);
+    var criteria = readCriteria();
+    updateAddress(criteria);
+    matches = [];
+    shown = PAGE_SIZE;
+    if (isEmpty(criteria)) {
+      showResults();
+      setStatus("Type words, or choose dates or a minimum score, to search " + countText(manifest.total) + ".");
+      return;
+    }
+    var years = yearsFor(criteria);
+    if (years.length === 0) {
+      showResults();
+      setStatus("No papers in that date range.");
+      return;
+    }
+    var found = [];
+    var step = function (index) {
+      if (index >= years.length) {
+        setStatus(found.length === 0 ? "No paper matches." : countText(found.length) + " found.");
+        return undefined;
+      }
+      setStatus((found.length ? countText(found.length) + " found so far; " : "") + "searching " + years[index].year + "…");
+      return loadYear(years[index]).then(function (papers) {
+        if (number !== searchNumber) {
+          return undefined;
+        }
+        var inYear = papers.filter(function (paper) {
+          return matchesPaper(paper, criteria);
+        });
+        inYear.sort(function (a, b) {
+          return a.date === b.date ? a.number - b.number : (a.date < b.date ? 1 : -1);
+        });
+        found = found.concat(inYear);
+        matches = found;
+        showResults();
+        return step(index + 1);
+      });
+    };
+    step(0).catch(function (error) {
+      if (number === searchNumber) {
+        setStatus("The search index could not be loaded: " + error.message);
+      }
+    });
+  }
+
+  function readAddress() {
+    var params = new URLSearchParams(window.location.search);
+    elements.query.value = params.get("q") || "";
+    elements.from.value = DATE.test(params.get("from") || "") ? params.get("from") : "";
+    elements.to.value = DATE.test(params.get("to") || "") ? params.get("to") : "";
+    var minScore = parseInt(params.get("min") || "", 10);
+    elements.minScore.value = isNaN(minScore) ? "" : String(minScore);
+  }
+
+  function start() {
+    elements = {
+      form: document.getElementById("search-form"),
+      query: document.getElementById("search-query"),
+      from: document.getElementById("search-from"),
+      to: document.getElementById("search-to"),
+      minScore: document.getElementById("search-min-score"),
+      status: document.getElementById("search-status"),
+      results: document.getElementById("search-results"),
+      more: document.getElementById("search-more")
+    };
+    if (!elements.form) {
+      return;
+    }
+    readAddress();
+    var timer = null;
+    elements.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      window.clearTimeout(timer);
+      search();
+    });
+    elements.query.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(search, 250);
+    });
+    [elements.from, elements.to, elements.minScore].forEach(function (input) {
+      input.addEventListener("change", search);
+    });
+    elements.more.addEventListener("click", function () {
+      shown += PAGE_SIZE;
+      showResults();
+      var first = elements.results.children[shown - PAGE_SIZE];
+      var link = first && first.querySelector("a");
+      if (link) {
+        link.focus();
+      }
+    });
+    setStatus("Loading the search index…");
+    fetchJson("manifest.json").then(function (loaded) {
+      if (loaded.v !== INDEX_VERSION || !Array.isArray(loaded.years)) {
+        throw new Error("manifest.json is not a search index this page understands");
+      }
+      manifest = loaded;
+      if (manifest.years.length > 0) {
+        elements.from.min = elements.to.min = manifest.years[manifest.years.length - 1].first;
+        elements.from.max = elements.to.max = manifest.years[0].last;
+      }
+      search();
+    }).catch(function (error) {
+      setStatus("The search index could not be loaded: " + error.message);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
