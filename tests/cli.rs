@@ -228,3 +228,44 @@ fn the_shipped_docs_folder_is_the_build_of_the_shipped_data() {
         "docs/ is stale: run `cargo run -- build` in the repository and commit docs/"
     );
 }
+
+#[test]
+fn a_re_dated_old_feed_is_recorded_as_stale_and_gets_no_page() {
+    let Some(feed) = shared_fixture(CS_CL_DAY) else {
+        return;
+    };
+    let repo = user_repo("[arxiv]\ncategories = [\"cs.CL\"]\n");
+    papersift(repo.path())
+        .arg("run")
+        .arg("--feed")
+        .arg(&feed)
+        .assert()
+        .success();
+    // arXiv sometimes serves Thursday's batch again under Saturday's date.
+    let text = std::fs::read_to_string(&feed)
+        .unwrap()
+        .replace("Thu, 13 Aug 2026", "Sat, 15 Aug 2026");
+    let saturday = repo.path().join("saturday.xml");
+    std::fs::write(&saturday, text).unwrap();
+    papersift(repo.path())
+        .arg("run")
+        .arg("--feed")
+        .arg(&saturday)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "2026-08-15: stale-feed, no page written",
+        ));
+    let record = read_json(&repo.path().join("data/2026/08/15.json"));
+    assert_eq!(record["status"], "stale-feed");
+    assert_eq!(record["papers"].as_array().unwrap().len(), 0);
+    assert!(
+        !repo.path().join("docs/2026/08/15").exists(),
+        "a stale feed must not get a page"
+    );
+    let day = std::fs::read_to_string(repo.path().join("docs/2026/08/13/index.html")).unwrap();
+    assert!(
+        day.contains("No later day yet"),
+        "the stale day must not become a neighbour"
+    );
+}
