@@ -11,6 +11,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::config::Config;
 use crate::record::{DayRecord, count_text};
+use crate::render::markdown::escape_markdown_string;
 
 /// What `publish` did.
 #[derive(Debug, Clone, PartialEq)]
@@ -135,7 +136,7 @@ pub fn job_summary(config: &Config, day: &DayRecord) -> String {
         out.push_str(&format!(
             "{}. [{}]({}) ({})\n",
             rank + 1,
-            escape_markdown(&paper.title),
+            escape_markdown_string(&paper.title),
             crate::paper::abs_url(&paper.id),
             paper.id
         ));
@@ -158,24 +159,6 @@ pub fn day_page_url(config: &Config, day: &DayRecord) -> String {
         day.date.month(),
         day.date.day()
     )
-}
-
-/// Escapes characters that would turn untrusted text into Markdown or HTML markup.
-pub fn escape_markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '|' | '!' | '~' => {
-                out.push('\\');
-                out.push(c);
-            }
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// Appends the job summary of `day` to the file `$GITHUB_STEP_SUMMARY` names, when it is set.
@@ -242,21 +225,21 @@ pub fn failure_issue_text(config: &Config, failed: &[&DayRecord]) -> (String, St
         .status_reason
         .as_deref()
         .unwrap_or("no reason recorded");
-    let mut title = format!(
-        "papersift: {} {} — {reason}",
-        newest.date,
-        newest.status.as_str()
+    let title = notify::truncate(
+        &format!(
+            "papersift: {} {} — {reason}",
+            newest.date,
+            newest.status.as_str()
+        ),
+        200,
     );
-    if title.chars().count() > 200 {
-        title = title.chars().take(199).collect::<String>() + "…";
-    }
     let mut body = String::from("The daily run recorded failed days:\n\n");
     for day in failed {
         body.push_str(&format!(
             "- **{}** `{}`: {}\n",
             day.date,
             day.status.as_str(),
-            escape_markdown(day.status_reason.as_deref().unwrap_or("no reason recorded"))
+            escape_markdown_string(day.status_reason.as_deref().unwrap_or("no reason recorded"))
         ));
     }
     body.push_str(

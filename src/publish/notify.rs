@@ -115,7 +115,7 @@ fn escape_slack(text: &str) -> String {
 }
 
 /// Cuts `text` to at most `max` characters, marking the cut with an ellipsis.
-fn truncate(text: &str, max: usize) -> String {
+pub fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }

@@ -52,8 +52,7 @@ pub fn escape_markdown(input: &str, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(&bytes[written..])
 }
 
-/// `escape_markdown` into a `String`.
-#[cfg(test)]
+/// `escape_markdown` into a `String` (job summaries, issue bodies).
 pub fn escape_markdown_string(input: &str) -> String {
     let mut out = Vec::with_capacity(input.len());
     escape_markdown(input, &mut out).expect("writing to a Vec cannot fail");

@@ -5,7 +5,7 @@
 //! them. The same input always gives byte-identical output.
 
 mod feeds;
-mod markdown;
+pub mod markdown;
 pub mod math;
 mod pages;
 mod search;
