@@ -361,10 +361,11 @@ pub fn record_path(data_dir: &Path, date: Date) -> PathBuf {
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, then a rename, so a
-/// crash never leaves a half-written file. Unchanged content is not rewritten.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+/// crash never leaves a half-written file. Unchanged content is not rewritten; the answer says
+/// whether the file changed.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<bool> {
     if std::fs::read(path).is_ok_and(|existing| existing == bytes) {
-        return Ok(());
+        return Ok(false);
     }
     let folder = path
         .parent()
@@ -387,7 +388,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
             temp.display(),
             path.display()
         )
-    })
+    })?;
+    Ok(true)
 }
 
 /// Saves a day record (pretty JSON, trailing newline) atomically.
@@ -421,6 +423,39 @@ fn read_record(path: &Path) -> Result<DayRecord> {
         );
     }
     Ok(record)
+}
+
+/// Loads the records of the dates from `from` up to but not including `to`, oldest first: the
+/// few days a run needs, without reading the whole archive.
+pub fn load_between(data_dir: &Path, from: Date, to: Date) -> Result<Vec<DayRecord>> {
+    let mut records = Vec::new();
+    for date in from
+        .series(jiff::ToSpan::days(1))
+        .take_while(|date| *date < to)
+    {
+        records.extend(load(data_dir, date)?);
+    }
+    Ok(records)
+}
+
+/// The date of the oldest day record, from file names alone (nothing is parsed).
+pub fn first_date(data_dir: &Path) -> Result<Option<Date>> {
+    let name = |path: &Path| {
+        path.file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned()
+    };
+    for year in sorted_entries(data_dir, |name| name.len() == 4)? {
+        for month in sorted_entries(&year, |name| name.len() == 2)? {
+            let days = sorted_entries(&month, |name| name.len() == 7 && name.ends_with(".json"))?;
+            if let Some(day) = days.first() {
+                let text = format!("{}-{}-{}", name(&year), name(&month), &name(day)[..2]);
+                return Ok(text.parse().ok());
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// Loads every day record under `data_dir`, oldest first. Other files (the cache) are ignored.
@@ -471,6 +506,38 @@ mod tests {
             Path::new("data/2026/08/13.json")
         );
     }
+
+    #[test]
+    fn windowed_loads_and_first_date_read_only_what_they_need() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(first_date(dir.path()).unwrap(), None);
+        for day in ["2026-08-10", "2026-08-12", "2026-09-01"] {
+            let mut record: DayRecord = serde_json::from_str(MINIMAL_RECORD).unwrap();
+            record.date = day.parse().unwrap();
+            save(dir.path(), &record).unwrap();
+        }
+        assert_eq!(
+            first_date(dir.path()).unwrap(),
+            Some("2026-08-10".parse().unwrap())
+        );
+        let dates: Vec<String> = load_between(
+            dir.path(),
+            "2026-08-11".parse().unwrap(),
+            "2026-09-01".parse().unwrap(),
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.date.to_string())
+        .collect();
+        assert_eq!(dates, ["2026-08-12"]);
+    }
+
+    const MINIMAL_RECORD: &str = r#"{"schema_version": 1, "date": "2026-01-01", "categories": [],
+        "source": {"kind": "rss", "origin": []}, "status": "ok", "counts": {"new": 0, "cross": 0,
+        "replace": 0, "replace_cross": 0, "skipped_announce_type": 0, "duplicates": 0,
+        "already_seen": 0, "selected": 0, "unscored": 0}, "usage": {"scorer": "keywords",
+        "calls": 0, "prompt_tokens": 0, "cached_prompt_tokens": 0, "completion_tokens": 0,
+        "cost_usd": 0.0}, "papers": []}"#;
 
     #[test]
     fn atomic_write_replaces_and_leaves_no_temp_file() {

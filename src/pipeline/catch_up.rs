@@ -33,10 +33,18 @@ pub(super) async fn heal_recent_days(
     today: Date,
     report: &mut RunReport,
 ) -> Result<()> {
-    let records = record::load_all(&config.data_dir())?;
-    let Some(first) = records.first().map(|r| r.date) else {
+    let data_dir = config.data_dir();
+    let Some(first) = record::first_date(&data_dir)? else {
         return Ok(());
     };
+    // Only the look-back window is read, not the whole archive.
+    let window_start = calendar
+        .recent_page_dates(today, config.arxiv.catch_up_days as usize + 1)
+        .first()
+        .copied()
+        .unwrap_or(today)
+        .max(first);
+    let records = record::load_between(&data_dir, window_start, today)?;
     let calendar = calendar_with_seen_holidays(calendar, &records);
     let by_date: HashMap<Date, &DayRecord> = records.iter().map(|r| (r.date, r)).collect();
     let due: Vec<Date> = calendar
@@ -74,7 +82,10 @@ pub async fn backfill(
     }
     let calendar = Calendar::from_config(&config.arxiv).context(ExitKind::Config)?;
     let scorer = score::scorer_from_config(config).context(ExitKind::Config)?;
-    let records = record::load_all(&config.data_dir())?;
+    // No-announcement days just before the range widen its first window too.
+    let before = from.checked_sub(jiff::ToSpan::days(7)).unwrap_or(from);
+    let next_day = to.checked_add(jiff::ToSpan::days(1)).unwrap_or(to);
+    let records = record::load_between(&config.data_dir(), before, next_day)?;
     let calendar = calendar_with_seen_holidays(&calendar, &records);
     let (index, of) = shard.unwrap_or((1, 1));
     let dates: Vec<Date> = calendar
@@ -276,8 +287,7 @@ async fn backfill_day(
             summary: format!("{date}: no-announcement — {reason}"),
         });
     }
-    let records = record::load_all(&config.data_dir())?;
-    let seen = seen_ids(&records, date, config.arxiv.seen_lookback_days);
+    let seen = seen_ids(&config.data_dir(), date, config.arxiv.seen_lookback_days)?;
     let (s2_papers, s2_note) = semantic_scholar(config, &papers, &seen).await;
     let selection = select::select(&papers, config, &seen, &s2_papers);
     Ok(score_and_record(config, date, source, selection, scorer)

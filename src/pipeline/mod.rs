@@ -225,9 +225,7 @@ pub async fn process_feed(
 ) -> Result<DayReport> {
     let date = feed.date;
     let data_dir = config.data_dir();
-    let records = record::load_all(&data_dir)?;
-    let existing = records.iter().find(|r| r.date == date);
-    if let Some(existing) = existing
+    if let Some(existing) = record::load(&data_dir, date)?
         && !existing.status.is_failure()
     {
         return Ok(DayReport::note(
@@ -268,7 +266,7 @@ pub async fn process_feed(
             summary: format!("{date}: no-announcement — {reason}; no page written"),
         });
     }
-    let seen = seen_ids(&records, date, config.arxiv.seen_lookback_days);
+    let seen = seen_ids(&data_dir, date, config.arxiv.seen_lookback_days)?;
     let (s2_papers, s2_note) = semantic_scholar(config, &feed.items, &seen).await;
     let selection = select::select(&feed.items, config, &seen, &s2_papers);
     if select::is_stale(&selection.counts, config.arxiv.stale_fraction) {
@@ -459,15 +457,15 @@ fn prompt_snapshot(config: &Config, scorer: &Scorer) -> Result<PromptSnapshot> {
 
 /// IDs of papers recorded on days within `lookback_days` before `date` (failed days excluded:
 /// their papers were never really looked at).
-pub fn seen_ids(records: &[DayRecord], date: Date, lookback_days: u32) -> HashSet<String> {
+pub fn seen_ids(data_dir: &Path, date: Date, lookback_days: u32) -> Result<HashSet<String>> {
     let earliest = date
         .checked_sub(i64::from(lookback_days).days())
         .unwrap_or(Date::MIN);
-    records
+    Ok(record::load_between(data_dir, earliest, date)?
         .iter()
-        .filter(|r| r.date < date && r.date >= earliest && !r.status.is_failure())
+        .filter(|r| !r.status.is_failure())
         .flat_map(|r| r.papers.iter().map(|p| p.id.clone()))
-        .collect()
+        .collect())
 }
 
 /// Re-renders `docs/` from `data/`, templates and config. Everything is rendered in memory
@@ -481,12 +479,9 @@ pub fn build(config: &Config) -> Result<usize> {
     let out = config.output_dir();
     let mut changed = 0;
     for file in &files {
-        let path = out.join(&file.path);
-        if std::fs::read(&path).is_ok_and(|existing| existing == file.bytes) {
-            continue;
+        if record::write_atomic(&out.join(&file.path), &file.bytes)? {
+            changed += 1;
         }
-        record::write_atomic(&path, &file.bytes)?;
-        changed += 1;
     }
     Ok(changed)
 }
