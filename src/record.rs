@@ -109,6 +109,16 @@ pub fn count_text(count: Option<usize>) -> String {
     count.map_or_else(|| "unknown".to_string(), |n| n.to_string())
 }
 
+impl Counts {
+    /// Sets the selected, filtered and unscored counts from the day's paper decisions.
+    pub fn tally_decisions(&mut self, papers: &[PaperRecord]) {
+        let count = |decision| papers.iter().filter(|p| p.decision == decision).count();
+        self.selected = count(Decision::Selected);
+        self.filtered = Some(count(Decision::Filtered));
+        self.unscored = count(Decision::Unscored);
+    }
+}
+
 /// Which scorer produced the scores, and what it cost.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Usage {

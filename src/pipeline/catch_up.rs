@@ -7,8 +7,7 @@ use anyhow::{Context, Result, bail};
 use jiff::civil::Date;
 
 use super::{
-    DayReport, RunReport, build, count, save_without_papers, score_and_record, seen_ids,
-    semantic_scholar,
+    DayReport, RunReport, build, save_without_papers, score_and_record, seen_ids, semantic_scholar,
 };
 use crate::calendar::{self, Calendar};
 use crate::config::Config;
@@ -198,13 +197,8 @@ async fn rescore_day(config: &Config, scorer: &Scorer, day: &DayRecord) -> Resul
     healed.papers.extend(selection.excluded);
     score::rank(&mut healed.papers, &config.selection);
     healed.usage.add(&outcome.usage);
-    healed.counts.selected = count(&healed.papers, record::Decision::Selected);
-    healed.counts.filtered = Some(count(&healed.papers, record::Decision::Filtered));
-    healed.counts.unscored = count(&healed.papers, record::Decision::Unscored);
-    healed.status = match score::day_status(&outcome) {
-        DayStatus::Ok if healed.source.backfilled_on.is_some() => DayStatus::Backfilled,
-        status => status,
-    };
+    healed.counts.tally_decisions(&healed.papers);
+    healed.status = super::scored_status(&outcome, &healed.source);
     healed.status_reason = super::status_reason(healed.status, &outcome, &healed.counts);
     record::save(&config.data_dir(), &healed)?;
     Ok(DayReport {

@@ -360,18 +360,11 @@ async fn score_and_record(
 ) -> Result<DayReport> {
     tracing::info!(%date, candidates = selection.candidates.len(), scorer = %scorer.describe(), "scoring");
     let outcome = scorer.score(&selection.candidates).await;
-    let mut status = score::day_status(&outcome);
-    if status == DayStatus::Ok && source.backfilled_on.is_some() {
-        status = DayStatus::Backfilled;
-    }
+    let status = scored_status(&outcome, &source);
     let mut papers = score::decide(&selection.candidates, &outcome.verdicts, &config.selection);
     papers.extend(selection.excluded);
-    let counts = Counts {
-        selected: count(&papers, record::Decision::Selected),
-        filtered: Some(count(&papers, record::Decision::Filtered)),
-        unscored: count(&papers, record::Decision::Unscored),
-        ..selection.counts
-    };
+    let mut counts = selection.counts;
+    counts.tally_decisions(&papers);
     let data_dir = config.data_dir();
     let prompt_id = Some(record::save_prompt_snapshot(
         &data_dir,
@@ -413,8 +406,13 @@ async fn score_and_record(
     })
 }
 
-fn count(papers: &[record::PaperRecord], decision: record::Decision) -> usize {
-    papers.iter().filter(|p| p.decision == decision).count()
+/// The status of a scored day: the scorer's verdict, with `ok` shown as `backfilled` for a
+/// day rebuilt from the arXiv API.
+fn scored_status(outcome: &score::ScoreOutcome, source: &Source) -> DayStatus {
+    match score::day_status(outcome) {
+        DayStatus::Ok if source.backfilled_on.is_some() => DayStatus::Backfilled,
+        status => status,
+    }
 }
 
 fn status_reason(
