@@ -3,6 +3,8 @@
 
 #[path = "support/mock_llm.rs"]
 mod mock_llm;
+#[path = "support/repo.rs"]
+mod repo;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -18,6 +20,7 @@ use papersift::score::llm::LlmScorer;
 use papersift::score::prompt::Prompts;
 use papersift::score::{ScoreOutcome, Verdict, day_status, decide};
 use papersift::select::Candidate;
+use repo::files_under;
 
 fn repo_prompts() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts")
@@ -133,25 +136,6 @@ fn scored(outcome: &ScoreOutcome, index: usize) -> (u8, u8) {
         Verdict::Scored(s) => (s.relevance, s.novelty),
         other => panic!("paper {index} not scored: {other:?}"),
     }
-}
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&folder) else {
-            continue;
-        };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    out
 }
 
 #[tokio::test]
@@ -512,8 +496,8 @@ async fn a_rejected_key_fails_the_day_with_what_the_api_said_and_never_the_key()
         "kept calling after a 401: {}",
         mock.calls().len()
     );
-    for file in files_under(dir.path()) {
-        let text = std::fs::read_to_string(&file).unwrap_or_default();
+    for (file, bytes) in files_under(dir.path()) {
+        let text = String::from_utf8_lossy(&bytes);
         assert!(
             !text.contains(wrong_key),
             "{} holds the key",
