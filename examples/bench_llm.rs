@@ -21,8 +21,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use mock_llm::{Behaviour, MOCK_KEY, MockLlm, Stage};
 use papersift::Config;
+use papersift::commands::run::{self as pipeline, RunOptions};
 use papersift::config::ModelPrice;
-use papersift::pipeline::{self, RunOptions};
 use papersift::record::{DayRecord, Decision};
 
 const FEED: &str = "feeds/rss-cs.LG+cs.AI+cs.CL+stat.ML-2025-06-12-synthetic910.xml";

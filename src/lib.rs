@@ -2,14 +2,13 @@
 //! fetch → select → score → record → render → publish; each stage is a module of its own.
 
 pub mod calendar;
+pub mod commands;
 pub mod config;
-pub mod doctor;
 pub mod exit;
 pub mod fetch;
-pub mod find_author;
-pub mod import;
+pub mod files;
+pub mod http;
 pub mod paper;
-pub mod pipeline;
 pub mod publish;
 pub mod record;
 pub mod render;
@@ -17,6 +16,7 @@ pub mod score;
 pub mod select;
 #[doc(hidden)]
 pub mod testing;
+pub mod text;
 
 pub use config::Config;
 pub use exit::ExitKind;

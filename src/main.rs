@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use jiff::civil::Date;
-use papersift::fetch::s2::S2Client;
-use papersift::{Config, ExitKind, doctor, find_author, pipeline, publish, record};
+use papersift::commands::{self, run::RunOptions};
+use papersift::{Config, ExitKind};
 
 /// A personalised daily arXiv digest: fetch the day's papers, score them against your
 /// topics, and publish a static site into docs/.
@@ -122,121 +122,23 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             date,
             feeds,
             catch_up,
-        } => {
-            let options = pipeline::RunOptions {
+        } => commands::run::execute(
+            &config,
+            &RunOptions {
                 date,
                 feeds,
                 catch_up,
-            };
-            let runtime = runtime()?;
-            let report = runtime.block_on(pipeline::run(&config, &options))?;
-            finish(&config, &runtime, &report)
-        }
+            },
+        ),
         Command::Backfill { from, to, shard } => {
-            let shard = shard
-                .as_deref()
-                .map(pipeline::parse_shard)
-                .transpose()
-                .context(ExitKind::Config)?;
-            let runtime = runtime()?;
-            let report = runtime.block_on(pipeline::backfill(&config, from, to, shard))?;
-            finish(&config, &runtime, &report)
+            commands::backfill::execute(&config, from, to, shard.as_deref())
         }
-        Command::Build => {
-            let changed = pipeline::build(&config)?;
-            println!(
-                "built {}: {changed} files changed",
-                config.output_dir().display()
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Import { dir, force } => {
-            let data_dir = config.data_dir();
-            let report = papersift::import::import_dir(&dir, &data_dir, &config, force)?;
-            println!("{}", report.summary());
-            println!("records are in {}", data_dir.display());
-            // The records are saved already; a failed render must not read as a failed import.
-            let changed = pipeline::build(&config).context(
-                "the imported days are saved in data/, but re-rendering docs/ failed; run `papersift build` once that is fixed",
-            )?;
-            println!(
-                "built {}: {changed} files changed",
-                config.output_dir().display()
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Doctor { online } => {
-            let checks = runtime()?.block_on(doctor::run_checks(&config, online))?;
-            for check in &checks {
-                println!("{}", check.line());
-            }
-            let failed = checks.iter().filter(|c| c.failed()).count();
-            if failed > 0 {
-                return Err(anyhow::anyhow!(
-                    "{failed} check(s) failed; fix them as each line says"
-                ))
-                .context(ExitKind::Config);
-            }
-            println!("all checks passed");
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Build => commands::build::execute(&config),
+        Command::Import { dir, force } => commands::import::execute(&config, &dir, force),
+        Command::Doctor { online } => commands::doctor::execute(&config, online),
         Command::Authors {
             command: AuthorsCommand::Find { name },
-        } => find_author(&config, &name),
-        Command::Publish { push } => {
-            let latest = record::load_all(&config.data_dir())?.pop();
-            match publish::publish(&config, latest.as_ref(), push)? {
-                publish::Published::NothingToCommit => {
-                    println!("nothing to publish: data/ and docs/ are unchanged")
-                }
-                publish::Published::Committed { message, pushed } => {
-                    let pushed = if pushed { " (pushed)" } else { "" };
-                    println!("committed: {message}{pushed}")
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        } => commands::authors::find(&config, &name),
+        Command::Publish { push } => commands::publish::execute(&config, push),
     }
-}
-
-/// `papersift authors find`: an unreachable Semantic Scholar exits 3 with its own message.
-fn find_author(config: &Config, name: &str) -> Result<ExitCode> {
-    if name.trim().is_empty() {
-        return Err(anyhow::anyhow!(
-            "give the author's name, e.g. papersift authors find \"Yoshua Bengio\""
-        ))
-        .context(ExitKind::Config);
-    }
-    let client = S2Client::from_config(&config.authors).context(ExitKind::Config)?;
-    match runtime()?.block_on(client.search_authors(name.trim())) {
-        Ok(candidates) => {
-            let ranked = find_author::rank(name, candidates);
-            print!("{}", find_author::report(name, &ranked));
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(error) => {
-            eprintln!("error: Semantic Scholar cannot be reached: {error:#}");
-            Ok(ExitCode::from(ExitKind::Fetch.code()))
-        }
-    }
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Runtime::new().context("cannot start the async runtime")
-}
-
-/// Prints the run's summary, announces the days it recorded, and turns failed days into the
-/// exit code.
-fn finish(
-    config: &Config,
-    runtime: &tokio::runtime::Runtime,
-    report: &pipeline::RunReport,
-) -> Result<ExitCode> {
-    println!("{}", report.summary());
-    let mut days = Vec::new();
-    for date in report.recorded_dates() {
-        days.extend(record::load(&config.data_dir(), date)?);
-    }
-    runtime.block_on(publish::announce(config, &days));
-    Ok(ExitCode::from(report.exit_kind().map_or(0, ExitKind::code)))
 }

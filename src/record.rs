@@ -327,7 +327,7 @@ pub fn save_prompt_snapshot(data_dir: &Path, snapshot: &PromptSnapshot) -> Resul
     json.push(b'\n');
     let digest = Sha256::digest(&json);
     let id: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-    write_atomic(&data_dir.join("prompts").join(format!("{id}.json")), &json)?;
+    crate::files::write_atomic(&data_dir.join("prompts").join(format!("{id}.json")), &json)?;
     Ok(id)
 }
 
@@ -370,44 +370,12 @@ pub fn record_path(data_dir: &Path, date: Date) -> PathBuf {
         .join(format!("{:02}.json", date.day()))
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder, then a rename, so a
-/// crash never leaves a half-written file. Unchanged content is not rewritten; the answer says
-/// whether the file changed.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<bool> {
-    if std::fs::read(path).is_ok_and(|existing| existing == bytes) {
-        return Ok(false);
-    }
-    let folder = path
-        .parent()
-        .with_context(|| format!("{} has no parent folder", path.display()))?;
-    std::fs::create_dir_all(folder)
-        .with_context(|| format!("cannot create folder {}", folder.display()))?;
-    let file_name = path
-        .file_name()
-        .with_context(|| format!("{} has no file name", path.display()))?;
-    let temp = folder.join(format!(
-        ".{}.tmp-{}",
-        file_name.to_string_lossy(),
-        std::process::id()
-    ));
-    std::fs::write(&temp, bytes).with_context(|| format!("cannot write {}", temp.display()))?;
-    std::fs::rename(&temp, path).with_context(|| {
-        let _ = std::fs::remove_file(&temp);
-        format!(
-            "cannot move {} into place at {}",
-            temp.display(),
-            path.display()
-        )
-    })?;
-    Ok(true)
-}
-
 /// Saves a day record (pretty JSON, trailing newline) atomically.
 pub fn save(data_dir: &Path, record: &DayRecord) -> Result<PathBuf> {
     let path = record_path(data_dir, record.date);
     let mut json = serde_json::to_vec_pretty(record).context("cannot serialise day record")?;
     json.push(b'\n');
-    write_atomic(&path, &json)?;
+    crate::files::write_atomic(&path, &json)?;
     Ok(path)
 }
 
@@ -488,20 +456,10 @@ pub fn load_all(data_dir: &Path) -> Result<Vec<DayRecord>> {
 
 /// Children of `dir` whose names are ASCII digits (plus the accepted suffix), sorted.
 fn sorted_entries(dir: &Path, accept: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
-    if !dir.exists() {
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
-        let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
+    crate::files::sorted_children(dir, |name| {
         let stem = name.trim_end_matches(".json");
-        if accept(&name) && stem.chars().all(|c| c.is_ascii_digit()) {
-            out.push(entry.path());
-        }
-    }
-    out.sort();
-    Ok(out)
+        accept(name) && stem.chars().all(|c| c.is_ascii_digit())
+    })
 }
 
 #[cfg(test)]
@@ -548,18 +506,4 @@ mod tests {
         "already_seen": 0, "selected": 0, "unscored": 0}, "usage": {"scorer": "keywords",
         "calls": 0, "prompt_tokens": 0, "cached_prompt_tokens": 0, "completion_tokens": 0,
         "cost_usd": 0.0}, "papers": []}"#;
-
-    #[test]
-    fn atomic_write_replaces_and_leaves_no_temp_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a/b.json");
-        write_atomic(&path, b"one").unwrap();
-        write_atomic(&path, b"two").unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"two");
-        let names: Vec<_> = std::fs::read_dir(dir.path().join("a"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, ["b.json"]);
-    }
 }

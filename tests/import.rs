@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use papersift::Config;
-use papersift::import::{self, AUTHOR_MATCH_REASON};
+use papersift::commands::import::{self, AUTHOR_MATCH_REASON};
 use papersift::record::{self, DayRecord};
 use papersift::testing::shared_fixture;
 use repo::{files_under, papersift};

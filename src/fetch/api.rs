@@ -12,7 +12,7 @@ use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::name::ResolveResult;
 
 use crate::calendar::SubmissionWindow;
-use crate::fetch::{self, HttpStatusError};
+use crate::http::{self, HttpStatusError};
 use crate::paper::{self, AnnounceType, Paper};
 
 /// The most results the API hands out per request.
@@ -129,7 +129,7 @@ pub fn announce_type_for(paper: &Paper, categories: &[String]) -> AnnounceType {
 /// each id once, with its announce type set by [`announce_type_for`].
 ///
 /// Follows `opensearch:totalResults` page by page, `paging.pause` apart. HTTP 429/5xx and
-/// transport errors are retried by [`fetch::get_text`]. An empty page while results remain
+/// transport errors are retried by [`http::get_text`]. An empty page while results remain
 /// (the API sends these now and then) is asked for again up to `paging.max_retries` times and
 /// is then an error: the result is never silently short. An empty first answer is confirmed
 /// once for the same reason. An error feed or HTTP 400 is an error carrying the API's message.
@@ -246,7 +246,7 @@ impl WindowQuery<'_> {
 
 /// GETs and parses one page; an HTTP 400 is explained by the error feed it carries.
 async fn request_page(client: &reqwest::Client, url: &str, max_retries: u32) -> Result<ApiPage> {
-    let xml = match fetch::get_text(client, url, max_retries).await {
+    let xml = match http::get_text(client, url, max_retries).await {
         Ok(xml) => xml,
         Err(error) => {
             if let Some(refusal) = error.downcast_ref::<HttpStatusError>()
@@ -903,7 +903,7 @@ mod tests {
     }
 
     async fn fetch(server: &MockServer, paging: Paging) -> Result<Vec<Paper>> {
-        let client = fetch::http_client(Duration::from_secs(5)).unwrap();
+        let client = http::client(Duration::from_secs(5)).unwrap();
         fetch_window(
             &client,
             &format!("{}/api/query", server.uri()),

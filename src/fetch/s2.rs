@@ -11,7 +11,6 @@ use reqwest::header::HeaderValue;
 use serde::{Deserialize, Serialize};
 
 use crate::config::AuthorsConfig;
-use crate::record;
 
 /// The environment variable holding a Semantic Scholar API key (optional).
 pub const API_KEY_ENV: &str = "S2_API_KEY";
@@ -140,12 +139,12 @@ impl S2Client {
             })
             .transpose()?;
         Ok(S2Client {
-            http: super::http_client(TIMEOUT)?,
+            http: crate::http::client(TIMEOUT)?,
             base_url: base_url.trim_end_matches('/').to_string(),
             api_key,
             pause: PAUSE,
             max_retries: MAX_RETRIES,
-            first_backoff: super::FIRST_BACKOFF,
+            first_backoff: crate::http::FIRST_BACKOFF,
         })
     }
 
@@ -189,7 +188,8 @@ impl S2Client {
                 "looking papers up on Semantic Scholar"
             );
             let body =
-                super::send_for_text(request, &url, self.max_retries, self.first_backoff).await?;
+                crate::http::send_for_text(request, &url, self.max_retries, self.first_backoff)
+                    .await?;
             answers.extend(parse_batch(chunk, &body).with_context(|| {
                 format!("{url} answered with something other than the batch format")
             })?);
@@ -207,7 +207,7 @@ impl S2Client {
             ("limit", limit.as_str()),
         ]));
         let body =
-            super::send_for_text(request, &url, self.max_retries, self.first_backoff).await?;
+            crate::http::send_for_text(request, &url, self.max_retries, self.first_backoff).await?;
         let page: AuthorSearchPage = serde_json::from_str(&body)
             .with_context(|| format!("{url} answered with something other than an author list"))?;
         Ok(page.data)
@@ -400,7 +400,7 @@ impl S2Cache {
                 };
                 entries.insert(id.clone(), entry);
             }
-            record::write_atomic(&path, &entries_json(&entries)?)?;
+            crate::files::write_atomic(&path, &entries_json(&entries)?)?;
         }
         Ok(())
     }

@@ -252,7 +252,7 @@ pub fn failure_issue_text(config: &Config, failed: &[&DayRecord]) -> (String, St
 
 async fn notify_day(config: &Config, day: &DayRecord) {
     let page_url = day_page_url(config, day);
-    let client = match crate::fetch::http_client(std::time::Duration::from_secs(30)) {
+    let client = match crate::http::client(std::time::Duration::from_secs(30)) {
         Ok(client) => client,
         Err(error) => {
             tracing::warn!("notifications not sent: {error:#}");

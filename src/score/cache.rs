@@ -202,7 +202,7 @@ impl ScoreCache {
         let path = self
             .folder
             .join(format!("{}.json", short_hash(&[text.as_str()])));
-        crate::record::write_atomic(&path, text.as_bytes())?;
+        crate::files::write_atomic(&path, text.as_bytes())?;
         self.fresh.clear();
         Ok(Some(path))
     }

@@ -3,7 +3,7 @@
 use crate::record::{Scores, Usage};
 use crate::score::prompt::Prompts;
 use crate::score::{ScoreOutcome, Verdict};
-use crate::select::{PhraseSet, normalise};
+use crate::text::{PhraseSet, normalise};
 
 /// Scores by phrase matches: a phrase in the title counts two, in the abstract only one.
 /// Relevance is 1 + 2 × that weight (capped at 10), so the default threshold of 7 needs two

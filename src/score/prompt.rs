@@ -204,7 +204,7 @@ fn clean(text: &str, max_chars: usize) -> String {
 /// A heuristic on top of the structural defences (delimiting, escaping, accepting only the
 /// batch's IDs); a false alarm costs one small call.
 pub fn looks_like_instructions(paper: &Paper) -> bool {
-    let text = crate::select::normalise(&format!("{} {}", paper.title, paper.abstract_text));
+    let text = crate::text::normalise(&format!("{} {}", paper.title, paper.abstract_text));
     const PHRASES: [&str; 12] = [
         " system prompt ",
         " you are now ",

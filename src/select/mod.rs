@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::fetch::s2::S2Papers;
 use crate::paper::{AnnounceType, Paper};
 use crate::record::{Counts, PaperRecord};
+use crate::text::{PhraseSet, normalise};
 
 /// A paper that goes on to scoring, with why it is of interest before any score.
 #[derive(Debug, Clone, PartialEq)]
@@ -141,64 +142,6 @@ fn searchable_text(paper: &Paper) -> String {
     normalise(&format!("{} {}", paper.title, paper.abstract_text))
 }
 
-/// Lower-cases and replaces every run of non-alphanumeric characters by one space, with a
-/// space at each end.
-pub fn normalise(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push(' ');
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.ends_with(' ') {
-            out.push(' ');
-        }
-    }
-    if !out.ends_with(' ') {
-        out.push(' ');
-    }
-    out
-}
-
-/// Configured phrases prepared for whole-word, case-insensitive search in [`normalise`]d text.
-#[derive(Debug, Clone)]
-pub struct PhraseSet {
-    /// (phrase as configured, normalised needle with surrounding spaces)
-    phrases: Vec<(String, String)>,
-}
-
-impl PhraseSet {
-    pub fn new<S: AsRef<str>>(phrases: &[S]) -> PhraseSet {
-        PhraseSet {
-            phrases: phrases
-                .iter()
-                .map(|p| (p.as_ref().trim().to_string(), normalise(p.as_ref())))
-                .filter(|(_, needle)| !needle.trim().is_empty())
-                .collect(),
-        }
-    }
-
-    /// The first configured phrase found in `normalised_text`.
-    pub fn first_match(&self, normalised_text: &str) -> Option<&str> {
-        self.phrases
-            .iter()
-            .find(|(_, needle)| normalised_text.contains(needle.as_str()))
-            .map(|(phrase, _)| phrase.as_str())
-    }
-
-    /// Every configured phrase found in `normalised_text`, in configured order.
-    pub fn all_matches(&self, normalised_text: &str) -> Vec<String> {
-        self.phrases
-            .iter()
-            .filter(|(_, needle)| normalised_text.contains(needle.as_str()))
-            .map(|(phrase, _)| phrase.clone())
-            .collect()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.phrases.is_empty()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,17 +166,6 @@ mod tests {
         config.keywords.include = include.iter().map(|s| s.to_string()).collect();
         config.keywords.exclude = exclude.iter().map(|s| s.to_string()).collect();
         config
-    }
-
-    #[test]
-    fn phrases_match_whole_words_only_and_ignore_case() {
-        let set = PhraseSet::new(&["MoE", "mixture of experts"]);
-        assert_eq!(
-            set.all_matches(&normalise("A Mixture-of-Experts model")),
-            ["mixture of experts"]
-        );
-        assert_eq!(set.all_matches(&normalise("MoE routing")), ["MoE"]);
-        assert!(set.all_matches(&normalise("Moebius transforms")).is_empty());
     }
 
     #[test]

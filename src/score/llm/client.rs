@@ -97,9 +97,6 @@ pub struct CallReport {
     pub requests: u32,
 }
 
-/// Longest wait a `Retry-After` may impose on one retry.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
-
 /// The HTTP side of the scorer: endpoint, key, retries and the shared rate limiter.
 #[derive(Debug)]
 pub struct ApiClient {
@@ -128,7 +125,7 @@ impl ApiClient {
             .host_str()
             .is_some_and(|host| host.ends_with(".azure.com") || host.ends_with(".azure-api.net"));
         Ok(ApiClient {
-            http: crate::fetch::http_client(timeout)?,
+            http: crate::http::client(timeout)?,
             url,
             key,
             azure,
@@ -176,7 +173,7 @@ impl ApiClient {
                     self.limiter.pause(wait);
                     wait
                 }
-                None => crate::fetch::backoff(attempt, None),
+                None => crate::http::backoff(attempt, None),
             };
             tracing::warn!(
                 attempt = attempt + 1,
@@ -207,7 +204,7 @@ impl ApiClient {
             Err(error) => return (Attempt::Retryable(self.transport_error(&error)), None),
         };
         let status = response.status();
-        let retry_after = retry_after(response.headers());
+        let retry_after = crate::http::retry_after(response.headers());
         let text = match response.text().await {
             Ok(text) => text,
             Err(error) => return (Attempt::Retryable(self.transport_error(&error)), None),
@@ -296,15 +293,6 @@ pub fn effective_base_url(configured: &str, environment: Option<String>) -> Stri
 }
 
 /// A `Retry-After` (seconds, possibly fractional) or OpenAI's `retry-after-ms`, capped.
-fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    let header = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<f64>().ok();
-    let wait = header("retry-after-ms")
-        .map(|ms| ms / 1000.0)
-        .or_else(|| header("retry-after"))
-        .filter(|secs| secs.is_finite() && *secs >= 0.0)?;
-    Some(Duration::from_secs_f64(wait).min(MAX_RETRY_AFTER))
-}
-
 /// The message of an error body: OpenAI's `{"error": {"message"}}`, or the other shapes
 /// providers use, or the start of the body.
 pub fn error_message(body: &str) -> String {
@@ -540,18 +528,5 @@ mod tests {
         assert_eq!(error_message(r#"{"detail": "Not Found"}"#), "Not Found");
         assert_eq!(error_message("upstream\n  timeout"), "upstream timeout");
         assert_eq!(error_message(""), "(empty response body)");
-    }
-
-    #[test]
-    fn retry_after_in_seconds_or_milliseconds() {
-        let mut headers = reqwest::header::HeaderMap::new();
-        assert_eq!(retry_after(&headers), None);
-        headers.insert("retry-after", "2".parse().unwrap());
-        assert_eq!(retry_after(&headers), Some(Duration::from_secs(2)));
-        headers.insert("retry-after-ms", "1500".parse().unwrap());
-        assert_eq!(retry_after(&headers), Some(Duration::from_millis(1500)));
-        headers.remove("retry-after-ms");
-        headers.insert("retry-after", "99999".parse().unwrap());
-        assert_eq!(retry_after(&headers), Some(MAX_RETRY_AFTER));
     }
 }

@@ -1,8 +1,36 @@
 //! `papersift authors find NAME`: Semantic Scholar's candidates for a name, best first, as a
 //! table and a ready-to-paste `[[authors.follow]]` entry.
 
-use crate::fetch::s2::AuthorCandidate;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use crate::config::Config;
+use crate::exit::ExitKind;
+use crate::fetch::s2::{AuthorCandidate, S2Client};
 use crate::select::authors::fold_name;
+
+/// `papersift authors find NAME`: an unreachable Semantic Scholar exits 3 with its own message.
+pub fn find(config: &Config, name: &str) -> Result<ExitCode> {
+    if name.trim().is_empty() {
+        return Err(anyhow::anyhow!(
+            "give the author's name, e.g. papersift authors find \"Yoshua Bengio\""
+        ))
+        .context(ExitKind::Config);
+    }
+    let client = S2Client::from_config(&config.authors).context(ExitKind::Config)?;
+    match super::runtime()?.block_on(client.search_authors(name.trim())) {
+        Ok(candidates) => {
+            let ranked = rank(name, candidates);
+            print!("{}", report(name, &ranked));
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            eprintln!("error: Semantic Scholar cannot be reached: {error:#}");
+            Ok(ExitCode::from(ExitKind::Fetch.code()))
+        }
+    }
+}
 
 /// Orders candidates best first: those whose name is the queried name (after folding case,
 /// accents and TeX) before the others, then by h-index and paper count. Semantic Scholar often

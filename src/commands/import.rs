@@ -11,6 +11,7 @@
 use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail, ensure};
 use jiff::civil::Date;
@@ -120,6 +121,23 @@ pub struct ArchiveFile {
 pub struct ArchiveListing {
     pub files: Vec<ArchiveFile>,
     pub ignored: usize,
+}
+
+/// `papersift import DIR [--force]`: imports, prints the summary, then re-renders `docs/`.
+pub fn execute(config: &Config, dir: &Path, force: bool) -> Result<ExitCode> {
+    let data_dir = config.data_dir();
+    let report = import_dir(dir, &data_dir, config, force)?;
+    println!("{}", report.summary());
+    println!("records are in {}", data_dir.display());
+    // The records are saved already; a failed render must not read as a failed import.
+    let changed = super::build::build(config).context(
+        "the imported days are saved in data/, but re-rendering docs/ failed; run `papersift build` once that is fixed",
+    )?;
+    println!(
+        "built {}: {changed} files changed",
+        config.output_dir().display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Imports every `YYYY-MM-DD-output.json` under `dir` into `data_dir`. Any folder layout works

@@ -1,10 +1,12 @@
 //! `papersift doctor`: setup checks, each with a pass/fail line and the fix.
 
 use std::path::Path;
+use std::process::ExitCode;
 
 use anyhow::Context;
 
 use crate::config::Config;
+use crate::exit::ExitKind;
 use crate::record::DayRecord;
 use crate::score::prompt::{PROMPT_FILES, Prompts};
 
@@ -220,6 +222,23 @@ pub const CATEGORY_ALIASES: &[(&str, &str)] = &[
     ("stat.TH", "math.ST"),
     ("q-fin.EC", "econ.GN"),
 ];
+
+/// `papersift doctor [--online]`: prints every check; exits 2 (config) when one failed.
+pub fn execute(config: &Config, online: bool) -> anyhow::Result<ExitCode> {
+    let checks = super::runtime()?.block_on(run_checks(config, online))?;
+    for check in &checks {
+        println!("{}", check.line());
+    }
+    let failed = checks.iter().filter(|c| c.failed()).count();
+    if failed > 0 {
+        return Err(anyhow::anyhow!(
+            "{failed} check(s) failed; fix them as each line says"
+        ))
+        .context(ExitKind::Config);
+    }
+    println!("all checks passed");
+    Ok(ExitCode::SUCCESS)
+}
 
 /// Every check for `papersift doctor`: the offline ones over the config, the day records and
 /// the daily workflow file, plus the LLM endpoint when `online`.

@@ -1,0 +1,36 @@
+//! `papersift build`: re-renders all of `docs/` from `data/`, the templates and config.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::config::Config;
+use crate::record;
+
+/// `papersift build`: renders and prints how many files changed.
+pub fn execute(config: &Config) -> Result<ExitCode> {
+    let changed = build(config)?;
+    println!(
+        "built {}: {changed} files changed",
+        config.output_dir().display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Re-renders `docs/` from `data/`, templates and config. Everything is rendered in memory
+/// before the first write, so a template error never leaves a half-written site. Returns the
+/// number of files whose content changed.
+pub fn build(config: &Config) -> Result<usize> {
+    let data_dir = config.data_dir();
+    let records = record::load_all(&data_dir)?;
+    let prompts = record::load_prompt_snapshots(&data_dir)?;
+    let files = crate::render::render_site(config, &records, &prompts)?;
+    let out = config.output_dir();
+    let mut changed = 0;
+    for file in &files {
+        if crate::files::write_atomic(&out.join(&file.path), &file.bytes)? {
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}

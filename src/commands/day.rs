@@ -1,0 +1,428 @@
+//! One day through the stages: select → score → record, for a feed (`run`), a day rebuilt from
+//! the arXiv API (`backfill`, catch-up) or a failed day scored again (catch-up).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Result;
+use jiff::ToSpan;
+use jiff::civil::Date;
+
+use super::report::DayReport;
+use crate::calendar::{self, Calendar};
+use crate::config::Config;
+use crate::fetch::FeedDay;
+use crate::fetch::api;
+use crate::fetch::s2::{self, S2Papers};
+use crate::paper::Paper;
+use crate::record::{self, Counts, DayRecord, DayStatus, PromptSnapshot, SCHEMA_VERSION, Source};
+use crate::score::{self, Scorer, prompt::Prompts};
+use crate::select;
+
+/// Runs select → score → record for one parsed feed. An empty feed writes nothing (or a
+/// `no-announcement` record on a weekday arXiv skipped); a day already recorded fine is a
+/// no-op; a re-served old feed is recorded as `stale-feed` with no page.
+pub async fn process_feed(
+    config: &Config,
+    calendar: &Calendar,
+    feed: &FeedDay,
+    scorer: &Scorer,
+) -> Result<DayReport> {
+    let date = feed.date;
+    let data_dir = config.data_dir();
+    if let Some(existing) = record::load(&data_dir, date)?
+        && !existing.status.is_failure()
+    {
+        return Ok(DayReport::note(
+            Some(date),
+            format!(
+                "{date}: already recorded (status {}); nothing to do",
+                existing.status.as_str()
+            ),
+        ));
+    }
+    let source = Source {
+        kind: "rss".into(),
+        origin: vec![feed.origin.clone()],
+        backfilled_on: None,
+    };
+    if feed.items.is_empty() {
+        if !calendar.is_page_date(date) {
+            return Ok(DayReport::note(
+                Some(date),
+                format!(
+                    "{date}: the feed has no papers (arXiv does not announce on weekends and holidays); nothing written"
+                ),
+            ));
+        }
+        let reason =
+            "arXiv announced no papers for this weekday (an unlisted holiday?)".to_string();
+        save_without_papers(
+            config,
+            date,
+            source,
+            DayStatus::NoAnnouncement,
+            &reason,
+            Counts::default(),
+        )?;
+        return Ok(DayReport {
+            date: Some(date),
+            status: Some(DayStatus::NoAnnouncement),
+            summary: format!("{date}: no-announcement — {reason}; no page written"),
+        });
+    }
+    let seen = seen_ids(&data_dir, date, config.arxiv.seen_lookback_days)?;
+    let (s2_papers, s2_note) = semantic_scholar(config, &feed.items, &seen).await;
+    let selection = select::select(&feed.items, config, &seen, &s2_papers);
+    if select::is_stale(&selection.counts, config.arxiv.stale_fraction) {
+        let reason = format!(
+            "{} of {} papers in the feed were recorded on earlier days: arXiv re-served an old announcement",
+            selection.counts.already_seen,
+            selection.counts.already_seen + selection.counts.scanned.unwrap_or(0)
+        );
+        save_without_papers(
+            config,
+            date,
+            source,
+            DayStatus::StaleFeed,
+            &reason,
+            selection.counts,
+        )?;
+        return Ok(DayReport {
+            date: Some(date),
+            status: Some(DayStatus::StaleFeed),
+            summary: format!("{date}: stale-feed, no page written: {reason}"),
+        });
+    }
+    Ok(score_and_record(config, date, source, selection, scorer)
+        .await?
+        .with_note(s2_note))
+}
+
+/// Semantic Scholar data for the papers `select` will scan, when the config asks for it, with a
+/// sentence for the summary. A failed lookup leaves name matching only; it never fails the day.
+async fn semantic_scholar(
+    config: &Config,
+    items: &[Paper],
+    seen: &HashSet<String>,
+) -> (S2Papers, Option<String>) {
+    if !s2::lookup_wanted(&config.authors) {
+        return (S2Papers::new(), None);
+    }
+    let ids = select::scanned_ids(items, config, seen);
+    let today = crate::calendar::new_york_date(jiff::Timestamp::now());
+    match s2::S2Client::from_config(&config.authors) {
+        Ok(client) => {
+            let cache = s2::S2Cache::in_data_dir(&config.data_dir());
+            let resolved = s2::resolve(&client, &cache, &ids, today).await;
+            (resolved.papers, Some(resolved.note))
+        }
+        Err(error) => {
+            tracing::warn!(
+                "Semantic Scholar is not usable; followed authors are matched by name only: {error:#}"
+            );
+            let note = format!(
+                "Semantic Scholar not used ({error:#}): followed authors matched by name only"
+            );
+            (S2Papers::new(), Some(note))
+        }
+    }
+}
+
+fn save_without_papers(
+    config: &Config,
+    date: Date,
+    source: Source,
+    status: DayStatus,
+    reason: &str,
+    counts: Counts,
+) -> Result<PathBuf> {
+    record::save(
+        &config.data_dir(),
+        &DayRecord {
+            schema_version: SCHEMA_VERSION,
+            date,
+            categories: config.arxiv.categories.clone(),
+            source,
+            status,
+            status_reason: Some(reason.to_string()),
+            counts,
+            usage: Default::default(),
+            prompt_id: None,
+            papers: Vec::new(),
+        },
+    )
+}
+
+/// Scores a day's selection and saves its record. A backfilled source turns `ok` into
+/// `backfilled`; failures keep their own status.
+async fn score_and_record(
+    config: &Config,
+    date: Date,
+    source: Source,
+    selection: select::Selection,
+    scorer: &Scorer,
+) -> Result<DayReport> {
+    tracing::info!(%date, candidates = selection.candidates.len(), scorer = %scorer.describe(), "scoring");
+    let outcome = scorer.score(&selection.candidates).await;
+    let status = scored_status(&outcome, &source);
+    let mut papers = score::decide(&selection.candidates, &outcome.verdicts, &config.selection);
+    papers.extend(selection.excluded);
+    let mut counts = selection.counts;
+    counts.tally_decisions(&papers);
+    let data_dir = config.data_dir();
+    let prompt_id = Some(record::save_prompt_snapshot(
+        &data_dir,
+        &prompt_snapshot(config, scorer)?,
+    )?);
+    let day = DayRecord {
+        schema_version: SCHEMA_VERSION,
+        date,
+        categories: config.arxiv.categories.clone(),
+        source,
+        status,
+        status_reason: status_reason(status, &outcome, &counts),
+        counts,
+        usage: outcome.usage,
+        prompt_id,
+        papers,
+    };
+    let path = record::save(&data_dir, &day)?;
+    let mut summary = format!(
+        "{date}: {} — {} feed items, {} scanned, {} selected, {} unscored ({}); wrote {}",
+        status.as_str(),
+        record::count_text(day.counts.feed_items),
+        record::count_text(day.counts.scanned),
+        day.counts.selected,
+        day.counts.unscored,
+        scorer.describe(),
+        path.display()
+    );
+    if !status.has_page() {
+        summary.push_str("; no page published");
+    }
+    if let Some(reason) = &day.status_reason {
+        summary.push_str(&format!(". {reason}"));
+    }
+    Ok(DayReport {
+        date: Some(date),
+        status: Some(status),
+        summary,
+    })
+}
+
+/// The status of a scored day: the scorer's verdict, with `ok` shown as `backfilled` for a
+/// day rebuilt from the arXiv API.
+fn scored_status(outcome: &score::ScoreOutcome, source: &Source) -> DayStatus {
+    match score::day_status(outcome) {
+        DayStatus::Ok if source.backfilled_on.is_some() => DayStatus::Backfilled,
+        status => status,
+    }
+}
+
+fn status_reason(
+    status: DayStatus,
+    outcome: &score::ScoreOutcome,
+    counts: &Counts,
+) -> Option<String> {
+    match status {
+        DayStatus::LlmFailed => Some(format!(
+            "LLM scoring failed, so no page was published: {}",
+            outcome.failure.as_deref().unwrap_or("every call failed")
+        )),
+        DayStatus::Partial => Some(format!(
+            "{} of {} papers could not be scored; they are listed as not scored",
+            counts.unscored,
+            record::count_text(counts.scanned)
+        )),
+        DayStatus::BudgetStopped => Some(format!(
+            "the cost cap (llm.max_cost_usd) stopped scoring; {} papers were not scored",
+            counts.unscored
+        )),
+        _ => None,
+    }
+}
+
+/// The prompts (and keyword phrases) this run scores with, for the page's appendix.
+fn prompt_snapshot(config: &Config, scorer: &Scorer) -> Result<PromptSnapshot> {
+    let prompts = Prompts::load(&config.prompts_dir())?;
+    Ok(PromptSnapshot {
+        system: prompts.system,
+        topics: prompts.topics,
+        criteria: prompts.criteria,
+        output_format: prompts.output_format,
+        keyword_phrases: match scorer {
+            Scorer::Keywords(keywords) => keywords.phrases().to_vec(),
+            Scorer::Llm(_) => Vec::new(),
+        },
+    })
+}
+
+/// IDs of papers recorded on days within `lookback_days` before `date` (failed days excluded:
+/// their papers were never really looked at).
+pub(crate) fn seen_ids(data_dir: &Path, date: Date, lookback_days: u32) -> Result<HashSet<String>> {
+    let earliest = date
+        .checked_sub(i64::from(lookback_days).days())
+        .unwrap_or(Date::MIN);
+    Ok(record::load_between(data_dir, earliest, date)?
+        .iter()
+        .filter(|r| !r.status.is_failure())
+        .flat_map(|r| r.papers.iter().map(|p| p.id.clone()))
+        .collect())
+}
+
+/// Weekdays recorded as `no-announcement` count as holidays, so the next page's submission
+/// window covers them.
+pub(crate) fn calendar_with_seen_holidays(calendar: &Calendar, records: &[DayRecord]) -> Calendar {
+    calendar.with_holidays(
+        records
+            .iter()
+            .filter(|r| r.status == DayStatus::NoAnnouncement)
+            .map(|r| r.date),
+    )
+}
+
+pub(crate) fn api_client(config: &Config) -> Result<reqwest::Client> {
+    crate::http::client(Duration::from_secs(config.arxiv.timeout_secs))
+}
+
+/// Heals one day: a failed day that kept its papers is scored again; otherwise the day is
+/// backfilled from the arXiv API.
+pub(crate) async fn heal_day(
+    config: &Config,
+    calendar: &Calendar,
+    scorer: &Scorer,
+    client: &reqwest::Client,
+    date: Date,
+    existing: Option<&DayRecord>,
+) -> Result<DayReport> {
+    match existing {
+        Some(day) if day.status.is_failure() && day.unscored().next().is_some() => {
+            rescore_day(config, scorer, day).await
+        }
+        _ => backfill_day(config, calendar, scorer, client, date).await,
+    }
+}
+
+/// Scores the unscored papers of a failed day again, keeping every decision already made.
+async fn rescore_day(config: &Config, scorer: &Scorer, day: &DayRecord) -> Result<DayReport> {
+    let date = day.date;
+    let papers = day.unscored_papers();
+    // The papers left unscored already passed the day's author and h-index rules when it was
+    // first selected, so no Semantic Scholar lookup is made again.
+    let selection = select::select(&papers, config, &HashSet::new(), &S2Papers::new());
+    let outcome = scorer.score(&selection.candidates).await;
+    if let Some(failure) = &outcome.failure {
+        return Ok(DayReport {
+            date: Some(date),
+            status: Some(day.status),
+            summary: format!(
+                "{date}: still {} — scoring again failed: {failure}",
+                day.status.as_str()
+            ),
+        });
+    }
+    let mut healed = day.clone();
+    healed
+        .papers
+        .retain(|p| p.decision != record::Decision::Unscored);
+    healed.papers.extend(score::decide(
+        &selection.candidates,
+        &outcome.verdicts,
+        &config.selection,
+    ));
+    healed.papers.extend(selection.excluded);
+    score::rank(&mut healed.papers, &config.selection);
+    healed.usage.add(&outcome.usage);
+    healed.counts.tally_decisions(&healed.papers);
+    healed.status = scored_status(&outcome, &healed.source);
+    healed.status_reason = status_reason(healed.status, &outcome, &healed.counts);
+    record::save(&config.data_dir(), &healed)?;
+    Ok(DayReport {
+        date: Some(date),
+        status: Some(healed.status),
+        summary: format!(
+            "{date}: {} — scored again: {} selected, {} still unscored",
+            healed.status.as_str(),
+            healed.counts.selected,
+            healed.counts.unscored
+        ),
+    })
+}
+
+/// Builds a day from the arXiv API for the page date's exact submission window.
+async fn backfill_day(
+    config: &Config,
+    calendar: &Calendar,
+    scorer: &Scorer,
+    client: &reqwest::Client,
+    date: Date,
+) -> Result<DayReport> {
+    let window = calendar.submission_window(date)?;
+    let categories = &config.arxiv.categories;
+    let source = Source {
+        kind: "api".into(),
+        origin: vec![format!(
+            "{} {}",
+            config.arxiv.api_url,
+            window.api_date_range()
+        )],
+        backfilled_on: Some(calendar::new_york_date(jiff::Timestamp::now()).to_string()),
+    };
+    let paging = api::Paging {
+        page_size: api::DEFAULT_PAGE_SIZE,
+        pause: Duration::from_millis(config.arxiv.api_pause_ms),
+        max_retries: config.arxiv.max_retries,
+    };
+    tracing::info!(%date, %window, "backfilling from the arXiv API");
+    let papers = match api::fetch_window(
+        client,
+        &config.arxiv.api_url,
+        categories,
+        &window,
+        &paging,
+    )
+    .await
+    {
+        Ok(papers) => papers,
+        Err(error) => {
+            let reason = format!("backfilling from the arXiv API failed: {error:#}");
+            save_without_papers(
+                config,
+                date,
+                source,
+                DayStatus::FetchFailed,
+                &reason,
+                Default::default(),
+            )?;
+            return Ok(DayReport {
+                date: Some(date),
+                status: Some(DayStatus::FetchFailed),
+                summary: format!("{date}: fetch-failed — {reason}"),
+            });
+        }
+    };
+    if papers.is_empty() {
+        let reason = "the arXiv API has no submissions in this page date's window (a holiday?)";
+        save_without_papers(
+            config,
+            date,
+            source,
+            DayStatus::NoAnnouncement,
+            reason,
+            Default::default(),
+        )?;
+        return Ok(DayReport {
+            date: Some(date),
+            status: Some(DayStatus::NoAnnouncement),
+            summary: format!("{date}: no-announcement — {reason}"),
+        });
+    }
+    let seen = seen_ids(&config.data_dir(), date, config.arxiv.seen_lookback_days)?;
+    let (s2_papers, s2_note) = semantic_scholar(config, &papers, &seen).await;
+    let selection = select::select(&papers, config, &seen, &s2_papers);
+    Ok(score_and_record(config, date, source, selection, scorer)
+        .await?
+        .with_note(s2_note))
+}

@@ -1,0 +1,181 @@
+//! File plumbing for every stage: atomic writes (a unique temporary file in the same folder,
+//! fsync of the file and the folder, then rename), sorted folder listings, and removal of the
+//! temporary files a killed run left behind.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use anyhow::{Context, Result};
+
+/// The marker in every temporary file name: `.NAME.tmp-PID-N`.
+const TEMP_MARKER: &str = ".tmp-";
+
+/// Temporary files per process, so two writes of the same file in one process never share a
+/// temporary name.
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// Writes `bytes` to `path` atomically: readers see the old content or the new, never a part.
+/// Returns `false` without touching the file when it already holds exactly `bytes`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<bool> {
+    if std::fs::read(path).is_ok_and(|existing| existing == bytes) {
+        return Ok(false);
+    }
+    let folder = path
+        .parent()
+        .with_context(|| format!("{} has no parent folder", path.display()))?;
+    std::fs::create_dir_all(folder)
+        .with_context(|| format!("cannot create folder {}", folder.display()))?;
+    let file_name = path
+        .file_name()
+        .with_context(|| format!("{} has no file name", path.display()))?;
+    let temp = folder.join(format!(
+        ".{}{TEMP_MARKER}{}-{}",
+        file_name.to_string_lossy(),
+        std::process::id(),
+        TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = write_and_sync(&temp, bytes).and_then(|()| {
+        std::fs::rename(&temp, path).with_context(|| {
+            format!(
+                "cannot move {} into place at {}",
+                temp.display(),
+                path.display()
+            )
+        })
+    });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written?;
+    sync_folder(folder);
+    Ok(true)
+}
+
+fn write_and_sync(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut file =
+        std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Makes the rename durable. Best effort: some file systems refuse to open a folder for sync,
+/// and the file's own content is synced already.
+fn sync_folder(folder: &Path) {
+    if let Ok(handle) = std::fs::File::open(folder) {
+        let _ = handle.sync_all();
+    }
+}
+
+/// Whether `name` is a temporary file of [`write_atomic`].
+pub fn is_temp_file(name: &str) -> bool {
+    name.starts_with('.') && name.contains(TEMP_MARKER)
+}
+
+/// Removes the temporary files a killed run left anywhere below `dir` (none of this process's
+/// writes are under way when a command calls it) and returns how many it removed.
+pub fn remove_stale_temp_files(dir: &Path) -> Result<usize> {
+    let mut removed = 0;
+    if !dir.is_dir() {
+        return Ok(0);
+    }
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
+        let path = entry.path();
+        let kind = entry
+            .file_type()
+            .with_context(|| format!("cannot inspect {}", path.display()))?;
+        if kind.is_dir() {
+            removed += remove_stale_temp_files(&path)?;
+        } else if is_temp_file(&entry.file_name().to_string_lossy()) {
+            std::fs::remove_file(&path).with_context(|| {
+                format!("cannot remove stale temporary file {}", path.display())
+            })?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// The children of `dir` whose names `accept` takes, sorted by name; none when `dir` is absent.
+pub fn sorted_children(dir: &Path, accept: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
+        if accept(&entry.file_name().to_string_lossy()) {
+            out.push(entry.path());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b.json");
+        assert!(write_atomic(&path, b"one").unwrap());
+        assert!(write_atomic(&path, b"two").unwrap());
+        assert!(
+            !write_atomic(&path, b"two").unwrap(),
+            "same bytes: no write"
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        assert_eq!(names(&dir.path().join("a")), ["b.json"]);
+    }
+
+    #[test]
+    fn stale_temp_files_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("2026/03")).unwrap();
+        for name in [
+            "index.html",
+            ".index.html.tmp-4242",
+            "2026/03/.index.html.tmp-17-3",
+            "2026/03/index.html",
+            ".nojekyll",
+        ] {
+            std::fs::write(dir.path().join(name), "x").unwrap();
+        }
+        assert_eq!(remove_stale_temp_files(dir.path()).unwrap(), 2);
+        assert_eq!(names(dir.path()), [".nojekyll", "2026", "index.html"]);
+        assert_eq!(names(&dir.path().join("2026/03")), ["index.html"]);
+        assert_eq!(
+            remove_stale_temp_files(&dir.path().join("absent")).unwrap(),
+            0
+        );
+    }
+
+    #[test]
+    fn children_are_sorted_and_filtered() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["10.json", "02.json", "notes.txt"] {
+            std::fs::write(dir.path().join(name), "").unwrap();
+        }
+        let found = sorted_children(dir.path(), |n| n.ends_with(".json")).unwrap();
+        let found: Vec<_> = found.iter().map(|p| p.file_name().unwrap()).collect();
+        assert_eq!(found, ["02.json", "10.json"]);
+        assert!(
+            sorted_children(&dir.path().join("none"), |_| true)
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
