@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
+use crate::paper::AnnounceType;
+
 /// The whole `config.toml`. Every table is optional; missing keys take the documented defaults.
 #[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -59,7 +61,7 @@ impl Default for SiteConfig {
 pub struct ArxivConfig {
     pub categories: Vec<String>,
     /// Announce types to keep: any of `new`, `cross`, `replace`, `replace-cross`.
-    pub announce_types: Vec<String>,
+    pub announce_types: Vec<AnnounceType>,
     pub rss_url: String,
     pub api_url: String,
     /// Papers recorded on any of this many earlier days are skipped.
@@ -87,7 +89,7 @@ impl Default for ArxivConfig {
                 "cs.CL".into(),
                 "stat.ML".into(),
             ],
-            announce_types: vec!["new".into(), "cross".into()],
+            announce_types: vec![AnnounceType::New, AnnounceType::Cross],
             rss_url: "https://rss.arxiv.org/rss/".into(),
             api_url: "https://export.arxiv.org/api/query".into(),
             seen_lookback_days: 14,
@@ -250,9 +252,6 @@ impl Default for NotifyConfig {
     }
 }
 
-/// The announce types arXiv's RSS feed uses.
-pub const ANNOUNCE_TYPES: [&str; 4] = ["new", "cross", "replace", "replace-cross"];
-
 impl Config {
     /// Reads and validates `path`. A missing file is an error that says how to create one.
     pub fn load(path: &Path) -> Result<Config> {
@@ -293,14 +292,6 @@ impl Config {
             if !well_formed {
                 bail!(
                     "arxiv.categories: {category:?} is not an arXiv category name such as \"cs.LG\""
-                );
-            }
-        }
-        for kind in &self.arxiv.announce_types {
-            if !ANNOUNCE_TYPES.contains(&kind.as_str()) {
-                bail!(
-                    "arxiv.announce_types: {kind:?} is not one of {}",
-                    ANNOUNCE_TYPES.join(", ")
                 );
             }
         }

@@ -61,11 +61,22 @@ impl DayStatus {
     }
 }
 
+/// How a day's papers reached papersift.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    /// arXiv's RSS feed (`run`).
+    Rss,
+    /// arXiv's export API (`backfill`, catch-up).
+    Api,
+    /// An archive of the tool papersift replaces (`import`).
+    Import,
+}
+
 /// Where a day's papers came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Source {
-    /// `rss`, `api` (backfill) or `import`.
-    pub kind: String,
+    pub kind: SourceKind,
     /// The URL fetched, or the file names read (never absolute paths, so records are portable).
     pub origin: Vec<String>,
     /// For backfills: the date the backfill ran (shown in the remedial banner).
@@ -119,11 +130,28 @@ impl Counts {
     }
 }
 
+/// Which scorer produced a day's scores. The JSON spellings are the record format's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ScorerKind {
+    /// Nothing was scored (a failed fetch, a day with no announcement, a stale feed).
+    #[default]
+    #[serde(rename = "")]
+    None,
+    /// The built-in keyword scorer.
+    #[serde(rename = "keywords")]
+    Keywords,
+    /// An OpenAI-compatible model.
+    #[serde(rename = "llm")]
+    Llm,
+    /// Scores carried over from an imported archive.
+    #[serde(rename = "import")]
+    Imported,
+}
+
 /// Which scorer produced the scores, and what it cost.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Usage {
-    /// `keywords` or `llm`.
-    pub scorer: String,
+    pub scorer: ScorerKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     pub calls: u64,

@@ -165,7 +165,7 @@ async fn every_paper_is_screened_or_scored_and_a_rerun_costs_nothing() {
     );
     let (prompt, cached, completion) = mock.token_totals();
     let usage = &outcome.usage;
-    assert_eq!(usage.scorer, "llm");
+    assert_eq!(usage.scorer, papersift::record::ScorerKind::Llm);
     assert_eq!(usage.model.as_deref(), Some("gpt-4.1-mini"));
     assert_eq!(usage.calls, calls.len() as u64);
     assert_eq!(

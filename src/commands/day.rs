@@ -16,7 +16,9 @@ use crate::fetch::FeedDay;
 use crate::fetch::api;
 use crate::fetch::s2::{self, S2Papers};
 use crate::paper::Paper;
-use crate::record::{self, Counts, DayRecord, DayStatus, PromptSnapshot, SCHEMA_VERSION, Source};
+use crate::record::{
+    self, Counts, DayRecord, DayStatus, PromptSnapshot, SCHEMA_VERSION, Source, SourceKind,
+};
 use crate::score::{self, Scorer, prompt::Prompts};
 use crate::select;
 
@@ -43,7 +45,7 @@ pub async fn process_feed(
         ));
     }
     let source = Source {
-        kind: "rss".into(),
+        kind: SourceKind::Rss,
         origin: vec![feed.origin.clone()],
         backfilled_on: None,
     };
@@ -362,7 +364,7 @@ async fn backfill_day(
     let window = calendar.submission_window(date)?;
     let categories = &config.arxiv.categories;
     let source = Source {
-        kind: "api".into(),
+        kind: SourceKind::Api,
         origin: vec![format!(
             "{} {}",
             config.arxiv.api_url,

@@ -391,15 +391,11 @@ fn workflow_check(workflow: Option<&str>) -> Check {
     }
 }
 
-/// A typical ML day: candidates after selection and the share that survives the title prefilter.
-const TYPICAL_CANDIDATES: f64 = 600.0;
-const TYPICAL_TITLE_SURVIVORS: f64 = 0.3;
-
 fn cost_check(config: &Config, records: &[DayRecord]) -> Check {
     let recent: Vec<f64> = records
         .iter()
         .rev()
-        .filter(|r| r.usage.scorer == "llm")
+        .filter(|r| r.usage.scorer == crate::record::ScorerKind::Llm)
         .filter_map(|r| r.usage.cost_usd)
         .take(10)
         .collect();
@@ -438,41 +434,12 @@ fn cost_check(config: &Config, records: &[DayRecord]) -> Check {
     }
 }
 
-/// Rough cost of a typical day with the configured model, batches and prompt files.
+/// The cost of a typical day with the configured model, batches and prompt files.
 fn typical_day_cost(config: &Config) -> Option<f64> {
-    let price = config.model_price()?;
-    let prompt_tokens = Prompts::load(&config.prompts_dir())
-        .map(|p| {
-            (p.system.len() + p.topics.len() + p.criteria.len() + p.output_format.len()) as f64
-                / 4.0
-        })
-        .unwrap_or(2000.0);
-    let llm = &config.llm;
-    let survivors = if llm.title_filter {
-        TYPICAL_CANDIDATES * TYPICAL_TITLE_SURVIVORS
-    } else {
-        TYPICAL_CANDIDATES
-    };
-    let title_calls = if llm.title_filter {
-        (TYPICAL_CANDIDATES / llm.title_batch_size as f64).ceil()
-    } else {
-        0.0
-    };
-    let score_calls = (survivors / llm.batch_size as f64).ceil();
-    let paper_tokens = survivors * (llm.abstract_chars.min(1500) as f64 + 200.0) / 4.0
-        + if llm.title_filter {
-            TYPICAL_CANDIDATES * 30.0
-        } else {
-            0.0
-        };
-    let static_tokens = (title_calls + score_calls) * prompt_tokens;
-    let cached_price = price.cached_input.unwrap_or(price.input);
-    // The static prefix is cached after the first call of each stage.
-    let input = paper_tokens * price.input
-        + prompt_tokens * 2.0 * price.input
-        + (static_tokens - 2.0 * prompt_tokens).max(0.0) * cached_price;
-    let output = survivors * 60.0 * price.output + title_calls * 100.0 * price.output;
-    Some((input + output) / 1_000_000.0)
+    let static_chars = Prompts::load(&config.prompts_dir())
+        .map(|p| p.system.len() + p.topics.len() + p.criteria.len() + p.output_format.len())
+        .unwrap_or(8000);
+    crate::score::cost::typical_day_cost(config, static_chars)
 }
 
 /// `--online`: the endpoint answers a tiny request with the configured model.

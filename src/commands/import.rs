@@ -22,12 +22,9 @@ use serde_json::Value;
 use crate::config::Config;
 use crate::paper::{AnnounceType, decode_tex, split_version};
 use crate::record::{
-    self, Counts, DayRecord, DayStatus, Decision, PaperRecord, SCHEMA_VERSION, Scores, Source,
-    Usage,
+    self, Counts, DayRecord, DayStatus, Decision, PaperRecord, SCHEMA_VERSION, ScorerKind, Scores,
+    Source, SourceKind, Usage,
 };
-
-/// `source.kind` and `usage.scorer` of imported days.
-pub const IMPORT_KIND: &str = "import";
 
 /// The day note of every imported record, shown to the reader instead of made-up totals.
 pub const IMPORT_NOTE: &str = "Imported from the archive of the previous tool, which kept only the selected papers: the day's feed totals are unknown.";
@@ -327,7 +324,7 @@ pub fn convert_day(
         date,
         categories: categories.to_vec(),
         source: Source {
-            kind: IMPORT_KIND.into(),
+            kind: SourceKind::Import,
             origin: vec![origin.to_string()],
             backfilled_on: None,
         },
@@ -338,7 +335,7 @@ pub fn convert_day(
             ..Counts::default()
         },
         usage: Usage {
-            scorer: IMPORT_KIND.into(),
+            scorer: ScorerKind::Imported,
             ..Usage::default()
         },
         prompt_id: None,
@@ -929,7 +926,7 @@ mod tests {
         assert_eq!(record.schema_version, SCHEMA_VERSION);
         assert_eq!(record.date, date("2025-02-05"));
         assert_eq!(record.categories, ["cs.LG"]);
-        assert_eq!(record.source.kind, "import");
+        assert_eq!(record.source.kind, SourceKind::Import);
         assert_eq!(record.source.origin, ["2025-02/2025-02-05-output.json"]);
         assert_eq!(record.status, DayStatus::Ok);
         assert_eq!(record.status_reason.as_deref(), Some(IMPORT_NOTE));
@@ -937,7 +934,7 @@ mod tests {
         assert_eq!(record.counts.feed_items, None);
         assert_eq!(record.counts.scanned, None);
         assert_eq!(record.counts.filtered, None);
-        assert_eq!(record.usage.scorer, "import");
+        assert_eq!(record.usage.scorer, ScorerKind::Imported);
         assert_eq!(record.usage.model, None);
         assert_eq!(record.usage.cost_usd, None);
         let json = serde_json::to_value(record).unwrap();

@@ -16,7 +16,7 @@ use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::exit::ExitKind;
 use crate::fetch::{self, FeedDay};
-use crate::record::{self, Counts, DayRecord, DayStatus, SCHEMA_VERSION, Source};
+use crate::record::{self, Counts, DayRecord, DayStatus, SCHEMA_VERSION, Source, SourceKind};
 use crate::score::{self, Scorer};
 
 /// What `run` should read.
@@ -111,7 +111,7 @@ fn record_fetch_failure(
         date,
         categories: config.arxiv.categories.clone(),
         source: Source {
-            kind: "rss".into(),
+            kind: SourceKind::Rss,
             origin: vec![fetch::rss::feed_url(
                 &config.arxiv.rss_url,
                 &config.arxiv.categories,

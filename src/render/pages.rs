@@ -1,5 +1,5 @@
-//! Pages: the tera templates (built in, overridable from `site-templates/`) and rendering the
-//! view models into output files.
+//! Pages: the tera templates (built in from `src/render/templates/`, overridable from the
+//! user's `site-templates/`) and rendering the view models into output files.
 //!
 //! The built-in templates are embedded in the binary. A file of the same name in the user's
 //! templates folder replaces one; other `.html` / `.md` files there are added, so overrides can
@@ -23,47 +23,31 @@ const ASSETS: [(&str, &str, &str); 3] = [
     (
         "style.css",
         "style.css",
-        include_str!("../../site-templates/style.css"),
+        include_str!("templates/style.css"),
     ),
-    (
-        "site.js",
-        "site.js",
-        include_str!("../../site-templates/site.js"),
-    ),
+    ("site.js", "site.js", include_str!("templates/site.js")),
     (
         "search.js",
         "search/search.js",
-        include_str!("../../site-templates/search.js"),
+        include_str!("templates/search.js"),
     ),
 ];
 
 /// The built-in templates, by name.
 const BUILT_IN: [(&str, &str); 10] = [
-    ("base.html", include_str!("../../site-templates/base.html")),
+    ("base.html", include_str!("templates/base.html")),
     (
         "day_content.html",
-        include_str!("../../site-templates/day_content.html"),
+        include_str!("templates/day_content.html"),
     ),
-    ("day.html", include_str!("../../site-templates/day.html")),
-    ("day.md", include_str!("../../site-templates/day.md")),
-    (
-        "month.html",
-        include_str!("../../site-templates/month.html"),
-    ),
-    (
-        "top_paper.html",
-        include_str!("../../site-templates/top_paper.html"),
-    ),
-    ("year.html", include_str!("../../site-templates/year.html")),
-    ("home.html", include_str!("../../site-templates/home.html")),
-    (
-        "status.html",
-        include_str!("../../site-templates/status.html"),
-    ),
-    (
-        "search.html",
-        include_str!("../../site-templates/search.html"),
-    ),
+    ("day.html", include_str!("templates/day.html")),
+    ("day.md", include_str!("templates/day.md")),
+    ("month.html", include_str!("templates/month.html")),
+    ("top_paper.html", include_str!("templates/top_paper.html")),
+    ("year.html", include_str!("templates/year.html")),
+    ("home.html", include_str!("templates/home.html")),
+    ("status.html", include_str!("templates/status.html")),
+    ("search.html", include_str!("templates/search.html")),
 ];
 
 /// The compiled templates of one build.

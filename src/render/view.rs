@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::paper::abs_url;
-use crate::record::{Counts, DayRecord, DayStatus, PaperRecord, PromptSnapshot, Usage};
+use crate::record::{Counts, DayRecord, DayStatus, PaperRecord, PromptSnapshot, ScorerKind, Usage};
 
 use super::topics::{self, TopicNames};
 use super::{DayNeighbours, SiteModel, YearMonth, day_path, sorted_neighbours, year_path};
@@ -446,13 +446,13 @@ fn notice(record: &DayRecord) -> Option<Notice> {
 
 fn usage_view(usage: &Usage) -> UsageView {
     UsageView {
-        keyword_scorer: usage.scorer == "keywords",
-        scorer_note: match usage.scorer.as_str() {
-            "keywords" => Some("Scored by the built-in keyword scorer (no LLM)."),
-            "import" => Some(
+        keyword_scorer: usage.scorer == ScorerKind::Keywords,
+        scorer_note: match usage.scorer {
+            ScorerKind::Keywords => Some("Scored by the built-in keyword scorer (no LLM)."),
+            ScorerKind::Imported => Some(
                 "Imported from a gpt_paper_assistant archive: its token usage, cost and feed totals were not recorded.",
             ),
-            _ => None,
+            ScorerKind::Llm | ScorerKind::None => None,
         },
         model: usage
             .model

@@ -48,7 +48,7 @@ impl KeywordScorer {
         ScoreOutcome {
             verdicts,
             usage: Usage {
-                scorer: "keywords".into(),
+                scorer: crate::record::ScorerKind::Keywords,
                 cost_usd: Some(0.0),
                 ..Usage::default()
             },

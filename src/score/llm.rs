@@ -22,17 +22,13 @@ use crate::paper::Paper;
 use crate::record::{Scores, Usage};
 use crate::score::answer::{parse_score_answer, parse_title_answer};
 use crate::score::cache::{self, CachedVerdict, ScoreCache};
+use crate::score::cost::{self, EXPECTED_SCORE_TOKENS, EXPECTED_TITLE_TOKENS, cost_usd};
 use crate::score::prompt::{self, Prompts, StagePrompts};
 use crate::score::{ScoreOutcome, Verdict};
 use crate::select::Candidate;
 use client::{ApiClient, ApiKey, CallError, CallReport, TokenCounts};
 use limiter::RateLimiter;
 
-/// Completion tokens a scoring answer is expected to take per paper (one JSON line with a
-/// one-sentence comment), for the cost and tokens-per-minute estimates.
-const EXPECTED_SCORE_TOKENS: u64 = 50;
-/// Completion tokens per title in a title answer (an ID, if the paper is named).
-const EXPECTED_TITLE_TOKENS: u64 = 5;
 /// A title batch whose answer is unusable is asked again once, in halves; after that its
 /// papers skip the prefilter and are scored in full (costs more, loses nothing).
 const TITLE_RETRY_ROUNDS: u32 = 1;
@@ -152,16 +148,6 @@ impl LlmScorer {
         }
         serde_json::to_vec(&body).expect("a JSON value always serialises")
     }
-}
-
-/// The price of `tokens` in USD; cached prompt tokens at the cached rate when there is one.
-pub fn cost_usd(price: &ModelPrice, tokens: &TokenCounts) -> f64 {
-    let uncached = tokens.prompt.saturating_sub(tokens.cached) as f64;
-    let cached = tokens.cached as f64;
-    (uncached * price.input
-        + cached * price.cached_input.unwrap_or(price.input)
-        + tokens.completion as f64 * price.output)
-        / 1_000_000.0
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -394,12 +380,7 @@ impl<'a> Run<'a> {
             .max_tokens
             .map_or(expected_output, |cap| expected_output.min(u64::from(cap)));
         let prompt_chars = system.chars().count() + user.chars().count();
-        let estimate = TokenCounts {
-            prompt: (prompt_chars / 4) as u64,
-            cached: 0,
-            completion: expected_output,
-            estimated: true,
-        };
+        let estimate = cost::estimate(prompt_chars, expected_output);
         let estimated_usd = self.scorer.price.map_or(0.0, |p| cost_usd(&p, &estimate));
         if self.scorer.price.is_some()
             && self.spent_usd + self.reserved_usd + estimated_usd > settings.max_cost_usd
@@ -688,7 +669,7 @@ impl<'a> Run<'a> {
             "LLM scoring done"
         );
         let usage = Usage {
-            scorer: "llm".into(),
+            scorer: crate::record::ScorerKind::Llm,
             model: Some(self.scorer.settings.model.clone()),
             calls: self.requests,
             prompt_tokens: self.tokens.prompt,
@@ -740,26 +721,5 @@ mod tests {
         assert_eq!(sizes(598, 100), [100, 100, 100, 100, 99, 99]);
         let all: Vec<usize> = balanced((0..23).collect(), 4).concat();
         assert_eq!(all, (0..23).collect::<Vec<_>>());
-    }
-
-    #[test]
-    fn cost_prices_cached_tokens_at_the_cached_rate() {
-        let price = ModelPrice {
-            input: 0.40,
-            cached_input: Some(0.10),
-            output: 1.60,
-        };
-        let tokens = TokenCounts {
-            prompt: 1_000_000,
-            cached: 500_000,
-            completion: 100_000,
-            estimated: false,
-        };
-        assert!((cost_usd(&price, &tokens) - (0.20 + 0.05 + 0.16)).abs() < 1e-9);
-        let no_cached_rate = ModelPrice {
-            cached_input: None,
-            ..price
-        };
-        assert!((cost_usd(&no_cached_rate, &tokens) - (0.40 + 0.16)).abs() < 1e-9);
     }
 }

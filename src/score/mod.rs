@@ -2,6 +2,7 @@
 
 pub mod answer;
 pub mod cache;
+pub mod cost;
 pub mod keywords;
 pub mod llm;
 pub mod prompt;

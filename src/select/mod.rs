@@ -100,12 +100,7 @@ fn scan<'a>(
     seen: &HashSet<String>,
     counts: &mut Counts,
 ) -> Vec<&'a Paper> {
-    let wanted: Vec<AnnounceType> = config
-        .arxiv
-        .announce_types
-        .iter()
-        .filter_map(|t| AnnounceType::parse(t))
-        .collect();
+    let wanted = &config.arxiv.announce_types;
     counts.feed_items = Some(items.len());
     let mut taken = HashSet::new();
     let mut scanned = Vec::new();

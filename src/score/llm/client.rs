@@ -10,6 +10,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use super::limiter::RateLimiter;
+use crate::score::cost::tokens_for_chars;
 
 /// The API key. Its `Debug` never shows it; only the request header sees the value.
 pub struct ApiKey(String);
@@ -51,16 +52,7 @@ impl fmt::Debug for ApiKey {
     }
 }
 
-/// Tokens one response used, as the provider reported them (or estimated, if it did not).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct TokenCounts {
-    pub prompt: u64,
-    /// The part of `prompt` served from the provider's prompt cache.
-    pub cached: u64,
-    pub completion: u64,
-    /// True when the response had no `usage` and the counts are characters / 4.
-    pub estimated: bool,
-}
+pub use crate::score::cost::TokenCounts;
 
 /// A successful call: the answer text and what it cost.
 #[derive(Debug, Clone, PartialEq)]
@@ -370,13 +362,13 @@ pub fn token_counts(usage: &Value, prompt_chars: usize, answer_chars: usize) -> 
         (Some(prompt), completion) => TokenCounts {
             prompt,
             cached: cached.unwrap_or(0).min(prompt),
-            completion: completion.unwrap_or((answer_chars / 4) as u64),
+            completion: completion.unwrap_or_else(|| tokens_for_chars(answer_chars)),
             estimated: completion.is_none(),
         },
         (None, _) => TokenCounts {
-            prompt: (prompt_chars / 4) as u64,
+            prompt: tokens_for_chars(prompt_chars),
             cached: 0,
-            completion: (answer_chars / 4) as u64,
+            completion: tokens_for_chars(answer_chars),
             estimated: true,
         },
     }
