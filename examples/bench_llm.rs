@@ -87,9 +87,14 @@ fn main() -> Result<()> {
             })
             .collect::<Result<Vec<_>>>()?,
     };
-    let Some(feed) = papersift::testing::shared_fixture(FEED) else {
-        return Ok(());
-    };
+    let feed = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures")
+        .join(FEED);
+    anyhow::ensure!(
+        feed.exists(),
+        "the benchmark feed {} is missing: it needs ../shared/fixtures beside the repository",
+        feed.display()
+    );
     let runtime = tokio::runtime::Runtime::new().context("cannot start the runtime")?;
     runtime.block_on(bench(&feed, &options))
 }

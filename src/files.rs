@@ -16,7 +16,7 @@ static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Writes `bytes` to `path` atomically: readers see the old content or the new, never a part.
 /// Returns `false` without touching the file when it already holds exactly `bytes`.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<bool> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<bool> {
     if std::fs::read(path).is_ok_and(|existing| existing == bytes) {
         return Ok(false);
     }
@@ -69,13 +69,13 @@ fn sync_folder(folder: &Path) {
 }
 
 /// Whether `name` is a temporary file of [`write_atomic`].
-pub fn is_temp_file(name: &str) -> bool {
+fn is_temp_file(name: &str) -> bool {
     name.starts_with('.') && name.contains(TEMP_MARKER)
 }
 
 /// Removes the temporary files a killed run left anywhere below `dir` (none of this process's
 /// writes are under way when a command calls it) and returns how many it removed.
-pub fn remove_stale_temp_files(dir: &Path) -> Result<usize> {
+pub(crate) fn remove_stale_temp_files(dir: &Path) -> Result<usize> {
     let mut removed = 0;
     if !dir.is_dir() {
         return Ok(0);
@@ -99,7 +99,7 @@ pub fn remove_stale_temp_files(dir: &Path) -> Result<usize> {
 }
 
 /// The children of `dir` whose names `accept` takes, sorted by name; none when `dir` is absent.
-pub fn sorted_children(dir: &Path, accept: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
+pub(crate) fn sorted_children(dir: &Path, accept: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
     if !dir.exists() {
         return Ok(Vec::new());
     }

@@ -7,14 +7,14 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 /// The User-Agent every request carries, so arXiv and others can see who calls.
-pub const USER_AGENT: &str = concat!(
+pub(crate) const USER_AGENT: &str = concat!(
     "papersift/",
     env!("CARGO_PKG_VERSION"),
     " (personal arXiv digest; +https://github.com/papersift/papersift)"
 );
 
 /// An HTTP client with the project's User-Agent and the given timeout.
-pub fn client(timeout: Duration) -> Result<reqwest::Client> {
+pub(crate) fn client(timeout: Duration) -> Result<reqwest::Client> {
     reqwest::Client::builder()
         .user_agent(USER_AGENT)
         .timeout(timeout)
@@ -23,13 +23,13 @@ pub fn client(timeout: Duration) -> Result<reqwest::Client> {
 }
 
 /// The first wait before a retry when the server sends no `Retry-After`; it doubles per attempt.
-pub const FIRST_BACKOFF: Duration = Duration::from_millis(500);
+pub(crate) const FIRST_BACKOFF: Duration = Duration::from_millis(500);
 
 /// An HTTP status that retrying did not or cannot fix. The message names only the URL and
 /// status; callers that can explain the refusal read `body`.
 #[derive(Debug, thiserror::Error)]
 #[error("{url} answered HTTP {status}")]
-pub struct HttpStatusError {
+pub(crate) struct HttpStatusError {
     pub url: String,
     pub status: reqwest::StatusCode,
     pub body: String,
@@ -38,12 +38,16 @@ pub struct HttpStatusError {
 /// GETs `url` as text, retrying 429, 5xx and transport errors with exponential backoff
 /// (honouring `Retry-After`) up to `max_retries` times. A final bad status is an
 /// [`HttpStatusError`] carrying the response body.
-pub async fn get_text(client: &reqwest::Client, url: &str, max_retries: u32) -> Result<String> {
+pub(crate) async fn get_text(
+    client: &reqwest::Client,
+    url: &str,
+    max_retries: u32,
+) -> Result<String> {
     get_text_with_backoff(client, url, max_retries, FIRST_BACKOFF).await
 }
 
 /// [`get_text`] with a chosen first backoff (tests shrink it to keep them fast).
-pub async fn get_text_with_backoff(
+pub(crate) async fn get_text_with_backoff(
     client: &reqwest::Client,
     url: &str,
     max_retries: u32,
@@ -55,7 +59,7 @@ pub async fn get_text_with_backoff(
 /// Sends `request` (which must be clonable: no streaming body) and returns the response body,
 /// retrying 429, 5xx and transport errors like [`get_text`]. `url` names the request in logs
 /// and errors; it must carry no secret (API keys go in headers).
-pub async fn send_for_text(
+pub(crate) async fn send_for_text(
     request: reqwest::RequestBuilder,
     url: &str,
     max_retries: u32,
@@ -111,11 +115,11 @@ pub async fn send_for_text(
 }
 
 /// Longest wait a `Retry-After` may impose on one retry.
-pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
+pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
 
 /// The wait a server asks for: `retry-after-ms` (OpenAI, Azure) or `Retry-After` in seconds,
 /// capped at [`MAX_RETRY_AFTER`]. An HTTP-date form is ignored (backoff applies instead).
-pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     let header = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<f64>().ok();
     let wait = header("retry-after-ms")
         .map(|ms| ms / 1000.0)
@@ -126,7 +130,7 @@ pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
 
 /// Wait before retry `attempt` (0-based): the server's `Retry-After` when given, otherwise
 /// 0.5 s doubling per attempt, capped at 30 s, plus up to a quarter more of jitter.
-pub fn backoff(attempt: u32, retry_after: Option<Duration>) -> Duration {
+pub(crate) fn backoff(attempt: u32, retry_after: Option<Duration>) -> Duration {
     backoff_from(FIRST_BACKOFF, attempt, retry_after)
 }
 

@@ -6,17 +6,17 @@ pub mod commands;
 pub mod config;
 pub mod exit;
 pub mod fetch;
-pub mod files;
-pub mod http;
+pub(crate) mod files;
+pub(crate) mod http;
 pub mod paper;
 pub mod publish;
 pub mod record;
-pub mod render;
+pub(crate) mod render;
 pub mod score;
 pub mod select;
-#[doc(hidden)]
-pub mod testing;
-pub mod text;
+#[cfg(test)]
+mod testing;
+pub(crate) mod text;
 
 pub use config::Config;
 pub use exit::ExitKind;

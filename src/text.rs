@@ -2,7 +2,7 @@
 
 /// Lower-cases and replaces every run of non-alphanumeric characters by one space, with a
 /// space at each end.
-pub fn normalise(text: &str) -> String {
+pub(crate) fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push(' ');
     for c in text.chars() {
@@ -20,13 +20,13 @@ pub fn normalise(text: &str) -> String {
 
 /// Configured phrases prepared for whole-word, case-insensitive search in [`normalise`]d text.
 #[derive(Debug, Clone)]
-pub struct PhraseSet {
+pub(crate) struct PhraseSet {
     /// (phrase as configured, normalised needle with surrounding spaces)
     phrases: Vec<(String, String)>,
 }
 
 impl PhraseSet {
-    pub fn new<S: AsRef<str>>(phrases: &[S]) -> PhraseSet {
+    pub(crate) fn new<S: AsRef<str>>(phrases: &[S]) -> PhraseSet {
         PhraseSet {
             phrases: phrases
                 .iter()
@@ -37,7 +37,7 @@ impl PhraseSet {
     }
 
     /// The first configured phrase found in `normalised_text`.
-    pub fn first_match(&self, normalised_text: &str) -> Option<&str> {
+    pub(crate) fn first_match(&self, normalised_text: &str) -> Option<&str> {
         self.phrases
             .iter()
             .find(|(_, needle)| normalised_text.contains(needle.as_str()))
@@ -45,16 +45,12 @@ impl PhraseSet {
     }
 
     /// Every configured phrase found in `normalised_text`, in configured order.
-    pub fn all_matches(&self, normalised_text: &str) -> Vec<String> {
+    pub(crate) fn all_matches(&self, normalised_text: &str) -> Vec<String> {
         self.phrases
             .iter()
             .filter(|(_, needle)| normalised_text.contains(needle.as_str()))
             .map(|(phrase, _)| phrase.clone())
             .collect()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.phrases.is_empty()
     }
 }
 

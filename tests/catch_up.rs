@@ -1,13 +1,16 @@
 //! Backfill and catch-up through the real binary against a loopback arXiv API that answers each
 //! submission window with papers submitted inside it.
 
+#[path = "support/shared.rs"]
+mod shared;
+
 #[path = "support/repo.rs"]
 mod repo;
 
 use std::path::{Path, PathBuf};
 
-use papersift::testing::shared_fixture;
 use repo::{files_under, papersift};
+use shared::shared_fixture;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -199,11 +202,10 @@ async fn a_shard_takes_every_nth_day_and_writes_records_only() {
         .code(2);
 }
 
+#[ignore = "needs ../shared/fixtures"]
 #[tokio::test(flavor = "multi_thread")]
 async fn catch_up_heals_two_missed_days_but_never_reaches_before_the_first_record() {
-    let Some(feed) = shared_fixture("arxiv/rss-cs.CL-2026-08-13.xml") else {
-        return;
-    };
+    let feed = shared_fixture("arxiv/rss-cs.CL-2026-08-13.xml");
     let api = arxiv_api().await;
     let repo = user_repo(&api);
     // The archive starts on Monday the 10th; Tuesday and Wednesday were missed.
@@ -236,11 +238,10 @@ async fn catch_up_heals_two_missed_days_but_never_reaches_before_the_first_recor
     );
 }
 
+#[ignore = "needs ../shared/fixtures"]
 #[tokio::test(flavor = "multi_thread")]
 async fn a_run_with_a_feed_file_makes_no_api_call_without_catch_up() {
-    let Some(feed) = shared_fixture("arxiv/rss-cs.CL-2026-08-13.xml") else {
-        return;
-    };
+    let feed = shared_fixture("arxiv/rss-cs.CL-2026-08-13.xml");
     let api = arxiv_api().await;
     let repo = user_repo(&api);
     papersift(repo.path())

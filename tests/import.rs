@@ -1,6 +1,9 @@
 //! Tests of `papersift import`: the real 242-day archive of the tool we replace, and the real
 //! binary on a small hand-written archive.
 
+#[path = "support/shared.rs"]
+mod shared;
+
 #[path = "support/repo.rs"]
 mod repo;
 
@@ -10,8 +13,8 @@ use assert_cmd::Command;
 use papersift::Config;
 use papersift::commands::import::{self, AUTHOR_MATCH_REASON};
 use papersift::record::{self, DayRecord};
-use papersift::testing::shared_fixture;
 use repo::{files_under, papersift};
+use shared::shared_fixture;
 
 const REAL_ARCHIVE: &str = "archive/daily-json-2025";
 const SMALL_ARCHIVE: &str = "tests/fixtures/import/out";
@@ -40,11 +43,10 @@ fn record_of<'a>(records: &'a [DayRecord], relative: &Path) -> &'a DayRecord {
         .unwrap_or_else(|| panic!("no record for {}", relative.display()))
 }
 
+#[ignore = "needs ../shared/fixtures"]
 #[test]
 fn the_real_archive_becomes_242_faithful_day_records() {
-    let Some(archive) = shared_fixture(REAL_ARCHIVE) else {
-        return;
-    };
+    let archive = shared_fixture(REAL_ARCHIVE);
     let data = tempfile::tempdir().unwrap();
     let config = Config::parse("").unwrap();
     let report = import::import_dir(&archive, data.path(), &config, false).unwrap();

@@ -349,12 +349,11 @@ fn assert_no_broken_links(report: &LinkReport) {
     );
 }
 
+#[ignore = "needs ../shared/fixtures"]
 #[test]
 fn every_link_of_the_imported_archive_resolves() {
     let repo = tempfile::tempdir().unwrap();
-    let Some(docs) = site::build_archive_site(repo.path()) else {
-        return;
-    };
+    let docs = site::build_archive_site(repo.path());
     let report = check_site(&docs);
     assert_no_broken_links(&report);
     // 243 day pages (242 imported, one run), each with an HTML and a Markdown version.
@@ -378,9 +377,7 @@ fn feed_entries_lead_to_pages_and_papers_of_the_site() {
     let repo = tempfile::tempdir().unwrap();
     let docs = site::build_hostile_site(repo.path());
     let Some((base, links)) = feed_links(&docs) else {
-        panic!(
-            "docs/feed.xml or docs/feed.json was not built: the feeds come with the `site` branch, and this test passes once it is merged"
-        );
+        panic!("docs/feed.xml or docs/feed.json was not built");
     };
     let files = site_files(&docs);
     let mut pages: HashMap<&str, Page> = HashMap::new();

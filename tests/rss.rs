@@ -1,5 +1,8 @@
 //! The arXiv RSS parser against real recorded feeds, large synthetic days and hand-written edge cases.
 
+#[path = "support/shared.rs"]
+mod shared;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -7,7 +10,7 @@ use jiff::civil::date;
 use papersift::fetch::FeedDay;
 use papersift::fetch::rss::parse;
 use papersift::paper::{AnnounceType, Paper};
-use papersift::testing::shared_fixture;
+use shared::shared_fixture;
 
 const CS_CL_DAY: &str = "arxiv/rss-cs.CL-2026-08-13.xml";
 const COMBINED_TRIMMED: &str = "arxiv/rss-cs.LG+cs.AI+cs.CL+stat.ML-2026-09-24-trimmed4.xml";
@@ -71,11 +74,10 @@ fn assert_names_decoded(day: &FeedDay) {
     }
 }
 
+#[ignore = "needs ../shared/fixtures"]
 #[test]
 fn real_cs_cl_day() {
-    let Some(path) = shared_fixture(CS_CL_DAY) else {
-        return;
-    };
+    let path = shared_fixture(CS_CL_DAY);
     let day = parse_file(&path);
     assert_eq!(day.date, date(2026, 8, 13));
     assert_eq!(day.origin, path.display().to_string());
@@ -115,11 +117,10 @@ fn real_cs_cl_day() {
     assert_names_decoded(&day);
 }
 
+#[ignore = "needs ../shared/fixtures"]
 #[test]
 fn real_cs_cl_first_item_in_detail() {
-    let Some(path) = shared_fixture(CS_CL_DAY) else {
-        return;
-    };
+    let path = shared_fixture(CS_CL_DAY);
     let day = parse_file(&path);
     let first = &day.items[0];
     assert_eq!(first.id, "2608.11232");
@@ -152,11 +153,10 @@ fn real_cs_cl_first_item_in_detail() {
     assert_eq!(first.abs_url(), "https://arxiv.org/abs/2608.11232");
 }
 
+#[ignore = "needs ../shared/fixtures"]
 #[test]
 fn real_cs_cl_tex_entities_math_and_paragraphs() {
-    let Some(path) = shared_fixture(CS_CL_DAY) else {
-        return;
-    };
+    let path = shared_fixture(CS_CL_DAY);
     let day = parse_file(&path);
     let all_authors: Vec<&str> = day
         .items
@@ -242,11 +242,10 @@ fn real_cs_cl_tex_entities_math_and_paragraphs() {
     );
 }
 
+#[ignore = "needs ../shared/fixtures"]
 #[test]
 fn trimmed_combined_feed() {
-    let Some(path) = shared_fixture(COMBINED_TRIMMED) else {
-        return;
-    };
+    let path = shared_fixture(COMBINED_TRIMMED);
     let day = parse_file(&path);
     assert_eq!(day.date, date(2026, 9, 24));
     let ids: Vec<(&str, u32)> = day
@@ -279,11 +278,10 @@ fn trimmed_combined_feed() {
     );
 }
 
+#[ignore = "needs ../shared/fixtures"]
 #[test]
 fn reserialized_feed_without_xml_declaration() {
-    let Some(path) = shared_fixture(CS_LG_RESERIALIZED) else {
-        return;
-    };
+    let path = shared_fixture(CS_LG_RESERIALIZED);
     assert!(!read(&path).starts_with("<?xml"));
     let day = parse_file(&path);
     assert_eq!(day.date, date(2026, 4, 27));
@@ -297,6 +295,7 @@ fn reserialized_feed_without_xml_declaration() {
     assert!(day.items.iter().all(|p| p.categories[0] == "cs.LG"));
 }
 
+#[ignore = "needs ../shared/fixtures"]
 #[test]
 fn synthetic_large_days() {
     let cases = [
@@ -313,9 +312,7 @@ fn synthetic_large_days() {
         (SYNTHETIC_910, date(2025, 6, 12), 910),
     ];
     for (name, expected_date, count) in cases {
-        let Some(path) = shared_fixture(name) else {
-            return;
-        };
+        let path = shared_fixture(name);
         let day = parse_file(&path);
         assert_eq!(day.date, expected_date, "{name}");
         assert_eq!(day.items.len(), count, "{name}");
@@ -330,11 +327,10 @@ fn synthetic_large_days() {
     }
 }
 
+#[ignore = "needs ../shared/fixtures"]
 #[test]
 fn synthetic_names_with_many_accent_forms_decode() {
-    let Some(path) = shared_fixture(SYNTHETIC_910) else {
-        return;
-    };
+    let path = shared_fixture(SYNTHETIC_910);
     let day = parse_file(&path);
     let all_authors: Vec<&str> = day
         .items
@@ -351,11 +347,10 @@ fn synthetic_names_with_many_accent_forms_decode() {
     }
 }
 
+#[ignore = "needs ../shared/fixtures"]
 #[test]
 fn truncated_feeds_are_errors() {
-    let Some(path) = shared_fixture(CS_CL_DAY) else {
-        return;
-    };
+    let path = shared_fixture(CS_CL_DAY);
     let xml = read(&path);
     let last_item_end = xml.rfind("</item>").unwrap() + "</item>".len();
     let cuts = [
@@ -387,21 +382,19 @@ fn truncated_feeds_are_errors() {
     );
 }
 
+#[ignore = "needs ../shared/fixtures"]
 #[test]
 fn documents_that_are_not_rss_feeds_are_errors() {
-    let Some(sources) = shared_fixture("arxiv/SOURCES.md") else {
-        return;
-    };
+    let sources = shared_fixture("arxiv/SOURCES.md");
     let message = format!("{:#}", parse(&read(&sources), "SOURCES.md").unwrap_err());
     assert!(message.contains("SOURCES.md"), "{message}");
 
-    let Some(atom) = shared_fixture("arxiv/api-query-zero-results-2026-08-14.xml") else {
-        return;
-    };
+    let atom = shared_fixture("arxiv/api-query-zero-results-2026-08-14.xml");
     let message = format!("{:#}", parse(&read(&atom), "api.xml").unwrap_err());
     assert!(message.contains("root element is <feed>"), "{message}");
 }
 
+#[ignore = "needs ../shared/fixtures"]
 #[test]
 fn hostile_text_parses_to_the_same_inert_text() {
     let day = parse_file(&own_fixture("hostile.xml"));
@@ -429,6 +422,7 @@ fn hostile_text_parses_to_the_same_inert_text() {
     assert_eq!(paper.license.as_deref(), Some("javascript:alert(1)"));
 }
 
+#[ignore = "needs ../shared/fixtures"]
 #[test]
 fn weekend_channel_without_items() {
     let day = parse_file(&own_fixture("weekend-empty.xml"));

@@ -35,7 +35,7 @@ pub fn find(config: &Config, name: &str) -> Result<ExitCode> {
 /// Orders candidates best first: those whose name is the queried name (after folding case,
 /// accents and TeX) before the others, then by h-index and paper count. Semantic Scholar often
 /// splits one person over several profiles; the big one is almost always the one to follow.
-pub fn rank(query: &str, mut candidates: Vec<AuthorCandidate>) -> Vec<AuthorCandidate> {
+pub(crate) fn rank(query: &str, mut candidates: Vec<AuthorCandidate>) -> Vec<AuthorCandidate> {
     let folded_query = fold_name(query);
     candidates.sort_by(|a, b| {
         let exact = |c: &AuthorCandidate| fold_name(&c.name) == folded_query;
@@ -49,7 +49,7 @@ pub fn rank(query: &str, mut candidates: Vec<AuthorCandidate>) -> Vec<AuthorCand
 
 /// The whole report for the terminal: a table of `candidates` (already ranked) and the config
 /// entry for the first. Text from Semantic Scholar is stripped of control characters.
-pub fn report(query: &str, candidates: &[AuthorCandidate]) -> String {
+pub(crate) fn report(query: &str, candidates: &[AuthorCandidate]) -> String {
     let query = printable(query.trim());
     let Some(top) = candidates.first() else {
         return format!(
@@ -96,7 +96,7 @@ pub fn report(query: &str, candidates: &[AuthorCandidate]) -> String {
 /// A `[[authors.follow]]` entry naming the author as the user typed the name. Semantic
 /// Scholar's spelling, when it differs, is offered as a commented-out alias: matching stays
 /// exact, so only the user decides which spellings count.
-pub fn follow_snippet(query: &str, candidate: &AuthorCandidate) -> String {
+pub(crate) fn follow_snippet(query: &str, candidate: &AuthorCandidate) -> String {
     let mut out = String::from("[[authors.follow]]\n");
     out.push_str(&format!("name = {}\n", toml_string(query)));
     out.push_str(&format!(

@@ -28,7 +28,7 @@ pub fn execute(config: &Config, from: Date, to: Date, shard: Option<&str>) -> Re
 /// `papersift backfill`: day records for the page dates from `from` to `to` from the arXiv API
 /// (every N-th with `--shard K/N`). Days already recorded fine are skipped, so a second run
 /// changes nothing. Renders afterwards unless sharded (a final `build` renders then).
-pub async fn backfill(
+pub(crate) async fn backfill(
     config: &Config,
     from: Date,
     to: Date,
@@ -79,7 +79,7 @@ pub async fn backfill(
 }
 
 /// Parses `K/N` (1 ≤ K ≤ N).
-pub fn parse_shard(text: &str) -> Result<(usize, usize)> {
+pub(crate) fn parse_shard(text: &str) -> Result<(usize, usize)> {
     let parsed = text.split_once('/').and_then(|(k, n)| {
         Some((
             k.trim().parse::<usize>().ok()?,

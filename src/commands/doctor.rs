@@ -12,14 +12,14 @@ use crate::score::prompt::{PROMPT_FILES, Prompts};
 
 /// One check's result.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Check {
+pub(crate) struct Check {
     pub name: &'static str,
     pub outcome: Outcome,
 }
 
 /// Pass, a warning that does not fail the run, or a failure with its fix.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     Pass(String),
     Warn(String),
     Fail(String),
@@ -45,12 +45,12 @@ impl Check {
         }
     }
 
-    pub fn failed(&self) -> bool {
+    pub(crate) fn failed(&self) -> bool {
         matches!(self.outcome, Outcome::Fail(_))
     }
 
     /// `ok   name: text`, `warn name: text` or `FAIL name: text`.
-    pub fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         let (tag, text) = match &self.outcome {
             Outcome::Pass(text) => ("ok  ", text),
             Outcome::Warn(text) => ("warn", text),
@@ -61,7 +61,7 @@ impl Check {
 }
 
 /// Every arXiv category (archive.subject), as the RSS feed and the API know them.
-pub const ARXIV_CATEGORIES: &[&str] = &[
+pub(crate) const ARXIV_CATEGORIES: &[&str] = &[
     "astro-ph.CO",
     "astro-ph.EP",
     "astro-ph.GA",
@@ -214,7 +214,7 @@ pub const ARXIV_CATEGORIES: &[&str] = &[
 ];
 
 /// Alias names arXiv files under another category: the feed of the alias is empty.
-pub const CATEGORY_ALIASES: &[(&str, &str)] = &[
+pub(crate) const CATEGORY_ALIASES: &[(&str, &str)] = &[
     ("math.IT", "cs.IT"),
     ("cs.NA", "math.NA"),
     ("cs.SY", "eess.SY"),
@@ -242,7 +242,7 @@ pub fn execute(config: &Config, online: bool) -> anyhow::Result<ExitCode> {
 
 /// Every check for `papersift doctor`: the offline ones over the config, the day records and
 /// the daily workflow file, plus the LLM endpoint when `online`.
-pub async fn run_checks(config: &Config, online: bool) -> anyhow::Result<Vec<Check>> {
+pub(crate) async fn run_checks(config: &Config, online: bool) -> anyhow::Result<Vec<Check>> {
     let records = crate::record::load_all(&config.data_dir())?;
     let workflow = std::fs::read_to_string(config.root.join(".github/workflows/daily.yml")).ok();
     let mut checks = offline_checks(config, &records, workflow.as_deref());
@@ -255,7 +255,7 @@ pub async fn run_checks(config: &Config, online: bool) -> anyhow::Result<Vec<Che
 }
 
 /// Runs the offline checks. `workflow` is the daily workflow file's text, if it exists.
-pub fn offline_checks(
+pub(crate) fn offline_checks(
     config: &Config,
     records: &[DayRecord],
     workflow: Option<&str>,
@@ -328,7 +328,7 @@ fn api_key_check(variable: &str) -> Check {
 
 /// `https://OWNER.github.io/REPO/` for a `OWNER/REPO` repository (the user site `OWNER.github.io`
 /// is served at the root).
-pub fn expected_pages_url(repository: &str) -> Option<String> {
+pub(crate) fn expected_pages_url(repository: &str) -> Option<String> {
     let (owner, repo) = repository.split_once('/')?;
     let owner = owner.to_ascii_lowercase();
     if repo.eq_ignore_ascii_case(&format!("{owner}.github.io")) {
@@ -443,7 +443,7 @@ fn typical_day_cost(config: &Config) -> Option<f64> {
 }
 
 /// `--online`: the endpoint answers a tiny request with the configured model.
-pub async fn online_check(config: &Config, scorer: &crate::score::Scorer) -> Check {
+pub(crate) async fn online_check(config: &Config, scorer: &crate::score::Scorer) -> Check {
     match scorer {
         crate::score::Scorer::Keywords(_) => Check::warn(
             "llm endpoint",

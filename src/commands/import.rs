@@ -27,7 +27,7 @@ use crate::record::{
 };
 
 /// The day note of every imported record, shown to the reader instead of made-up totals.
-pub const IMPORT_NOTE: &str = "Imported from the archive of the previous tool, which kept only the selected papers: the day's feed totals are unknown.";
+pub(crate) const IMPORT_NOTE: &str = "Imported from the archive of the previous tool, which kept only the selected papers: the day's feed totals are unknown.";
 
 /// `reason` of an author match: the archive does not name the author that matched.
 pub const AUTHOR_MATCH_REASON: &str = "Author match (imported)";
@@ -40,7 +40,7 @@ const LISTED_FAILURES: usize = 20;
 
 /// One converted archive file.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ImportedDay {
+pub(crate) struct ImportedDay {
     pub record: DayRecord,
     /// Author names the old tool had split at a comma inside an affiliation
     /// (`Liu (Univ. A`, `Dept. B)`), re-joined into one name.
@@ -64,7 +64,7 @@ pub struct ImportReport {
 
 impl ImportReport {
     /// A few lines for the person running the import.
-    pub fn summary(&self) -> String {
+    pub(crate) fn summary(&self) -> String {
         let mut lines = vec![format!(
             "imported {} days ({} papers)",
             self.imported.len(),
@@ -105,7 +105,7 @@ fn date_list(dates: &[Date]) -> String {
 
 /// An archive file found under the import folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArchiveFile {
+pub(crate) struct ArchiveFile {
     /// The date in the file name: the old tool's page date.
     pub date: Date,
     pub path: PathBuf,
@@ -115,7 +115,7 @@ pub struct ArchiveFile {
 
 /// The archive files under a folder (sorted by date) and how many other files sat beside them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ArchiveListing {
+pub(crate) struct ArchiveListing {
     pub files: Vec<ArchiveFile>,
     pub ignored: usize,
 }
@@ -209,7 +209,7 @@ fn read_archive_file(file: &ArchiveFile, categories: &[String]) -> Result<Import
 
 /// Finds the archive files under `dir`, recursively. Two files of the same date are an error:
 /// which one is the archive would be a guess.
-pub fn find_archive_files(dir: &Path) -> Result<ArchiveListing> {
+pub(crate) fn find_archive_files(dir: &Path) -> Result<ArchiveListing> {
     ensure!(
         dir.is_dir(),
         "{} is not a folder; give the folder that holds the old tool's YYYY-MM-DD-output.json files",
@@ -287,7 +287,7 @@ fn relative_path(dir: &Path, path: &Path) -> String {
 /// Converts the text of one archive file into the day record of `date`. `origin` is the file's
 /// path inside the archive; `categories` are the configured ones (the archive does not say).
 /// Any entry that cannot be converted is an error naming its ID; none is dropped.
-pub fn convert_day(
+pub(crate) fn convert_day(
     text: &str,
     date: Date,
     origin: &str,

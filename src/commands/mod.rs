@@ -8,7 +8,7 @@ pub mod day;
 pub mod doctor;
 pub mod import;
 pub mod publish;
-pub mod report;
+pub(crate) mod report;
 pub mod run;
 
 use anyhow::{Context, Result};

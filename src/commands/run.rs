@@ -135,7 +135,7 @@ fn record_fetch_failure(
 
 /// Days one run heals at most, so a long outage is repaired over a few runs instead of one
 /// very long job.
-pub const MAX_HEALED_PER_RUN: usize = 5;
+pub(crate) const MAX_HEALED_PER_RUN: usize = 5;
 
 /// Heals the last `arxiv.catch_up_days` page dates before `today`: a failed day is scored
 /// again (or backfilled when it has no papers), a missing day is backfilled from the API. Never
@@ -192,7 +192,7 @@ async fn fetch_live_feed(config: &Config) -> Result<FeedDay> {
 }
 
 /// Reads recorded feed files; several files must be of the same announcement day.
-pub fn read_feed_files(paths: &[PathBuf]) -> Result<FeedDay> {
+pub(crate) fn read_feed_files(paths: &[PathBuf]) -> Result<FeedDay> {
     let mut merged: Option<FeedDay> = None;
     for path in paths {
         let feed = read_feed_file(path)?;

@@ -16,14 +16,11 @@ use crate::http::{self, HttpStatusError};
 use crate::paper::{self, AnnounceType, Paper};
 
 /// The most results the API hands out per request.
-pub const MAX_PAGE_SIZE: usize = 2000;
+pub(crate) const MAX_PAGE_SIZE: usize = 2000;
 
 /// Results per request in production: large enough for an ordinary day in one or two
 /// requests, small enough that a slow response stays well inside the timeout.
-pub const DEFAULT_PAGE_SIZE: usize = 1000;
-
-/// The pause between requests arXiv asks API clients to keep.
-pub const POLITE_PAUSE: Duration = Duration::from_secs(3);
+pub(crate) const DEFAULT_PAGE_SIZE: usize = 1000;
 
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 const ARXIV_NS: &str = "http://arxiv.org/schemas/atom";
@@ -31,7 +28,7 @@ const OPENSEARCH_NS: &str = "http://a9.com/-/spec/opensearch/1.1/";
 
 /// One response page of the API.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ApiPage {
+pub(crate) struct ApiPage {
     /// `opensearch:totalResults`: results of the whole query, not of this page.
     pub total_results: u64,
     /// `opensearch:startIndex`: the 0-based offset of this page.
@@ -43,7 +40,7 @@ pub struct ApiPage {
 
 /// One entry of a page.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ApiEntry {
+pub(crate) struct ApiEntry {
     /// The paper at its latest version. `announce_type` is `New` until
     /// [`announce_type_for`] classifies it against the configured categories (the API does
     /// not say how a paper was announced), and `license` is `None` (the API does not carry it).
@@ -55,14 +52,14 @@ pub struct ApiEntry {
 /// The API answered with its error feed (one entry titled `Error`).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("the arXiv API refused the query: {message}")]
-pub struct ApiError {
+pub(crate) struct ApiError {
     /// The API's own explanation, e.g. `start must be an integer`.
     pub message: String,
 }
 
 /// How [`fetch_window`] pages through a query.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Paging {
+pub(crate) struct Paging {
     /// Results per request, clamped to 1..=[`MAX_PAGE_SIZE`].
     pub page_size: usize,
     /// Wait between any two requests, retries included.
@@ -71,20 +68,9 @@ pub struct Paging {
     pub max_retries: u32,
 }
 
-impl Paging {
-    /// The settings for the real API: [`DEFAULT_PAGE_SIZE`] results, [`POLITE_PAUSE`] apart.
-    pub fn polite(max_retries: u32) -> Paging {
-        Paging {
-            page_size: DEFAULT_PAGE_SIZE,
-            pause: POLITE_PAUSE,
-            max_retries,
-        }
-    }
-}
-
 /// The query URL for the papers of `categories` submitted in `window`, oldest first:
 /// `search_query=(cat:A OR cat:B) AND submittedDate:[… TO …]`, form-encoded.
-pub fn query_url(
+pub(crate) fn query_url(
     api_url: &str,
     categories: &[String],
     window: &SubmissionWindow,
@@ -118,7 +104,7 @@ pub fn query_url(
 
 /// How a backfilled paper counts on its page: `New` when its primary category is one of
 /// `categories`, `Cross` when it is only cross-listed into them.
-pub fn announce_type_for(paper: &Paper, categories: &[String]) -> AnnounceType {
+pub(crate) fn announce_type_for(paper: &Paper, categories: &[String]) -> AnnounceType {
     match paper.categories.first() {
         Some(primary) if categories.contains(primary) => AnnounceType::New,
         _ => AnnounceType::Cross,
@@ -135,7 +121,7 @@ pub fn announce_type_for(paper: &Paper, categories: &[String]) -> AnnounceType {
 /// once for the same reason. An error feed or HTTP 400 is an error carrying the API's message.
 /// The query's upper minute is inclusive, so entries submitted after the window's end are
 /// dropped here (see [`SubmissionWindow::api_date_range`]).
-pub async fn fetch_window(
+pub(crate) async fn fetch_window(
     client: &reqwest::Client,
     api_url: &str,
     categories: &[String],
@@ -264,7 +250,7 @@ async fn request_page(client: &reqwest::Client, url: &str, max_retries: u32) -> 
 
 /// Parses one API response. An error feed becomes an [`ApiError`]; anything that is not an
 /// API feed (no `opensearch:totalResults`, an entry without id or dates) is an error.
-pub fn parse_page(xml: &str) -> Result<ApiPage> {
+pub(crate) fn parse_page(xml: &str) -> Result<ApiPage> {
     let mut reader = NsReader::from_str(xml);
     let mut path: Vec<(Ns, String)> = Vec::new();
     let mut text = String::new();
@@ -529,9 +515,8 @@ mod tests {
     use wiremock::matchers::{method, path, query_param};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
-    fn fixture(name: &str) -> Option<String> {
-        let path = shared_fixture(&format!("arxiv/{name}"))?;
-        Some(std::fs::read_to_string(path).unwrap())
+    fn fixture(name: &str) -> String {
+        std::fs::read_to_string(shared_fixture(&format!("arxiv/{name}"))).unwrap()
     }
 
     fn categories(names: &[&str]) -> Vec<String> {
@@ -587,11 +572,10 @@ mod tests {
         assert!(query_url("https://export.arxiv.org/api/query", &[], &window(), 0, 10).is_err());
     }
 
+    #[ignore = "needs ../shared/fixtures"]
     #[test]
     fn parses_the_real_cs_lg_or_cs_ai_query() {
-        let Some(xml) = fixture("api-query-cat_cs.LG_OR_cat_cs.AI-max20-2026-04-30.xml") else {
-            return;
-        };
+        let xml = fixture("api-query-cat_cs.LG_OR_cat_cs.AI-max20-2026-04-30.xml");
         let page = parse_page(&xml).unwrap();
         assert_eq!(page.total_results, 364218);
         assert_eq!(page.start_index, 0);
@@ -647,16 +631,16 @@ mod tests {
         assert_eq!((with_doi, with_journal), (2, 1));
     }
 
+    #[ignore = "needs ../shared/fixtures"]
     #[test]
     fn parses_zero_results() {
-        let Some(xml) = fixture("api-query-zero-results-2026-08-14.xml") else {
-            return;
-        };
+        let xml = fixture("api-query-zero-results-2026-08-14.xml");
         let page = parse_page(&xml).unwrap();
         assert_eq!((page.total_results, page.items_per_page), (0, 5));
         assert!(page.entries.is_empty());
     }
 
+    #[ignore = "needs ../shared/fixtures"]
     #[test]
     fn error_feeds_become_api_errors_with_the_message() {
         for (file, message) in [
@@ -669,18 +653,17 @@ mod tests {
                 "incorrect id format for abc",
             ),
         ] {
-            let Some(xml) = fixture(file) else { return };
+            let xml = fixture(file);
             let err = parse_page(&xml).unwrap_err();
             let api_error = err.downcast_ref::<ApiError>().expect("an ApiError");
             assert_eq!(api_error.message, message);
         }
     }
 
+    #[ignore = "needs ../shared/fixtures"]
     #[test]
     fn parses_an_old_style_id_with_doi_and_journal_ref() {
-        let Some(xml) = fixture("api-idlist-hep-th_9711200-2026-08-14.xml") else {
-            return;
-        };
+        let xml = fixture("api-idlist-hep-th_9711200-2026-08-14.xml");
         let page = parse_page(&xml).unwrap();
         assert_eq!(page.entries.len(), 1);
         let paper = &page.entries[0].paper;
@@ -710,13 +693,11 @@ mod tests {
         );
     }
 
+    #[ignore = "needs ../shared/fixtures"]
     #[test]
     fn parses_non_ascii_text_and_later_versions() {
-        let Some(xml) =
-            fixture("api-query-cat_hep-ph_AND_ti_tetraquark-sortSubmitted-max3-2026-09-29.xml")
-        else {
-            return;
-        };
+        let xml =
+            fixture("api-query-cat_hep-ph_AND_ti_tetraquark-sortSubmitted-max3-2026-09-29.xml");
         let page = parse_page(&xml).unwrap();
         assert_eq!(page.total_results, 809);
         let ids: Vec<(&str, u32)> = page
@@ -741,11 +722,10 @@ mod tests {
         assert!(page.entries[1].paper.abstract_text.contains("$f_0(980)π$"));
     }
 
+    #[ignore = "needs ../shared/fixtures"]
     #[test]
     fn decodes_entities_and_ignores_affiliations() {
-        let Some(xml) = fixture("api-idlist-astro-ph_0601001-2026-05-11.xml") else {
-            return;
-        };
+        let xml = fixture("api-idlist-astro-ph_0601001-2026-05-11.xml");
         let paper = &parse_page(&xml).unwrap().entries[0].paper;
         assert_eq!(paper.id, "astro-ph/0601001");
         assert_eq!(
@@ -761,11 +741,10 @@ mod tests {
         assert!(paper.abstract_text.contains("V_max<17.5"));
     }
 
+    #[ignore = "needs ../shared/fixtures"]
     #[test]
     fn parses_the_legacy_2016_shape() {
-        let Some(xml) = fixture("api-query-au_del_maestro-legacy-2016-10-09.xml") else {
-            return;
-        };
+        let xml = fixture("api-query-au_del_maestro-legacy-2016-10-09.xml");
         let page = parse_page(&xml).unwrap();
         assert_eq!(
             (page.total_results, page.start_index, page.items_per_page),
@@ -792,9 +771,7 @@ mod tests {
         assert!(!paper.abstract_text.contains('\n'));
         assert_eq!(page.entries[1].paper.id, "cond-mat/0412498");
 
-        let Some(xml) = fixture("api-idlist-1111.2011v2-legacy.xml") else {
-            return;
-        };
+        let xml = fixture("api-idlist-1111.2011v2-legacy.xml");
         let paper = &parse_page(&xml).unwrap().entries[0].paper;
         assert_eq!((paper.id.as_str(), paper.version), ("1111.2011", 2));
         assert_eq!(
@@ -804,11 +781,10 @@ mod tests {
         assert_eq!(paper.categories, ["cond-mat.str-el", "cond-mat.stat-mech"]);
     }
 
+    #[ignore = "needs ../shared/fixtures"]
     #[test]
     fn parses_a_hundred_entry_page() {
-        let Some(xml) = fixture("api-query-all_testing-start0-max100-2026-04-12.xml") else {
-            return;
-        };
+        let xml = fixture("api-query-all_testing-start0-max100-2026-04-12.xml");
         let page = parse_page(&xml).unwrap();
         assert_eq!(page.entries.len(), 100);
         assert_eq!(page.total_results, 214881);
@@ -1085,11 +1061,10 @@ mod tests {
         assert_eq!(request_count(&server).await, 2);
     }
 
+    #[ignore = "needs ../shared/fixtures"]
     #[tokio::test]
     async fn http_400_carries_the_apis_message() {
-        let Some(body) = fixture("api-idlist-abc-error400-2026-04-12.xml") else {
-            return;
-        };
+        let body = fixture("api-idlist-abc-error400-2026-04-12.xml");
         let server = MockServer::start().await;
         mount_page(
             &server,
@@ -1106,11 +1081,10 @@ mod tests {
         assert_eq!(request_count(&server).await, 1, "a 400 is not retried");
     }
 
+    #[ignore = "needs ../shared/fixtures"]
     #[tokio::test]
     async fn an_error_feed_with_status_200_is_an_error() {
-        let Some(body) = fixture("api-error-bad-start-2026-08-14.xml") else {
-            return;
-        };
+        let body = fixture("api-error-bad-start-2026-08-14.xml");
         let server = MockServer::start().await;
         mount_page(&server, "0", ok(body)).await;
         let err = fetch(&server, fast_paging(10, 3)).await.unwrap_err();
@@ -1121,11 +1095,10 @@ mod tests {
         assert_eq!(request_count(&server).await, 1);
     }
 
+    #[ignore = "needs ../shared/fixtures"]
     #[tokio::test]
     async fn zero_results_are_confirmed_once_then_accepted() {
-        let Some(body) = fixture("api-query-zero-results-2026-08-14.xml") else {
-            return;
-        };
+        let body = fixture("api-query-zero-results-2026-08-14.xml");
         let server = MockServer::start().await;
         mount_page(&server, "0", ok(body)).await;
         let papers = fetch(&server, fast_paging(10, 3)).await.unwrap();

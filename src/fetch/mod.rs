@@ -1,6 +1,6 @@
 //! Fetch: arXiv's RSS feed (today) and export API (backfill), and Semantic Scholar, over [`crate::http`].
 
-pub mod api;
+pub(crate) mod api;
 pub mod rss;
 pub mod s2;
 

@@ -18,7 +18,7 @@ use crate::fetch::FeedDay;
 use crate::paper::{AnnounceType, Paper, decode_tex, split_version};
 
 /// The feed URL for all configured categories in one request.
-pub fn feed_url(base: &str, categories: &[String]) -> String {
+pub(crate) fn feed_url(base: &str, categories: &[String]) -> String {
     format!("{}/{}", base.trim_end_matches('/'), categories.join("+"))
 }
 

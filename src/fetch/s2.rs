@@ -13,18 +13,18 @@ use serde::{Deserialize, Serialize};
 use crate::config::AuthorsConfig;
 
 /// The environment variable holding a Semantic Scholar API key (optional).
-pub const API_KEY_ENV: &str = "S2_API_KEY";
+pub(crate) const API_KEY_ENV: &str = "S2_API_KEY";
 
 /// Most paper IDs the batch endpoint accepts in one request.
-pub const BATCH_LIMIT: usize = 500;
+pub(crate) const BATCH_LIMIT: usize = 500;
 
 /// Wait between consecutive requests: a key's introductory allowance is one request per second,
 /// and callers without a key share one pool, so neither should go faster.
-pub const PAUSE: Duration = Duration::from_secs(1);
+pub(crate) const PAUSE: Duration = Duration::from_secs(1);
 
 /// Retries of a 429, 5xx or transport error before the lookup gives up (0.5 + 1 + 2 + 4 s, or
 /// what `Retry-After` asks).
-pub const MAX_RETRIES: u32 = 4;
+pub(crate) const MAX_RETRIES: u32 = 4;
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -52,7 +52,7 @@ pub type S2Papers = HashMap<String, S2Paper>;
 
 /// True when the config asks for Semantic Scholar data: the option is on, and a followed author
 /// has an S2 ID or the h-index gate is set. Otherwise no request is ever made.
-pub fn lookup_wanted(config: &AuthorsConfig) -> bool {
+pub(crate) fn lookup_wanted(config: &AuthorsConfig) -> bool {
     config.semantic_scholar
         && (config.h_index_min > 0 || config.follow.iter().any(|a| a.s2_id.is_some()))
 }
@@ -60,7 +60,7 @@ pub fn lookup_wanted(config: &AuthorsConfig) -> bool {
 /// One author from the author search.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct AuthorCandidate {
+pub(crate) struct AuthorCandidate {
     pub author_id: String,
     #[serde(default)]
     pub name: String,
@@ -114,7 +114,7 @@ impl BatchPaper {
 }
 
 /// A Semantic Scholar Graph API client: base URL, optional API key, pacing and retries.
-pub struct S2Client {
+pub(crate) struct S2Client {
     http: reqwest::Client,
     base_url: String,
     api_key: Option<HeaderValue>,
@@ -128,7 +128,7 @@ pub struct S2Client {
 impl S2Client {
     /// A client for `base_url` (e.g. `https://api.semanticscholar.org/graph/v1`). The key, if
     /// any, is sent as `x-api-key` and marked sensitive so it never shows in debug output.
-    pub fn new(base_url: &str, api_key: Option<&str>) -> Result<S2Client> {
+    pub(crate) fn new(base_url: &str, api_key: Option<&str>) -> Result<S2Client> {
         let api_key = api_key
             .map(|key| {
                 let mut value = HeaderValue::from_str(key.trim()).map_err(|_| {
@@ -149,7 +149,7 @@ impl S2Client {
     }
 
     /// A client for `authors.s2_url`, with the key from `S2_API_KEY` when it is set and not empty.
-    pub fn from_config(config: &AuthorsConfig) -> Result<S2Client> {
+    pub(crate) fn from_config(config: &AuthorsConfig) -> Result<S2Client> {
         let key = std::env::var(API_KEY_ENV)
             .ok()
             .filter(|k| !k.trim().is_empty());
@@ -157,7 +157,7 @@ impl S2Client {
     }
 
     /// Whether requests carry an API key (for messages; the key itself is never shown).
-    pub fn has_api_key(&self) -> bool {
+    pub(crate) fn has_api_key(&self) -> bool {
         self.api_key.is_some()
     }
 
@@ -171,7 +171,10 @@ impl S2Client {
     /// Looks papers up by version-free arXiv ID through `POST /paper/batch`, at most
     /// [`BATCH_LIMIT`] per request with [`S2Client::pause`] between requests. The answer has
     /// every requested ID: `None` where Semantic Scholar does not know the paper.
-    pub async fn papers(&self, arxiv_ids: &[String]) -> Result<BTreeMap<String, Option<S2Paper>>> {
+    pub(crate) async fn papers(
+        &self,
+        arxiv_ids: &[String],
+    ) -> Result<BTreeMap<String, Option<S2Paper>>> {
         let url = format!("{}/paper/batch?fields={PAPER_FIELDS}", self.base_url);
         let mut answers = BTreeMap::new();
         for (index, chunk) in arxiv_ids.chunks(BATCH_LIMIT).enumerate() {
@@ -198,7 +201,7 @@ impl S2Client {
     }
 
     /// Searches authors by name through `GET /author/search`, in Semantic Scholar's order.
-    pub async fn search_authors(&self, name: &str) -> Result<Vec<AuthorCandidate>> {
+    pub(crate) async fn search_authors(&self, name: &str) -> Result<Vec<AuthorCandidate>> {
         let url = format!("{}/author/search", self.base_url);
         let limit = SEARCH_LIMIT.to_string();
         let request = self.with_key(self.http.get(&url).query(&[
@@ -264,7 +267,7 @@ fn without_version(id: &str) -> &str {
 /// What the pipeline gets from Semantic Scholar for a day: the data, and a sentence for the
 /// run summary.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Resolved {
+pub(crate) struct Resolved {
     pub papers: S2Papers,
     pub note: String,
 }
@@ -273,7 +276,7 @@ pub struct Resolved {
 /// caches the answers. Never fails: when Semantic Scholar cannot be reached the cached papers
 /// are all there is, a warning is logged, and the note says followed authors were matched by
 /// name only.
-pub async fn resolve(
+pub(crate) async fn resolve(
     client: &S2Client,
     cache: &S2Cache,
     arxiv_ids: &[String],
@@ -335,7 +338,7 @@ pub async fn resolve(
 /// `{"unknown_on":"YYYY-MM-DD"}` and is asked again on a later day (new papers take a while to
 /// appear there), never twice on the same day.
 #[derive(Debug, Clone)]
-pub struct S2Cache {
+pub(crate) struct S2Cache {
     dir: PathBuf,
 }
 
@@ -347,18 +350,22 @@ enum CacheEntry {
 }
 
 impl S2Cache {
-    pub fn new(dir: PathBuf) -> S2Cache {
+    pub(crate) fn new(dir: PathBuf) -> S2Cache {
         S2Cache { dir }
     }
 
     /// The cache of a data folder: `data/cache/s2/`.
-    pub fn in_data_dir(data_dir: &Path) -> S2Cache {
+    pub(crate) fn in_data_dir(data_dir: &Path) -> S2Cache {
         S2Cache::new(data_dir.join("cache").join("s2"))
     }
 
     /// The cached papers among `arxiv_ids`, and the IDs still to look up: never asked, or
     /// unknown when asked on an earlier day.
-    pub fn load(&self, arxiv_ids: &[String], today: Date) -> Result<(S2Papers, Vec<String>)> {
+    pub(crate) fn load(
+        &self,
+        arxiv_ids: &[String],
+        today: Date,
+    ) -> Result<(S2Papers, Vec<String>)> {
         let mut files: HashMap<PathBuf, BTreeMap<String, CacheEntry>> = HashMap::new();
         let mut known = S2Papers::new();
         let mut missing = Vec::new();
@@ -383,7 +390,11 @@ impl S2Cache {
     }
 
     /// Adds answers to the cache (`None`: unknown today), rewriting each touched file atomically.
-    pub fn store(&self, answers: &BTreeMap<String, Option<S2Paper>>, today: Date) -> Result<()> {
+    pub(crate) fn store(
+        &self,
+        answers: &BTreeMap<String, Option<S2Paper>>,
+        today: Date,
+    ) -> Result<()> {
         let mut by_file: BTreeMap<PathBuf, Vec<(&String, &Option<S2Paper>)>> = BTreeMap::new();
         for (id, paper) in answers {
             by_file

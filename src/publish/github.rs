@@ -27,7 +27,7 @@ impl std::fmt::Debug for GitHubTarget {
 
 impl GitHubTarget {
     /// From `GITHUB_TOKEN` and `GITHUB_REPOSITORY` (`owner/repo`), as Actions provides them.
-    pub fn from_env(api_url: &str) -> Option<GitHubTarget> {
+    pub(crate) fn from_env(api_url: &str) -> Option<GitHubTarget> {
         let token = std::env::var("GITHUB_TOKEN")
             .ok()
             .filter(|t| !t.is_empty())?;

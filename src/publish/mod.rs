@@ -2,7 +2,7 @@
 //! failure issue and notifications.
 
 pub mod github;
-pub mod notify;
+pub(crate) mod notify;
 
 use std::path::Path;
 use std::process::Command;
@@ -15,7 +15,7 @@ use crate::render::markdown::escape_markdown_string;
 
 /// What `publish` did.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Published {
+pub(crate) enum Published {
     /// Nothing under data/ or docs/ changed since the last commit.
     NothingToCommit,
     /// A commit was made (and pushed when asked); the message is its first line.
@@ -25,7 +25,11 @@ pub enum Published {
 /// Stages `data/` and `docs/`, commits them with a message naming the latest day and its
 /// counts, and pushes when asked. A rejected push is retried once after `git pull --rebase`,
 /// for a branch that moved while the job ran.
-pub fn publish(config: &Config, latest: Option<&DayRecord>, push: bool) -> Result<Published> {
+pub(crate) fn publish(
+    config: &Config,
+    latest: Option<&DayRecord>,
+    push: bool,
+) -> Result<Published> {
     let repo = &config.root;
     let paths = [config.data_dir(), config.output_dir()];
     let mut add = vec!["add".to_string(), "--all".into(), "--".into()];
@@ -60,7 +64,7 @@ pub fn publish(config: &Config, latest: Option<&DayRecord>, push: bool) -> Resul
 }
 
 /// `papersift: 2026-08-13 ok — 12 selected of 92 scanned` (or a generic line without records).
-pub fn commit_message(latest: Option<&DayRecord>) -> String {
+pub(crate) fn commit_message(latest: Option<&DayRecord>) -> String {
     match latest {
         Some(day) => format!(
             "papersift: {} {} — {} selected of {} scanned",
@@ -115,7 +119,7 @@ fn git_status(repo: &Path, args: &[&str]) -> Result<bool> {
 
 /// The Markdown job summary for GitHub Actions: status, counts, cost, top five papers and a
 /// link to the day's page.
-pub fn job_summary(config: &Config, day: &DayRecord) -> String {
+pub(crate) fn job_summary(config: &Config, day: &DayRecord) -> String {
     let mut out = format!("## papersift {} — {}\n\n", day.date, day.status.as_str());
     if let Some(reason) = &day.status_reason {
         out.push_str(&format!("> {reason}\n\n"));
@@ -151,7 +155,7 @@ pub fn job_summary(config: &Config, day: &DayRecord) -> String {
 }
 
 /// The absolute URL of a day's page under `site.base_url`.
-pub fn day_page_url(config: &Config, day: &DayRecord) -> String {
+pub(crate) fn day_page_url(config: &Config, day: &DayRecord) -> String {
     format!(
         "{}/{:04}/{:02}/{:02}/",
         config.site.base_url.trim_end_matches('/'),
@@ -162,7 +166,7 @@ pub fn day_page_url(config: &Config, day: &DayRecord) -> String {
 }
 
 /// Appends the job summary of `day` to the file `$GITHUB_STEP_SUMMARY` names, when it is set.
-pub fn write_job_summary(config: &Config, day: &DayRecord) -> Result<()> {
+pub(crate) fn write_job_summary(config: &Config, day: &DayRecord) -> Result<()> {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
         return Ok(());
     };
@@ -190,7 +194,7 @@ pub fn write_job_summary(config: &Config, day: &DayRecord) -> Result<()> {
 /// webhook notifications for the newest published day, and the failure issue (opened or
 /// updated while any day failed, closed when all were healthy). Each is optional, and a
 /// failure of one is a warning, never a failed day.
-pub async fn announce(config: &Config, days: &[DayRecord]) {
+pub(crate) async fn announce(config: &Config, days: &[DayRecord]) {
     for day in days {
         if let Err(error) = write_job_summary(config, day) {
             tracing::warn!("job summary not written: {error:#}");
@@ -217,7 +221,7 @@ pub async fn announce(config: &Config, days: &[DayRecord]) {
 }
 
 /// Title (the newest failure and its reason) and body (every failed day) of the failure issue.
-pub fn failure_issue_text(config: &Config, failed: &[&DayRecord]) -> (String, String) {
+pub(crate) fn failure_issue_text(config: &Config, failed: &[&DayRecord]) -> (String, String) {
     let newest = failed
         .last()
         .expect("failure_issue_text needs a failed day");

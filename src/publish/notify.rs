@@ -14,7 +14,7 @@ const TOP_PAPERS: usize = 10;
 
 /// The Slack Block Kit payload for a day: header, counts, then the top papers as links, within
 /// Slack's limits (long titles are cut, the paper list is trimmed).
-pub fn slack_payload(day: &DayRecord, page_url: &str) -> Value {
+pub(crate) fn slack_payload(day: &DayRecord, page_url: &str) -> Value {
     let header = truncate(
         &format!(
             "papersift {} — {} papers selected",
@@ -60,7 +60,7 @@ pub fn slack_payload(day: &DayRecord, page_url: &str) -> Value {
 }
 
 /// The generic webhook's JSON: the day's status, counts, cost, page and top papers.
-pub fn webhook_payload(day: &DayRecord, page_url: &str) -> Value {
+pub(crate) fn webhook_payload(day: &DayRecord, page_url: &str) -> Value {
     let papers: Vec<Value> = day
         .selected()
         .take(TOP_PAPERS)
@@ -88,7 +88,7 @@ pub fn webhook_payload(day: &DayRecord, page_url: &str) -> Value {
 
 /// POSTs a JSON payload; any non-2xx answer is an error naming the status (never the URL,
 /// which is a secret).
-pub async fn post_json(
+pub(crate) async fn post_json(
     client: &reqwest::Client,
     url: &str,
     payload: &Value,
@@ -115,7 +115,7 @@ fn escape_slack(text: &str) -> String {
 }
 
 /// Cuts `text` to at most `max` characters, marking the cut with an ellipsis.
-pub fn truncate(text: &str, max: usize) -> String {
+pub(crate) fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }

@@ -36,7 +36,7 @@ struct Entry<'a> {
 }
 
 /// The site's absolute base URL, ending in `/`.
-pub fn base_url(config: &Config) -> String {
+pub(crate) fn base_url(config: &Config) -> String {
     let base = config.site.base_url.trim();
     if base.ends_with('/') {
         base.to_string()
@@ -120,7 +120,7 @@ fn xml_safe(text: &str) -> Cow<'_, str> {
 }
 
 /// `feed.xml`: an Atom 1.0 feed of the recent days' papers.
-pub fn atom(config: &Config, pages: &[&DayRecord]) -> Result<Vec<u8>> {
+pub(crate) fn atom(config: &Config, pages: &[&DayRecord]) -> Result<Vec<u8>> {
     let base = base_url(config);
     let entries = entries(&base, pages, config.site.recent_days);
     let updated = pages
@@ -249,7 +249,7 @@ struct JsonItem<'a> {
 }
 
 /// `feed.json`: a JSON Feed 1.1 of the recent days' papers, the same entries as `feed.xml`.
-pub fn json_feed(config: &Config, pages: &[&DayRecord]) -> Result<Vec<u8>> {
+pub(crate) fn json_feed(config: &Config, pages: &[&DayRecord]) -> Result<Vec<u8>> {
     let base = base_url(config);
     let entries = entries(&base, pages, config.site.recent_days);
     let feed = JsonFeed {

@@ -19,7 +19,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser
 ///
 /// `_`, `$`, `^`, `{` and `}` are kept so TeX math such as `$x_i^{2}$` survives for GitHub's math
 /// renderer; an intraword `_` cannot start emphasis in GitHub-flavoured Markdown.
-pub fn escape_markdown(input: &str, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn escape_markdown(input: &str, out: &mut dyn Write) -> io::Result<()> {
     // Every character escaped is ASCII, so walking bytes never splits a UTF-8 sequence; runs of
     // plain text are written as whole slices.
     let bytes = input.as_bytes();
@@ -53,7 +53,7 @@ pub fn escape_markdown(input: &str, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// `escape_markdown` into a `String` (job summaries, issue bodies).
-pub fn escape_markdown_string(input: &str) -> String {
+pub(crate) fn escape_markdown_string(input: &str) -> String {
     let mut out = Vec::with_capacity(input.len());
     escape_markdown(input, &mut out).expect("writing to a Vec cannot fail");
     String::from_utf8(out).expect("escaping keeps UTF-8 intact")
@@ -69,7 +69,7 @@ fn markdown_options() -> Options {
 /// (HTML blocks as code blocks), links with script-capable schemes lose their link, images are
 /// reduced to their alt text (no external requests), and headings drop one level so a prompt's
 /// `# Topics` sits below the page's title, beside its other sections.
-pub fn prompt_to_html(markdown: &str) -> String {
+pub(crate) fn prompt_to_html(markdown: &str) -> String {
     let mut dropped_ends: Vec<TagEnd> = Vec::new();
     let events = Parser::new_ext(markdown, markdown_options()).filter_map(|event| match event {
         Event::Html(html) | Event::InlineHtml(html) => Some(Event::Text(html)),
@@ -133,7 +133,7 @@ fn is_safe_url(url: &CowStr<'_>) -> bool {
 
 /// The prompt Markdown for the `index.md` page: the text itself, but with every raw HTML tag's
 /// `<` written as `&lt;`, so GitHub shows the tag as text instead of interpreting it.
-pub fn neutralise_html_in_markdown(markdown: &str) -> String {
+pub(crate) fn neutralise_html_in_markdown(markdown: &str) -> String {
     let html_ranges: Vec<Range<usize>> = Parser::new_ext(markdown, markdown_options())
         .into_offset_iter()
         .filter(|(event, _)| matches!(event, Event::Html(_) | Event::InlineHtml(_)))
@@ -154,7 +154,7 @@ pub fn neutralise_html_in_markdown(markdown: &str) -> String {
 }
 
 /// Prefixes every line with `> ` so a Markdown text becomes a block quote.
-pub fn block_quote(markdown: &str) -> String {
+pub(crate) fn block_quote(markdown: &str) -> String {
     markdown
         .trim_end()
         .lines()

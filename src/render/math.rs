@@ -77,7 +77,7 @@ const ATTRIBUTES: [&str; 20] = [
 ];
 
 /// Plain text (a title or an abstract) as HTML: the text escaped, its formulas as MathML.
-pub fn text_to_html(text: &str) -> String {
+pub(crate) fn text_to_html(text: &str) -> String {
     let mut html = String::with_capacity(text.len() + text.len() / 8);
     let mut plain_from = 0;
     let mut at = 0;
@@ -161,7 +161,7 @@ fn find_formula(text: &str, start: usize) -> Option<Formula<'_>> {
 }
 
 /// One formula as sanitised MathML, or `None` when it does not convert.
-pub fn to_mathml(tex: &str, display: bool) -> Option<String> {
+pub(crate) fn to_mathml(tex: &str, display: bool) -> Option<String> {
     if tex.len() > MAX_FORMULA_BYTES || brace_depth(tex) > MAX_BRACE_DEPTH {
         return None;
     }
@@ -366,7 +366,7 @@ fn push_text(text: &str, out: &mut String) {
 }
 
 /// `text` escaped for HTML text and attribute values.
-pub fn escape_html(text: &str) -> String {
+pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     escape_into(text, &mut out);
     out
@@ -520,11 +520,10 @@ mod tests {
         assert!(html.contains("<math display=\"inline\">"), "{html}");
     }
 
+    #[ignore = "needs ../shared/fixtures"]
     #[test]
     fn formulas_of_the_imported_archive_mostly_convert() {
-        let Some(dir) = crate::testing::shared_fixture("archive/daily-json-2025/2025-03") else {
-            return;
-        };
+        let dir = crate::testing::shared_fixture("archive/daily-json-2025/2025-03");
         let (mut formulas, mut converted) = (0, 0);
         for entry in std::fs::read_dir(dir).unwrap() {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();

@@ -5,8 +5,8 @@
 //! them. The same input always gives byte-identical output.
 
 mod feeds;
-pub mod markdown;
-pub mod math;
+pub(crate) mod markdown;
+pub(crate) mod math;
 mod pages;
 mod search;
 mod status;
@@ -33,14 +33,14 @@ use view::{DayView, HomeView, Link, SiteView};
 
 /// One file of the built site, relative to the output folder.
 #[derive(Debug, Clone, PartialEq)]
-pub struct OutputFile {
+pub(crate) struct OutputFile {
     pub path: PathBuf,
     pub bytes: Vec<u8>,
 }
 
 /// Renders the whole site from the day records (oldest first) and the prompt snapshots they
 /// name. Pure: no network, no writes. Files come back sorted by path.
-pub fn render_site(
+pub(crate) fn render_site(
     config: &Config,
     records: &[DayRecord],
     prompts: &BTreeMap<String, PromptSnapshot>,
@@ -132,13 +132,13 @@ pub fn render_site(
 
 /// A calendar month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct YearMonth {
+pub(crate) struct YearMonth {
     pub year: i16,
     pub month: i8,
 }
 
 impl YearMonth {
-    pub fn of(date: Date) -> YearMonth {
+    pub(crate) fn of(date: Date) -> YearMonth {
         YearMonth {
             year: date.year(),
             month: date.month(),
@@ -146,16 +146,16 @@ impl YearMonth {
     }
 
     /// The monthly overview's folder, relative to the site root.
-    pub fn path(self) -> String {
+    pub(crate) fn path(self) -> String {
         format!("{:04}/{:02}/", self.year, self.month)
     }
 
     /// `March 2026`.
-    pub fn long_label(self) -> String {
+    pub(crate) fn long_label(self) -> String {
         format!("{} {}", view::month_name(self.month), self.year)
     }
 
-    pub fn first_day(self) -> Date {
+    pub(crate) fn first_day(self) -> Date {
         Date::new(self.year, self.month, 1).expect("a YearMonth comes from a valid date")
     }
 }
@@ -168,24 +168,24 @@ impl fmt::Display for YearMonth {
 }
 
 /// A day page's folder, relative to the site root: `2026/03/13/`.
-pub fn day_path(date: Date) -> String {
+pub(crate) fn day_path(date: Date) -> String {
     format!("{:04}/{:02}/{:02}/", date.year(), date.month(), date.day())
 }
 
 /// A yearly page's folder, relative to the site root: `2026/`.
-pub fn year_path(year: i16) -> String {
+pub(crate) fn year_path(year: i16) -> String {
     format!("{year:04}/")
 }
 
 /// The nearest days with pages before and after a day.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct DayNeighbours<'a> {
+pub(crate) struct DayNeighbours<'a> {
     pub prev: Option<&'a DayRecord>,
     pub next: Option<&'a DayRecord>,
 }
 
 /// The shape of the site: which days have pages, and how they group into months and years.
-pub struct SiteModel<'a> {
+pub(crate) struct SiteModel<'a> {
     /// One record per date (the last given wins), oldest first, whatever its status.
     records: Vec<&'a DayRecord>,
     /// The records whose days get a page, oldest first.
@@ -193,7 +193,7 @@ pub struct SiteModel<'a> {
 }
 
 impl<'a> SiteModel<'a> {
-    pub fn new(records: &'a [DayRecord]) -> SiteModel<'a> {
+    pub(crate) fn new(records: &'a [DayRecord]) -> SiteModel<'a> {
         let by_date: BTreeMap<Date, &DayRecord> = records.iter().map(|r| (r.date, r)).collect();
         let records: Vec<&DayRecord> = by_date.into_values().collect();
         let pages = records
@@ -205,17 +205,17 @@ impl<'a> SiteModel<'a> {
     }
 
     /// Every record (one per date, the last given wins), oldest first.
-    pub fn records(&self) -> &[&'a DayRecord] {
+    pub(crate) fn records(&self) -> &[&'a DayRecord] {
         &self.records
     }
 
     /// Days with pages, oldest first.
-    pub fn pages(&self) -> &[&'a DayRecord] {
+    pub(crate) fn pages(&self) -> &[&'a DayRecord] {
         &self.pages
     }
 
     /// The neighbours of the page at `index` in `pages()`.
-    pub fn neighbours(&self, index: usize) -> DayNeighbours<'a> {
+    pub(crate) fn neighbours(&self, index: usize) -> DayNeighbours<'a> {
         DayNeighbours {
             prev: index
                 .checked_sub(1)
@@ -225,21 +225,21 @@ impl<'a> SiteModel<'a> {
     }
 
     /// Months with at least one day page, oldest first.
-    pub fn months(&self) -> Vec<YearMonth> {
+    pub(crate) fn months(&self) -> Vec<YearMonth> {
         let mut months: Vec<YearMonth> = self.pages.iter().map(|r| YearMonth::of(r.date)).collect();
         months.dedup();
         months
     }
 
     /// Years with at least one day page, oldest first.
-    pub fn years(&self) -> Vec<i16> {
+    pub(crate) fn years(&self) -> Vec<i16> {
         let mut years: Vec<i16> = self.pages.iter().map(|r| r.date.year()).collect();
         years.dedup();
         years
     }
 
     /// Every record of a month (with or without a page), oldest first.
-    pub fn records_in(&self, month: YearMonth) -> impl Iterator<Item = &'a DayRecord> + '_ {
+    pub(crate) fn records_in(&self, month: YearMonth) -> impl Iterator<Item = &'a DayRecord> + '_ {
         self.records
             .iter()
             .copied()
@@ -247,7 +247,7 @@ impl<'a> SiteModel<'a> {
     }
 
     /// Day pages of a month, oldest first.
-    pub fn pages_in(&self, month: YearMonth) -> impl Iterator<Item = &'a DayRecord> + '_ {
+    pub(crate) fn pages_in(&self, month: YearMonth) -> impl Iterator<Item = &'a DayRecord> + '_ {
         self.pages
             .iter()
             .copied()
@@ -256,7 +256,7 @@ impl<'a> SiteModel<'a> {
 }
 
 /// The items just before and after `item` in a sorted, deduplicated list.
-pub fn sorted_neighbours<T: Copy + Ord>(sorted: &[T], item: T) -> (Option<T>, Option<T>) {
+pub(crate) fn sorted_neighbours<T: Copy + Ord>(sorted: &[T], item: T) -> (Option<T>, Option<T>) {
     let (before, after) = match sorted.binary_search(&item) {
         Ok(index) => (index.checked_sub(1), index + 1),
         Err(index) => (index.checked_sub(1), index),

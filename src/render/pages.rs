@@ -51,7 +51,7 @@ const BUILT_IN: [(&str, &str); 10] = [
 ];
 
 /// The compiled templates of one build.
-pub struct Templates {
+pub(crate) struct Templates {
     html: Tera,
     markdown: Tera,
     /// The static files, built in or overridden.
@@ -67,7 +67,7 @@ struct Source {
 impl Templates {
     /// Compiles the built-in templates with the overrides found in `overrides_dir` (which need
     /// not exist).
-    pub fn load(overrides_dir: &Path) -> Result<Templates> {
+    pub(crate) fn load(overrides_dir: &Path) -> Result<Templates> {
         let mut sources: BTreeMap<String, Source> = BUILT_IN
             .iter()
             .copied()
@@ -116,13 +116,13 @@ impl Templates {
     }
 
     /// The static files: the stylesheet and scripts every page links to.
-    pub fn assets(&self) -> &[OutputFile] {
+    pub(crate) fn assets(&self) -> &[OutputFile] {
         &self.assets
     }
 
     /// `YYYY/MM/DD/index.html` and `YYYY/MM/DD/index.md`, the same day as HTML and as
     /// GitHub-flavoured Markdown. Both share one context, so the day is serialised once.
-    pub fn day(&self, site: &SiteView, day: &DayView) -> Result<[OutputFile; 2]> {
+    pub(crate) fn day(&self, site: &SiteView, day: &DayView) -> Result<[OutputFile; 2]> {
         let html_path = format!("{}index.html", day.path);
         let mut context = page_context(site, &html_path);
         context.insert("day", day);
@@ -133,7 +133,7 @@ impl Templates {
     }
 
     /// `YYYY/MM/index.html`.
-    pub fn month(&self, site: &SiteView, month: &MonthView) -> Result<OutputFile> {
+    pub(crate) fn month(&self, site: &SiteView, month: &MonthView) -> Result<OutputFile> {
         let path = format!("{}index.html", month.path);
         let mut context = page_context(site, &path);
         context.insert("month", month);
@@ -141,7 +141,7 @@ impl Templates {
     }
 
     /// `YYYY/index.html`.
-    pub fn year(&self, site: &SiteView, year: &YearView) -> Result<OutputFile> {
+    pub(crate) fn year(&self, site: &SiteView, year: &YearView) -> Result<OutputFile> {
         let path = format!("{}index.html", year.path);
         let mut context = page_context(site, &path);
         context.insert("year", year);
@@ -150,7 +150,7 @@ impl Templates {
 
     /// `index.html`: the latest day in full (`day` is absent before the first day) and the
     /// recent days.
-    pub fn home(
+    pub(crate) fn home(
         &self,
         site: &SiteView,
         latest: Option<&DayView>,
@@ -164,7 +164,7 @@ impl Templates {
     }
 
     /// `status/index.html`, the run-health page.
-    pub fn status(&self, site: &SiteView, status: &StatusView) -> Result<OutputFile> {
+    pub(crate) fn status(&self, site: &SiteView, status: &StatusView) -> Result<OutputFile> {
         let path = "status/index.html".to_string();
         let mut context = page_context(site, &path);
         context.insert("status", status);
@@ -172,7 +172,7 @@ impl Templates {
     }
 
     /// `search/index.html`, the search page (its index files are data, see `search`).
-    pub fn search(&self, site: &SiteView) -> Result<OutputFile> {
+    pub(crate) fn search(&self, site: &SiteView) -> Result<OutputFile> {
         let path = "search/index.html".to_string();
         let context = page_context(site, &path);
         render(&self.html, "search.html", &context, path)

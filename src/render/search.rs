@@ -21,7 +21,7 @@ use super::OutputFile;
 use super::view::paper_comment;
 
 /// Version of the index format, checked by `search.js`.
-pub const INDEX_VERSION: u32 = 1;
+pub(crate) const INDEX_VERSION: u32 = 1;
 
 /// One year of the index.
 #[derive(Serialize)]
@@ -64,7 +64,7 @@ struct ManifestYear {
 }
 
 /// The manifest and one index file per year, from the day pages (oldest first).
-pub fn search_files(pages: &[&DayRecord]) -> Result<Vec<OutputFile>> {
+pub(crate) fn search_files(pages: &[&DayRecord]) -> Result<Vec<OutputFile>> {
     let mut files = Vec::new();
     let mut manifest = Manifest {
         v: INDEX_VERSION,

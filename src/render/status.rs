@@ -19,14 +19,14 @@ use super::day_path;
 use super::view::{long_date, month_name};
 
 /// How many page dates the page shows.
-pub const STATUS_DAYS: usize = 60;
+pub(crate) const STATUS_DAYS: usize = 60;
 
 /// The status of a page date that has no record at all.
 const MISSING: &str = "missing";
 
 /// The run-health page.
 #[derive(Debug, Clone, Serialize)]
-pub struct StatusView {
+pub(crate) struct StatusView {
     pub title: String,
     /// `None` before the first record.
     pub first: Option<String>,
@@ -45,7 +45,7 @@ pub struct StatusView {
 
 /// One page date on the run-health page.
 #[derive(Debug, Clone, Serialize)]
-pub struct StatusDay {
+pub(crate) struct StatusDay {
     pub date: String,
     /// `Mon 2 Mar`.
     pub short_label: String,
@@ -66,14 +66,14 @@ pub struct StatusDay {
 
 /// One status and how many shown days have it.
 #[derive(Debug, Clone, Serialize)]
-pub struct StatusTotal {
+pub(crate) struct StatusTotal {
     pub status: &'static str,
     pub count: usize,
 }
 
 /// One status in the legend.
 #[derive(Debug, Clone, Serialize)]
-pub struct LegendEntry {
+pub(crate) struct LegendEntry {
     pub status: &'static str,
     pub abbreviation: &'static str,
     pub meaning: &'static str,
@@ -136,7 +136,7 @@ fn abbreviation(status: Option<DayStatus>) -> &'static str {
 }
 
 /// Builds the run-health page from every record (one per date, any order).
-pub fn status_view(config: &Config, records: &[&DayRecord]) -> Result<StatusView> {
+pub(crate) fn status_view(config: &Config, records: &[&DayRecord]) -> Result<StatusView> {
     let calendar = Calendar::from_config(&config.arxiv)?;
     let by_date: BTreeMap<Date, &DayRecord> = records.iter().map(|r| (r.date, *r)).collect();
     let days: Vec<StatusDay> = match by_date.keys().next_back() {

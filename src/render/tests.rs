@@ -625,21 +625,3 @@ fn a_synthetic_archive_links_up() {
     let problems = broken_links(&files);
     assert!(problems.is_empty(), "{problems:#?}");
 }
-
-/// Timing of a 250-day build: `cargo test --release --lib render::tests::timing -- --ignored --nocapture`.
-#[test]
-#[ignore = "timing, run by hand in release mode"]
-fn timing_of_250_days() {
-    let records = synthetic_archive(250);
-    let (_, prompts) = fixture_records();
-    let config = fixture_config();
-    let started = std::time::Instant::now();
-    let files = render_site(&config, &records, &prompts).unwrap();
-    let elapsed = started.elapsed();
-    let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
-    println!(
-        "rendered {} files ({:.1} MB) for 250 days in {elapsed:?}",
-        files.len(),
-        bytes as f64 / 1e6
-    );
-}

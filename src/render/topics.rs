@@ -11,10 +11,10 @@
 use std::collections::BTreeMap;
 
 /// The group of papers selected for a followed author.
-pub const FOLLOWED_GROUP: &str = "Followed authors";
+pub(crate) const FOLLOWED_GROUP: &str = "Followed authors";
 
 /// The group of papers whose topic is unknown or shared with no other paper.
-pub const OTHER_GROUP: &str = "Other papers";
+pub(crate) const OTHER_GROUP: &str = "Other papers";
 
 /// Words that start prose, never a topic label (`The paper introduces X: ...`).
 const PROSE_STARTS: [&str; 12] = [
@@ -36,11 +36,11 @@ const PROSE_STARTS: [&str; 12] = [
 const MAX_LABEL_WORDS: usize = 7;
 
 /// Names of numbered topics, by number.
-pub type TopicNames = BTreeMap<u32, String>;
+pub(crate) type TopicNames = BTreeMap<u32, String>;
 
 /// The numbered topics of a prompt's topics Markdown: headings such as `## 2. Model compression`
 /// (or `## 2 Model compression`, `### Topic 2: Model compression`).
-pub fn numbered_topic_names(topics_markdown: &str) -> TopicNames {
+pub(crate) fn numbered_topic_names(topics_markdown: &str) -> TopicNames {
     topics_markdown
         .lines()
         .filter_map(|line| {
@@ -62,7 +62,7 @@ pub fn numbered_topic_names(topics_markdown: &str) -> TopicNames {
 
 /// The primary topic a comment names, if it names one. `Matches topic 2` takes the full name of
 /// topic 2 from `names` (the day's prompt), or stays `Topic 2` when the prompt is unknown.
-pub fn comment_topic(comment: &str, names: &TopicNames) -> Option<String> {
+pub(crate) fn comment_topic(comment: &str, names: &TopicNames) -> Option<String> {
     let comment = comment.trim();
     if let Some(number) = topic_number(comment) {
         return Some(
@@ -185,7 +185,7 @@ fn primary_topic(label: &str) -> Option<String> {
 /// item; topics with a single item join [`OTHER_GROUP`], which comes last. Returns `None` when
 /// grouping would not help (no topic shared by two items, or everything in one group), so the
 /// caller shows one list.
-pub fn group_by_topic<T>(
+pub(crate) fn group_by_topic<T>(
     items: Vec<T>,
     topic_of: impl Fn(&T) -> Option<String>,
 ) -> Option<Vec<(String, Vec<T>)>> {

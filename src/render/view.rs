@@ -19,7 +19,7 @@ use super::{markdown, math};
 
 /// A link to another page of the site.
 #[derive(Debug, Clone, Serialize)]
-pub struct Link {
+pub(crate) struct Link {
     pub label: String,
     /// Relative to the site root; directory links end in `/`.
     pub path: String,
@@ -27,7 +27,7 @@ pub struct Link {
 
 /// Site-wide values every page gets.
 #[derive(Debug, Clone, Serialize)]
-pub struct SiteView {
+pub(crate) struct SiteView {
     pub title: String,
     /// Year pages, newest first, for the header navigation.
     pub years: Vec<Link>,
@@ -35,7 +35,7 @@ pub struct SiteView {
 
 /// One daily page.
 #[derive(Debug, Clone, Serialize)]
-pub struct DayView {
+pub(crate) struct DayView {
     /// `2026-03-13`.
     pub date: String,
     /// `Friday 13 March 2026`.
@@ -62,7 +62,7 @@ pub struct DayView {
 
 /// A banner above a day's content.
 #[derive(Debug, Clone, Serialize)]
-pub struct Notice {
+pub(crate) struct Notice {
     /// `remedial` (backfilled day) or `warning` (incomplete day); also the CSS class suffix.
     pub kind: &'static str,
     pub heading: String,
@@ -71,7 +71,7 @@ pub struct Notice {
 
 /// Which scorer ran and what it cost. Token counts are pre-formatted with digit grouping.
 #[derive(Debug, Clone, Serialize)]
-pub struct UsageView {
+pub(crate) struct UsageView {
     /// Set when no model scored the day (keyword scorer, imported archive): says so instead
     /// of a token table.
     pub scorer_note: Option<&'static str>,
@@ -92,7 +92,7 @@ pub struct UsageView {
 
 /// One selected paper as the page shows it.
 #[derive(Debug, Clone, Serialize)]
-pub struct PaperView {
+pub(crate) struct PaperView {
     /// 1-based position on the page.
     pub number: usize,
     /// The element id of the paper on its page: `link{number}`, as the old tool's pages had.
@@ -124,14 +124,14 @@ pub struct PaperView {
 
 /// Relevance and novelty of a scored paper.
 #[derive(Debug, Clone, Serialize)]
-pub struct ScoresView {
+pub(crate) struct ScoresView {
     pub relevance: u8,
     pub novelty: u8,
 }
 
 /// A paper the scorer could not score, with the reason.
 #[derive(Debug, Clone, Serialize)]
-pub struct UnscoredView {
+pub(crate) struct UnscoredView {
     pub id: String,
     pub url: String,
     pub title: String,
@@ -143,7 +143,7 @@ pub struct UnscoredView {
 
 /// The prompt a day was scored with.
 #[derive(Debug, Clone, Serialize)]
-pub struct PromptView {
+pub(crate) struct PromptView {
     pub id: String,
     /// Non-empty prompt parts in the order the model reads them.
     pub sections: Vec<PromptSection>,
@@ -153,7 +153,7 @@ pub struct PromptView {
 
 /// One part of the prompt.
 #[derive(Debug, Clone, Serialize)]
-pub struct PromptSection {
+pub(crate) struct PromptSection {
     /// What the part is; `None` when the part's text opens with a heading of its own.
     pub title: Option<&'static str>,
     /// Rendered HTML with raw HTML shown as text: safe to output unescaped.
@@ -164,7 +164,7 @@ pub struct PromptSection {
 
 /// A monthly overview.
 #[derive(Debug, Clone, Serialize)]
-pub struct MonthView {
+pub(crate) struct MonthView {
     /// `March 2026`.
     pub label: String,
     pub title: String,
@@ -185,14 +185,14 @@ pub struct MonthView {
 
 /// Top papers of a month that share a topic.
 #[derive(Debug, Clone, Serialize)]
-pub struct TopicGroup {
+pub(crate) struct TopicGroup {
     pub name: String,
     pub papers: Vec<TopPaper>,
 }
 
 /// One date in a month's calendar.
 #[derive(Debug, Clone, Serialize)]
-pub struct CalendarDay {
+pub(crate) struct CalendarDay {
     pub day: i8,
     pub date: String,
     /// The day page, when the day has one.
@@ -205,7 +205,7 @@ pub struct CalendarDay {
 
 /// A paper in a month's top list, linked to its place on its day page.
 #[derive(Debug, Clone, Serialize)]
-pub struct TopPaper {
+pub(crate) struct TopPaper {
     pub rank: usize,
     pub date: String,
     /// Day page path plus `#link{n}`.
@@ -220,7 +220,7 @@ pub struct TopPaper {
 
 /// A yearly page.
 #[derive(Debug, Clone, Serialize)]
-pub struct YearView {
+pub(crate) struct YearView {
     pub label: String,
     pub title: String,
     pub path: String,
@@ -233,7 +233,7 @@ pub struct YearView {
 
 /// One month on a yearly page.
 #[derive(Debug, Clone, Serialize)]
-pub struct MonthSummary {
+pub(crate) struct MonthSummary {
     pub name: &'static str,
     /// The monthly overview, when the month has day pages.
     pub path: Option<String>,
@@ -244,13 +244,13 @@ pub struct MonthSummary {
 
 /// The home page.
 #[derive(Debug, Clone, Serialize)]
-pub struct HomeView {
+pub(crate) struct HomeView {
     pub recent: Vec<RecentDay>,
 }
 
 /// A day in the home page's recent list.
 #[derive(Debug, Clone, Serialize)]
-pub struct RecentDay {
+pub(crate) struct RecentDay {
     pub date: String,
     pub long_date: String,
     pub path: String,
@@ -284,15 +284,15 @@ const WEEKDAY_NAMES: [&str; 7] = [
 ];
 
 /// Column headings of a calendar, Sunday first.
-pub const CALENDAR_WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+pub(crate) const CALENDAR_WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
 /// English name of a month number 1-12.
-pub fn month_name(month: i8) -> &'static str {
+pub(crate) fn month_name(month: i8) -> &'static str {
     MONTH_NAMES[usize::try_from(month - 1).expect("months are 1-12")]
 }
 
 /// `Friday 13 March 2026`.
-pub fn long_date(date: Date) -> String {
+pub(crate) fn long_date(date: Date) -> String {
     let weekday =
         usize::try_from(date.weekday().to_sunday_zero_offset()).expect("weekday offsets are 0-6");
     format!(
@@ -305,7 +305,7 @@ pub fn long_date(date: Date) -> String {
 }
 
 /// `153004` → `153,004`.
-pub fn group_digits(number: u64) -> String {
+pub(crate) fn group_digits(number: u64) -> String {
     let digits = number.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (index, digit) in digits.chars().enumerate() {
@@ -324,7 +324,7 @@ fn known_cost(cost_usd: Option<f64>) -> Option<f64> {
 
 /// A cost in USD for people: cents for ordinary sums, more digits for tiny ones, and `unknown`
 /// (never `$0.00`) when the cost was not known.
-pub fn format_cost(cost_usd: Option<f64>) -> String {
+pub(crate) fn format_cost(cost_usd: Option<f64>) -> String {
     match known_cost(cost_usd) {
         Some(cost) if cost > 0.0 && cost < 0.01 => {
             // Sub-cent sums keep their first significant digits: $0.004, not $0.0040.
@@ -337,7 +337,7 @@ pub fn format_cost(cost_usd: Option<f64>) -> String {
 }
 
 /// The first few authors, then how many there are in all.
-pub fn short_authors(authors: &[String]) -> String {
+pub(crate) fn short_authors(authors: &[String]) -> String {
     const SHOWN: usize = 6;
     if authors.len() <= SHOWN + 1 {
         authors.join(", ")
@@ -351,7 +351,7 @@ pub fn short_authors(authors: &[String]) -> String {
 }
 
 /// Builds the day page's view. `prompts` holds the views of every prompt snapshot by id.
-pub fn day_view(
+pub(crate) fn day_view(
     config: &Config,
     record: &DayRecord,
     neighbours: &DayNeighbours<'_>,
@@ -477,13 +477,13 @@ fn scores_view(paper: &PaperRecord) -> Option<ScoresView> {
 }
 
 /// The paper's element id on its day page.
-pub fn paper_anchor(number: usize) -> String {
+pub(crate) fn paper_anchor(number: usize) -> String {
     format!("link{number}")
 }
 
 /// What the page says about why a paper was selected: the scorer's comment, or the selection
 /// reason (a followed author) when there is no comment.
-pub fn paper_comment(paper: &PaperRecord) -> Option<String> {
+pub(crate) fn paper_comment(paper: &PaperRecord) -> Option<String> {
     paper
         .scores
         .as_ref()
@@ -542,7 +542,9 @@ fn unscored_view(paper: &PaperRecord) -> UnscoredView {
 
 /// The views of every prompt snapshot, by id; each prompt is rendered once however many days
 /// use it.
-pub fn prompt_views(prompts: &BTreeMap<String, PromptSnapshot>) -> BTreeMap<String, PromptView> {
+pub(crate) fn prompt_views(
+    prompts: &BTreeMap<String, PromptSnapshot>,
+) -> BTreeMap<String, PromptView> {
     prompts
         .iter()
         .map(|(id, snapshot)| (id.clone(), prompt_view(id, snapshot)))
@@ -575,7 +577,7 @@ fn prompt_view(id: &str, snapshot: &PromptSnapshot) -> PromptView {
 
 /// Orders papers for a top list: weighted score, then relevance, then ID (then date, so equal
 /// papers on two days still have one order).
-pub fn rank_papers(config: &Config, papers: &mut [(Date, usize, &PaperRecord)]) {
+pub(crate) fn rank_papers(config: &Config, papers: &mut [(Date, usize, &PaperRecord)]) {
     let (relevance_weight, novelty_weight) = (
         config.selection.relevance_weight,
         config.selection.novelty_weight,
@@ -591,7 +593,7 @@ pub fn rank_papers(config: &Config, papers: &mut [(Date, usize, &PaperRecord)]) 
 }
 
 /// A top-list entry for a paper at `number` on the page of `date`.
-pub fn top_paper(rank: usize, date: Date, number: usize, paper: &PaperRecord) -> TopPaper {
+pub(crate) fn top_paper(rank: usize, date: Date, number: usize, paper: &PaperRecord) -> TopPaper {
     TopPaper {
         rank,
         date: date.to_string(),
@@ -615,7 +617,7 @@ fn month_link(month: YearMonth) -> Link {
 ///
 /// `topic_names` holds the numbered topics of each prompt snapshot, by prompt id, so comments
 /// such as "Matches topic 2" group under the topic's name.
-pub fn month_view(
+pub(crate) fn month_view(
     config: &Config,
     site: &SiteModel<'_>,
     month: YearMonth,
@@ -731,7 +733,7 @@ fn calendar_day(date: Date, record: Option<&DayRecord>) -> CalendarDay {
 }
 
 /// Builds a yearly page: each month's day and paper counts.
-pub fn year_view(config: &Config, site: &SiteModel<'_>, year: i16) -> YearView {
+pub(crate) fn year_view(config: &Config, site: &SiteModel<'_>, year: i16) -> YearView {
     let months: Vec<MonthSummary> = (1..=12)
         .map(|month| {
             let month = YearMonth { year, month };
@@ -766,7 +768,7 @@ pub fn year_view(config: &Config, site: &SiteModel<'_>, year: i16) -> YearView {
 }
 
 /// The newest `count` day pages, newest first.
-pub fn recent_days(site: &SiteModel<'_>, count: usize) -> Vec<RecentDay> {
+pub(crate) fn recent_days(site: &SiteModel<'_>, count: usize) -> Vec<RecentDay> {
     site.pages()
         .iter()
         .rev()

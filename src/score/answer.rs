@@ -9,11 +9,11 @@ use serde_json::Value;
 use crate::record::Scores;
 
 /// Longest comment kept from an answer; the page shows one sentence.
-pub const MAX_COMMENT_CHARS: usize = 600;
+pub(crate) const MAX_COMMENT_CHARS: usize = 600;
 
 /// What a scoring answer gave for one batch.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScoreAnswer {
+pub(crate) struct ScoreAnswer {
     /// Valid scores, by batch ID.
     pub scores: BTreeMap<String, Scores>,
     /// Batch IDs without a usable score, with the reason (missing, out of range, ...).
@@ -25,7 +25,7 @@ pub struct ScoreAnswer {
 /// Parses a scoring answer for a batch of version-free IDs. Every batch ID ends up either in
 /// `scores` or in `rejected`; nothing outside the batch is ever scored. An ID answered twice
 /// with different scores is rejected: one of the two lines was not the model's own judgement.
-pub fn parse_score_answer(text: &str, batch: &[&str]) -> ScoreAnswer {
+pub(crate) fn parse_score_answer(text: &str, batch: &[&str]) -> ScoreAnswer {
     let mut answer = ScoreAnswer::default();
     let mut found: BTreeMap<&str, Vec<Result<Scores, String>>> = BTreeMap::new();
     let records = json_values(text);
@@ -75,7 +75,7 @@ pub fn parse_score_answer(text: &str, batch: &[&str]) -> ScoreAnswer {
 /// Parses a title-prefilter answer: the batch IDs named as clearly irrelevant. An answer that
 /// holds no JSON, or names an ID outside the batch, is not trusted at all (`Err` with why):
 /// a wrong rejection would drop a paper unseen, so the batch is asked again instead.
-pub fn parse_title_answer(text: &str, batch: &[&str]) -> Result<BTreeSet<String>, String> {
+pub(crate) fn parse_title_answer(text: &str, batch: &[&str]) -> Result<BTreeSet<String>, String> {
     let values = json_values(text);
     if values.is_empty() {
         return Err(format!(
@@ -102,7 +102,7 @@ pub fn parse_title_answer(text: &str, batch: &[&str]) -> Result<BTreeSet<String>
 
 /// An ID as a model may write it (`arXiv:2501.01234v2`, `2501.01234 | Title`) reduced to the
 /// version-free form the batch uses.
-pub fn normalise_id(raw: &str) -> String {
+pub(crate) fn normalise_id(raw: &str) -> String {
     let trimmed = raw.trim();
     let without_prefix = trimmed
         .get(..6)

@@ -21,7 +21,7 @@ use crate::score::prompt::{PROMPT_LAYOUT_VERSION, StagePrompts};
 /// What the cache remembers about one paper under one prompt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "verdict", rename_all = "kebab-case")]
-pub enum CachedVerdict {
+pub(crate) enum CachedVerdict {
     /// The abstract was scored.
     Scored {
         relevance: u8,
@@ -56,14 +56,14 @@ struct Entry {
 
 /// The cache folder of one prompt key: what earlier runs stored, plus this run's additions.
 #[derive(Debug)]
-pub struct ScoreCache {
+pub(crate) struct ScoreCache {
     folder: PathBuf,
     known: HashMap<String, CachedVerdict>,
     fresh: BTreeMap<String, Entry>,
 }
 
 /// The folder name for a model and its prompts: 16 hex digits of a SHA-256.
-pub fn prompt_key(model: &str, stages: &StagePrompts, abstract_chars: usize) -> String {
+pub(crate) fn prompt_key(model: &str, stages: &StagePrompts, abstract_chars: usize) -> String {
     short_hash(&[
         &PROMPT_LAYOUT_VERSION.to_string(),
         model,
@@ -75,7 +75,7 @@ pub fn prompt_key(model: &str, stages: &StagePrompts, abstract_chars: usize) -> 
 
 /// The entry key of a paper: 16 hex digits of a SHA-256 over ID, version, title and abstract,
 /// so a new version or an edited abstract is scored afresh.
-pub fn paper_key(paper: &Paper) -> String {
+pub(crate) fn paper_key(paper: &Paper) -> String {
     short_hash(&[
         &paper.id,
         &paper.version.to_string(),
@@ -101,7 +101,7 @@ fn short_hash(parts: &[&str]) -> String {
 
 impl ScoreCache {
     /// A cache with nothing known yet that saves into `folder`.
-    pub fn empty(folder: &Path) -> ScoreCache {
+    pub(crate) fn empty(folder: &Path) -> ScoreCache {
         ScoreCache {
             folder: folder.to_path_buf(),
             known: HashMap::new(),
@@ -111,7 +111,7 @@ impl ScoreCache {
 
     /// Loads every segment in `folder` (absent folder: empty cache). A segment that does not
     /// parse is skipped with a warning: the cache only saves money, it never stops a run.
-    pub fn open(folder: &Path) -> Result<ScoreCache> {
+    pub(crate) fn open(folder: &Path) -> Result<ScoreCache> {
         let mut cache = ScoreCache::empty(folder);
         if !folder.exists() {
             return Ok(cache);
@@ -155,13 +155,13 @@ impl ScoreCache {
     }
 
     /// What is known about a paper key.
-    pub fn get(&self, key: &str) -> Option<&CachedVerdict> {
+    pub(crate) fn get(&self, key: &str) -> Option<&CachedVerdict> {
         self.known.get(key)
     }
 
     /// Records a verdict learnt in this run; it is written by [`ScoreCache::save`]. A verdict
     /// that says no more than what is already known is not stored again.
-    pub fn put(&mut self, paper: &Paper, verdict: CachedVerdict) {
+    pub(crate) fn put(&mut self, paper: &Paper, verdict: CachedVerdict) {
         let key = paper_key(paper);
         if self
             .known
@@ -181,13 +181,14 @@ impl ScoreCache {
     }
 
     /// Number of entries learnt in this run and not yet saved.
-    pub fn unsaved(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn unsaved(&self) -> usize {
         self.fresh.len()
     }
 
     /// Writes this run's new entries as one segment (atomically), named by its content hash.
     /// Returns the segment's path, or `None` when there was nothing new.
-    pub fn save(&mut self) -> Result<Option<PathBuf>> {
+    pub(crate) fn save(&mut self) -> Result<Option<PathBuf>> {
         if self.fresh.is_empty() {
             return Ok(None);
         }

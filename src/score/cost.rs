@@ -6,17 +6,17 @@ use crate::config::{Config, LlmConfig, ModelPrice};
 
 /// Characters per token for English prose under OpenAI's tokenizers: the rule of thumb used
 /// wherever a provider reports no usage, and for every estimate before a call.
-pub const CHARS_PER_TOKEN: usize = 4;
+pub(crate) const CHARS_PER_TOKEN: usize = 4;
 
 /// Completion tokens a scoring answer is expected to take per paper (one JSON line with a
 /// one-sentence comment), for the cost and tokens-per-minute estimates.
-pub const EXPECTED_SCORE_TOKENS: u64 = 50;
+pub(crate) const EXPECTED_SCORE_TOKENS: u64 = 50;
 /// Completion tokens per title in a title answer (an ID, if the paper is named).
-pub const EXPECTED_TITLE_TOKENS: u64 = 5;
+pub(crate) const EXPECTED_TITLE_TOKENS: u64 = 5;
 
 /// Tokens one response used, as the provider reported them (or estimated, if it did not).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct TokenCounts {
+pub(crate) struct TokenCounts {
     pub prompt: u64,
     /// The part of `prompt` served from the provider's prompt cache.
     pub cached: u64,
@@ -26,13 +26,13 @@ pub struct TokenCounts {
 }
 
 /// Tokens in `chars` characters of text, by [`CHARS_PER_TOKEN`].
-pub fn tokens_for_chars(chars: usize) -> u64 {
+pub(crate) fn tokens_for_chars(chars: usize) -> u64 {
     (chars / CHARS_PER_TOKEN) as u64
 }
 
 /// The expected tokens of one call before it is sent: its prompt from its characters, nothing
 /// cached (the budget check assumes the worst), and the expected answer length.
-pub fn estimate(prompt_chars: usize, expected_completion: u64) -> TokenCounts {
+pub(crate) fn estimate(prompt_chars: usize, expected_completion: u64) -> TokenCounts {
     TokenCounts {
         prompt: tokens_for_chars(prompt_chars),
         cached: 0,
@@ -42,7 +42,7 @@ pub fn estimate(prompt_chars: usize, expected_completion: u64) -> TokenCounts {
 }
 
 /// The price of `tokens` in USD; cached prompt tokens at the cached rate when there is one.
-pub fn cost_usd(price: &ModelPrice, tokens: &TokenCounts) -> f64 {
+pub(crate) fn cost_usd(price: &ModelPrice, tokens: &TokenCounts) -> f64 {
     let uncached = tokens.prompt.saturating_sub(tokens.cached) as f64;
     let cached = tokens.cached as f64;
     (uncached * price.input
@@ -62,7 +62,7 @@ const TITLE_LINE_CHARS: usize = 120;
 
 /// The tokens of a typical day with these settings and `static_prompt_chars` characters of
 /// prompt files (sent with every call; cached after the first call of each stage).
-pub fn typical_day_tokens(llm: &LlmConfig, static_prompt_chars: usize) -> TokenCounts {
+pub(crate) fn typical_day_tokens(llm: &LlmConfig, static_prompt_chars: usize) -> TokenCounts {
     let candidates = TYPICAL_CANDIDATES;
     let survivors = if llm.title_filter {
         (candidates as f64 * TYPICAL_TITLE_SURVIVORS).round() as usize
@@ -94,7 +94,7 @@ pub fn typical_day_tokens(llm: &LlmConfig, static_prompt_chars: usize) -> TokenC
 }
 
 /// The cost of a typical day with the configured model, or `None` when the model has no price.
-pub fn typical_day_cost(config: &Config, static_prompt_chars: usize) -> Option<f64> {
+pub(crate) fn typical_day_cost(config: &Config, static_prompt_chars: usize) -> Option<f64> {
     let price = config.model_price()?;
     Some(cost_usd(
         &price,

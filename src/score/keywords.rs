@@ -17,11 +17,11 @@ pub struct KeywordScorer {
 }
 
 /// Novelty every keyword-scored paper gets: the middle of the scale.
-pub const NEUTRAL_NOVELTY: u8 = 5;
+pub(crate) const NEUTRAL_NOVELTY: u8 = 5;
 
 impl KeywordScorer {
     /// Uses `[keywords] include` and the `Keywords:` lines of the topics prompt.
-    pub fn new(include: &[String], prompts: &Prompts) -> KeywordScorer {
+    pub(crate) fn new(include: &[String], prompts: &Prompts) -> KeywordScorer {
         let mut phrase_list: Vec<String> = include.to_vec();
         for keyword in prompts.topic_keywords() {
             if !phrase_list.iter().any(|p| p.eq_ignore_ascii_case(&keyword)) {
@@ -35,12 +35,12 @@ impl KeywordScorer {
     }
 
     /// The phrases this scorer looks for.
-    pub fn phrases(&self) -> &[String] {
+    pub(crate) fn phrases(&self) -> &[String] {
         &self.phrase_list
     }
 
     /// Scores each candidate; never fails and never calls out.
-    pub fn score(&self, candidates: &[crate::select::Candidate]) -> ScoreOutcome {
+    pub(crate) fn score(&self, candidates: &[crate::select::Candidate]) -> ScoreOutcome {
         let verdicts = candidates
             .iter()
             .map(|c| Verdict::Scored(self.score_text(&c.paper.title, &c.paper.abstract_text)))

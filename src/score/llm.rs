@@ -5,8 +5,8 @@
 //! The HTTP side (retries, limits, usage, key redaction) is in [`client`] and [`limiter`];
 //! prompt text in [`crate::score::prompt`]; reading answers in [`crate::score::answer`].
 
-pub mod client;
-pub mod limiter;
+pub(crate) mod client;
+pub(crate) mod limiter;
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -77,7 +77,7 @@ impl LlmScorer {
     }
 
     /// The configured model name.
-    pub fn model(&self) -> &str {
+    pub(crate) fn model(&self) -> &str {
         &self.settings.model
     }
 
@@ -106,7 +106,7 @@ impl LlmScorer {
 
     /// Sends one tiny request with the configured model, for `doctor --online`: the answer
     /// text, or what the API said (key redacted).
-    pub async fn probe(&self) -> Result<String, String> {
+    pub(crate) async fn probe(&self) -> Result<String, String> {
         let mut body = json!({
             "model": self.settings.model,
             "messages": [{"role": "user", "content": "Reply with the single word OK."}],

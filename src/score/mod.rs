@@ -1,9 +1,9 @@
 //! Score: the scorer interface (LLM or built-in keywords), and turning scores into decisions.
 
-pub mod answer;
-pub mod cache;
-pub mod cost;
-pub mod keywords;
+pub(crate) mod answer;
+pub(crate) mod cache;
+pub(crate) mod cost;
+pub(crate) mod keywords;
 pub mod llm;
 pub mod prompt;
 
@@ -39,7 +39,7 @@ pub enum Scorer {
 
 impl Scorer {
     /// Scores every candidate. Never drops one: the outcome has a verdict for each.
-    pub async fn score(&self, candidates: &[Candidate]) -> ScoreOutcome {
+    pub(crate) async fn score(&self, candidates: &[Candidate]) -> ScoreOutcome {
         let outcome = match self {
             Scorer::Keywords(scorer) => scorer.score(candidates),
             Scorer::Llm(scorer) => scorer.score(candidates).await,
@@ -53,7 +53,7 @@ impl Scorer {
     }
 
     /// A short description for logs: which scorer and model.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Scorer::Keywords(_) => "built-in keyword scorer (no LLM API key set)".to_string(),
             Scorer::Llm(scorer) => format!("LLM scorer, model {}", scorer.model()),
@@ -80,7 +80,7 @@ pub fn decide(
 
 /// Page order: selected, then unscored, then filtered; within each, followed authors first,
 /// then by weighted score, relevance and ID.
-pub fn rank(records: &mut [PaperRecord], selection: &SelectionConfig) {
+pub(crate) fn rank(records: &mut [PaperRecord], selection: &SelectionConfig) {
     let weights = (selection.relevance_weight, selection.novelty_weight);
     records.sort_by(|a, b| {
         decision_rank(a)
@@ -186,7 +186,7 @@ pub fn day_status(outcome: &ScoreOutcome) -> DayStatus {
 
 /// Chooses the scorer: the LLM when its API key variable is set and not empty.
 /// `OPENAI_BASE_URL` in the environment overrides `llm.base_url`.
-pub fn scorer_from_config(config: &Config) -> anyhow::Result<Scorer> {
+pub(crate) fn scorer_from_config(config: &Config) -> anyhow::Result<Scorer> {
     let prompts = prompt::Prompts::load(&config.prompts_dir())?;
     let key = std::env::var(&config.llm.api_key_env)
         .ok()

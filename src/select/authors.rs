@@ -10,7 +10,7 @@ use crate::paper::decode_tex;
 /// Folds a name for comparison: TeX escapes decoded, affiliations in parentheses dropped,
 /// diacritics removed, case folded, and punctuation and runs of whitespace turned into single
 /// spaces. `Veli\v{c}kovi\'c`, `Veličković` and `velickovic` all fold to `velickovic`.
-pub fn fold_name(name: &str) -> String {
+pub(crate) fn fold_name(name: &str) -> String {
     let decoded = decode_tex(name);
     let mut out = String::with_capacity(decoded.len());
     let mut depth = 0usize;
@@ -87,7 +87,7 @@ impl FollowedAuthors {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.by_folded_name.is_empty() && self.by_s2_id.is_empty()
     }
 

@@ -85,7 +85,7 @@ pub fn select(
 
 /// Version-free IDs of the papers [`select`] would look at (configured announce types,
 /// de-duplicated, not seen before): the ones worth asking Semantic Scholar about.
-pub fn scanned_ids(items: &[Paper], config: &Config, seen: &HashSet<String>) -> Vec<String> {
+pub(crate) fn scanned_ids(items: &[Paper], config: &Config, seen: &HashSet<String>) -> Vec<String> {
     scan(items, config, seen, &mut Counts::default())
         .into_iter()
         .map(|paper| paper.id.clone())
@@ -126,7 +126,7 @@ fn scan<'a>(
 
 /// True when a feed re-serves an old batch: nearly all papers it would keep were recorded
 /// already (arXiv sometimes re-dates a day's feed on Saturday).
-pub fn is_stale(counts: &Counts, stale_fraction: f64) -> bool {
+pub(crate) fn is_stale(counts: &Counts, stale_fraction: f64) -> bool {
     let kept = counts.already_seen + counts.scanned.unwrap_or(0);
     kept > 0 && counts.already_seen as f64 >= stale_fraction * kept as f64
 }

@@ -109,32 +109,24 @@ pub struct BrowserTools {
     chromedriver: PathBuf,
 }
 
-/// Whether a missing or unusable browser fails the tests (`REQUIRE_BROWSER=1`, as CI sets it)
-/// instead of skipping them.
-fn browser_required() -> bool {
-    std::env::var("REQUIRE_BROWSER").is_ok_and(|v| v == "1")
+/// Fails the test, saying how to get the browser: the browser tests are `#[ignore]`d by default
+/// and run only when asked for (`--include-ignored`, as `.ci/run` does), so a missing browser
+/// is an error there, never a silent pass.
+fn unavailable(why: &str) -> ! {
+    panic!(
+        "{why}; install them with `apt-get install -y chromium chromium-driver` (these tests are ignored by a plain `cargo test`)"
+    );
 }
 
-/// Skips (with a notice) or, when the browser is required, fails.
-fn unavailable(why: &str) {
-    if browser_required() {
-        panic!(
-            "{why}, and REQUIRE_BROWSER=1; install them with `apt-get install -y chromium chromium-driver`"
-        );
-    }
-    eprintln!("notice: skipping browser checks: {why} (apt-get install chromium chromium-driver)");
-}
-
-/// Finds a browser and chromedriver on PATH. When either is missing the browser tests pass
-/// with a notice, unless `REQUIRE_BROWSER=1`.
-pub fn browser_tools() -> Option<BrowserTools> {
+/// Finds a browser and chromedriver on PATH; fails the test when either is missing.
+pub fn browser_tools() -> BrowserTools {
     let chromium = BROWSERS.iter().find_map(|name| on_path(name));
     let chromedriver = on_path("chromedriver");
     match (chromium, chromedriver) {
-        (Some(chromium), Some(chromedriver)) => Some(BrowserTools {
+        (Some(chromium), Some(chromedriver)) => BrowserTools {
             chromium,
             chromedriver,
-        }),
+        },
         (chromium, chromedriver) => {
             let mut missing = Vec::new();
             if chromium.is_none() {
@@ -143,8 +135,7 @@ pub fn browser_tools() -> Option<BrowserTools> {
             if chromedriver.is_none() {
                 missing.push("chromedriver");
             }
-            unavailable(&format!("{} not found on PATH", missing.join(" and ")));
-            None
+            unavailable(&format!("{} not found on PATH", missing.join(" and ")))
         }
     }
 }
@@ -378,9 +369,9 @@ pub enum Viewport {
 
 impl Browser {
     /// Starts chromedriver on a free loopback port and opens a session with a fresh profile.
-    /// `None` (with a notice) when no session opens, e.g. when chromedriver does not match the
-    /// browser's version, unless the browser is required.
-    pub async fn start(tools: &BrowserTools) -> Option<Browser> {
+    /// Fails the test when no session opens, e.g. when chromedriver does not match the
+    /// browser's version.
+    pub async fn start(tools: &BrowserTools) -> Browser {
         let port = free_port();
         let process = Command::new(&tools.chromedriver)
             .arg(format!("--port={port}"))
@@ -418,14 +409,11 @@ impl Browser {
                 .await;
         let client = match connected {
             Ok(client) => client,
-            Err(error) => {
-                unavailable(&format!(
-                    "{} cannot start {}: {error}",
-                    tools.chromedriver.display(),
-                    tools.chromium.display()
-                ));
-                return None;
-            }
+            Err(error) => unavailable(&format!(
+                "{} cannot start {}: {error}",
+                tools.chromedriver.display(),
+                tools.chromium.display()
+            )),
         };
         driver.session = client.session_id().await.unwrap();
         let browser = Browser {
@@ -439,7 +427,7 @@ impl Browser {
             )
             .await;
         browser.set_viewport(Viewport::Desktop).await;
-        Some(browser)
+        browser
     }
 
     /// Runs a DevTools protocol command through chromedriver.

@@ -3,11 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use papersift::testing::shared_fixture;
 pub use repo::papersift;
+use shared::shared_fixture;
 
 #[path = "repo.rs"]
 mod repo;
+#[path = "shared.rs"]
+mod shared;
 
 /// The imported archive of the tool papersift replaces: 242 days of 2025.
 pub const ARCHIVE: &str = "archive/daily-json-2025";
@@ -32,11 +34,10 @@ pub fn own_fixture(name: &str) -> PathBuf {
 }
 
 /// Builds the big real site in `repo`: the 242-day archive imported, then the real cs.CL day of
-/// 2026-08-13 run from its recorded feed, so the site spans two years. Returns its `docs/`, or
-/// `None` (with a notice) when the shared fixtures are absent.
-pub fn build_archive_site(repo: &Path) -> Option<PathBuf> {
-    let archive = shared_fixture(ARCHIVE)?;
-    let feed = shared_fixture(CS_CL_DAY)?;
+/// 2026-08-13 run from its recorded feed, so the site spans two years. Returns its `docs/`.
+pub fn build_archive_site(repo: &Path) -> PathBuf {
+    let archive = shared_fixture(ARCHIVE);
+    let feed = shared_fixture(CS_CL_DAY);
     user_repo(repo, "");
     papersift(repo)
         .arg("import")
@@ -49,7 +50,7 @@ pub fn build_archive_site(repo: &Path) -> Option<PathBuf> {
         .arg(feed)
         .assert()
         .success();
-    Some(repo.join("docs"))
+    repo.join("docs")
 }
 
 /// Builds the small hostile site in `repo`: two days of hand-written feeds whose titles,

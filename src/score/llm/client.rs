@@ -13,16 +13,16 @@ use super::limiter::RateLimiter;
 use crate::score::cost::tokens_for_chars;
 
 /// The API key. Its `Debug` never shows it; only the request header sees the value.
-pub struct ApiKey(String);
+pub(crate) struct ApiKey(String);
 
 impl ApiKey {
-    pub fn new(key: String) -> ApiKey {
+    pub(crate) fn new(key: String) -> ApiKey {
         ApiKey(key.trim().to_string())
     }
 
     /// `text` with the key, and anything that looks like an echo of it, replaced: providers
     /// quote a masked key back ("Incorrect API key provided: sk-abc***xyz").
-    pub fn redact(&self, text: &str) -> String {
+    pub(crate) fn redact(&self, text: &str) -> String {
         let text = if self.0.is_empty() {
             text.to_string()
         } else {
@@ -52,18 +52,18 @@ impl fmt::Debug for ApiKey {
     }
 }
 
-pub use crate::score::cost::TokenCounts;
+pub(crate) use crate::score::cost::TokenCounts;
 
 /// A successful call: the answer text and what it cost.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Completion {
+pub(crate) struct Completion {
     pub content: String,
     pub tokens: TokenCounts,
 }
 
 /// Why a call brought no answer. The text is what the API said, with the key redacted.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CallError {
+pub(crate) enum CallError {
     /// The API refuses this account, key or model (401, 402, 403, 404, exhausted quota):
     /// every other call would fail the same way.
     Fatal(String),
@@ -75,7 +75,7 @@ pub enum CallError {
 }
 
 impl CallError {
-    pub fn message(&self) -> &str {
+    pub(crate) fn message(&self) -> &str {
         match self {
             CallError::Fatal(m) | CallError::Rejected(m) | CallError::Unavailable(m) => m,
         }
@@ -84,14 +84,14 @@ impl CallError {
 
 /// The outcome of a call and how many HTTP requests it took.
 #[derive(Debug)]
-pub struct CallReport {
+pub(crate) struct CallReport {
     pub result: Result<Completion, CallError>,
     pub requests: u32,
 }
 
 /// The HTTP side of the scorer: endpoint, key, retries and the shared rate limiter.
 #[derive(Debug)]
-pub struct ApiClient {
+pub(crate) struct ApiClient {
     http: reqwest::Client,
     url: String,
     key: ApiKey,
@@ -103,7 +103,7 @@ pub struct ApiClient {
 }
 
 impl ApiClient {
-    pub fn new(
+    pub(crate) fn new(
         base_url: &str,
         key: ApiKey,
         timeout: Duration,
@@ -127,16 +127,11 @@ impl ApiClient {
         })
     }
 
-    /// The endpoint this client posts to.
-    pub fn url(&self) -> &str {
-        &self.url
-    }
-
     /// Posts `body`, retrying 429s (after `Retry-After`, which also pauses every other
     /// request), 5xx, timeouts and connection errors with exponential backoff, at most
     /// `max_retries` times. `prompt_chars` estimates usage when the response reports none;
     /// `estimated_tokens` feeds the tokens-per-minute limit.
-    pub async fn complete(
+    pub(crate) async fn complete(
         &self,
         body: &[u8],
         prompt_chars: usize,
@@ -267,7 +262,7 @@ fn is_quota_exhausted(body: &str) -> bool {
 }
 
 /// `{base_url}/chat/completions`, keeping a query string (Azure's `?api-version=...`) last.
-pub fn chat_completions_url(base_url: &str) -> String {
+pub(crate) fn chat_completions_url(base_url: &str) -> String {
     let base = base_url.trim();
     let (path, query) = match base.split_once('?') {
         Some((path, query)) => (path, format!("?{query}")),
@@ -277,7 +272,7 @@ pub fn chat_completions_url(base_url: &str) -> String {
 }
 
 /// The configured base URL, unless `OPENAI_BASE_URL` (passed in) is set and not empty.
-pub fn effective_base_url(configured: &str, environment: Option<String>) -> String {
+pub(crate) fn effective_base_url(configured: &str, environment: Option<String>) -> String {
     environment
         .map(|url| url.trim().to_string())
         .filter(|url| !url.is_empty())
@@ -287,7 +282,7 @@ pub fn effective_base_url(configured: &str, environment: Option<String>) -> Stri
 /// A `Retry-After` (seconds, possibly fractional) or OpenAI's `retry-after-ms`, capped.
 /// The message of an error body: OpenAI's `{"error": {"message"}}`, or the other shapes
 /// providers use, or the start of the body.
-pub fn error_message(body: &str) -> String {
+pub(crate) fn error_message(body: &str) -> String {
     let from_json = serde_json::from_str::<Value>(body).ok().and_then(|value| {
         [
             &value["error"]["message"],
@@ -308,7 +303,7 @@ pub fn error_message(body: &str) -> String {
 
 /// The answer text and token counts of a chat-completions response. Tolerates missing
 /// fields: no `usage` (counts estimated from characters), content given as a list of parts.
-pub fn parse_completion(body: &str, prompt_chars: usize) -> Result<Completion, String> {
+pub(crate) fn parse_completion(body: &str, prompt_chars: usize) -> Result<Completion, String> {
     let value: Value = serde_json::from_str(body).map_err(|_| {
         format!(
             "the response is not a chat completion: {:?}",
@@ -343,7 +338,7 @@ pub fn parse_completion(body: &str, prompt_chars: usize) -> Result<Completion, S
 
 /// Token counts from `usage` as OpenAI (`prompt_tokens_details.cached_tokens`), DeepSeek
 /// (`prompt_cache_hit_tokens`) or others report them; characters / 4 when absent.
-pub fn token_counts(usage: &Value, prompt_chars: usize, answer_chars: usize) -> TokenCounts {
+pub(crate) fn token_counts(usage: &Value, prompt_chars: usize, answer_chars: usize) -> TokenCounts {
     let number = |paths: &[&[&str]]| {
         paths.iter().find_map(|path| {
             path.iter()

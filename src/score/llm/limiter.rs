@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 /// allowance: providers enforce their per-minute limits over shorter windows (OpenAI
 /// documents 60 RPM as possibly one request per second), so bursting invites 429s.
 #[derive(Debug)]
-pub struct RateLimiter {
+pub(crate) struct RateLimiter {
     spacing: Duration,
     /// Held across the wait, so callers are served one after another in arrival order.
     slots: tokio::sync::Mutex<Slots>,
@@ -52,7 +52,7 @@ impl TokenBucket {
 
 impl RateLimiter {
     /// `tokens_per_minute` 0 means no token limit.
-    pub fn new(requests_per_minute: u32, tokens_per_minute: u32) -> RateLimiter {
+    pub(crate) fn new(requests_per_minute: u32, tokens_per_minute: u32) -> RateLimiter {
         let now = Instant::now();
         let tokens = (tokens_per_minute > 0).then(|| TokenBucket {
             capacity: f64::from(tokens_per_minute),
@@ -71,7 +71,7 @@ impl RateLimiter {
     }
 
     /// Waits until a request estimated at `tokens` may start, and books its slot.
-    pub async fn acquire(&self, tokens: u64) {
+    pub(crate) async fn acquire(&self, tokens: u64) {
         let mut slots = self.slots.lock().await;
         loop {
             let now = Instant::now();
@@ -95,7 +95,7 @@ impl RateLimiter {
 
     /// Holds back every request for `wait` (a 429's `Retry-After`: the limit is the account's,
     /// not one request's).
-    pub fn pause(&self, wait: Duration) {
+    pub(crate) fn pause(&self, wait: Duration) {
         let until = Instant::now() + wait;
         let mut paused = self
             .paused_until
