@@ -148,16 +148,26 @@ pub struct FollowedAuthor {
 #[serde(default, deny_unknown_fields)]
 pub struct LlmConfig {
     pub base_url: String,
+    /// Whose API `base_url` is, for its quirks; `auto` tells by the host name.
+    pub provider: ProviderSetting,
     pub model: String,
     pub api_key_env: String,
-    /// `None` leaves the field out of requests, for models that reject it.
+    /// `None` (the default) sends no temperature: the provider's default. A value is sent as
+    /// given, also to models that accept only their default (the API's refusal then names it).
     pub temperature: Option<f64>,
+    /// A cap on each answer's length; sent as `max_completion_tokens` to reasoning models.
     pub max_tokens: Option<u32>,
+    /// How hard a reasoning model (gpt-5, o1, o3, o4 families) thinks before answering; never
+    /// sent to other models. `low` by default: the provider's `medium` multiplies the cost.
+    pub reasoning_effort: ReasoningEffort,
     pub title_filter: bool,
     pub title_batch_size: usize,
     pub batch_size: usize,
     pub concurrency: usize,
-    pub requests_per_minute: u32,
+    /// `auto` (the default): follow the provider's rate-limit headers. A number: at most that
+    /// many calls in any rolling minute, whatever the provider says.
+    pub requests_per_minute: RequestsPerMinute,
+    /// 0 (the default): follow the provider's token headers; a number caps tokens a minute.
     pub tokens_per_minute: u32,
     pub timeout_secs: u64,
     pub max_retries: u32,
@@ -172,10 +182,12 @@ impl Default for LlmConfig {
     fn default() -> Self {
         Self {
             base_url: "https://api.openai.com/v1".into(),
+            provider: ProviderSetting::Auto,
             model: "gpt-4.1-mini".into(),
             api_key_env: "OPENAI_API_KEY".into(),
-            temperature: Some(0.0),
+            temperature: None,
             max_tokens: None,
+            reasoning_effort: ReasoningEffort::Low,
             title_filter: true,
             // Measured on a 910-item day (examples/bench_llm.rs): 100 titles a call keep the
             // prefilter to 6 calls; 16 abstracts a call stay well inside what models answer
@@ -185,7 +197,7 @@ impl Default for LlmConfig {
             title_batch_size: 100,
             batch_size: 16,
             concurrency: 12,
-            requests_per_minute: 60,
+            requests_per_minute: RequestsPerMinute::Auto,
             tokens_per_minute: 0,
             timeout_secs: 120,
             max_retries: 4,
@@ -193,6 +205,104 @@ impl Default for LlmConfig {
             structured_output: false,
             max_cost_usd: 2.0,
             pricing: BTreeMap::new(),
+        }
+    }
+}
+
+/// `llm.reasoning_effort`: the closed set OpenAI's reasoning models take (`none` only from
+/// gpt-5.1 on, `minimal` only on gpt-5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReasoningEffort {
+    None,
+    Minimal,
+    #[default]
+    Low,
+    Medium,
+    High,
+}
+
+impl ReasoningEffort {
+    /// The API's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReasoningEffort::None => "none",
+            ReasoningEffort::Minimal => "minimal",
+            ReasoningEffort::Low => "low",
+            ReasoningEffort::Medium => "medium",
+            ReasoningEffort::High => "high",
+        }
+    }
+}
+
+/// `llm.provider`: whose API the endpoint is. `auto` (the default) tells by the host name; name
+/// one for a custom domain or proxy in front of a known provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderSetting {
+    #[default]
+    Auto,
+    OpenAi,
+    Azure,
+    GitHub,
+    DeepSeek,
+    OpenRouter,
+    Gemini,
+    Ollama,
+    /// Any other OpenAI-compatible server (vLLM, LM Studio, llama.cpp, LiteLLM).
+    Compatible,
+}
+
+/// `llm.requests_per_minute`: `"auto"` or a hard cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RequestsPerMinute {
+    /// Follow the provider's `x-ratelimit-*` headers and `Retry-After`.
+    #[default]
+    Auto,
+    /// At most this many calls in any 60 seconds (and fewer when the provider says so).
+    Cap(u32),
+}
+
+impl RequestsPerMinute {
+    /// The configured cap, `None` for `auto`.
+    pub fn cap(self) -> Option<u32> {
+        match self {
+            RequestsPerMinute::Auto => None,
+            RequestsPerMinute::Cap(n) => Some(n),
+        }
+    }
+}
+
+impl Serialize for RequestsPerMinute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            RequestsPerMinute::Auto => serializer.serialize_str("auto"),
+            RequestsPerMinute::Cap(n) => serializer.serialize_u32(*n),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RequestsPerMinute {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(i64),
+            Text(String),
+        }
+        let invalid = || {
+            serde::de::Error::custom(
+                "requests_per_minute must be \"auto\" (follow the provider's rate-limit headers) or a number of calls a minute from 1",
+            )
+        };
+        match Raw::deserialize(deserializer).map_err(|_: D::Error| invalid())? {
+            Raw::Text(text) if text.trim().eq_ignore_ascii_case("auto") => {
+                Ok(RequestsPerMinute::Auto)
+            }
+            Raw::Number(n) if n >= 1 => u32::try_from(n)
+                .map(RequestsPerMinute::Cap)
+                .map_err(|_| invalid()),
+            _ => Err(invalid()),
         }
     }
 }
@@ -320,9 +430,6 @@ impl Config {
                 bail!("{key} must be at least 1");
             }
         }
-        if self.llm.requests_per_minute == 0 {
-            bail!("llm.requests_per_minute must be at least 1");
-        }
         if self.llm.max_cost_usd < 0.0 {
             bail!("llm.max_cost_usd must not be negative");
         }
@@ -374,17 +481,25 @@ impl Config {
     }
 }
 
-/// Shipped prices (USD per million tokens) for common models, used when config has none.
+/// Shipped prices (USD per million tokens) for common models, used when config has none. A
+/// provider prefix (`openai/gpt-5` on GitHub Models and OpenRouter) is ignored.
 pub fn default_price(model: &str) -> Option<ModelPrice> {
-    let (input, cached_input, output) = match model {
+    let bare = model.rsplit('/').next().unwrap_or(model);
+    let (input, cached_input, output) = match bare {
         "gpt-4.1" => (2.00, 0.50, 8.00),
         "gpt-4.1-mini" => (0.40, 0.10, 1.60),
         "gpt-4.1-nano" => (0.10, 0.025, 0.40),
         "gpt-4o" => (2.50, 1.25, 10.00),
         "gpt-4o-mini" => (0.15, 0.075, 0.60),
-        "gpt-5" => (1.25, 0.125, 10.00),
+        // The gpt-5 family; reasoning tokens are billed as output tokens.
+        "gpt-5" | "gpt-5-chat-latest" | "gpt-5.1" => (1.25, 0.125, 10.00),
         "gpt-5-mini" => (0.25, 0.025, 2.00),
         "gpt-5-nano" => (0.05, 0.005, 0.40),
+        // As the replaced tool's own page of 2026-03-13 bills it: 153,004 prompt tokens for
+        // $0.38 and 5,639 completion tokens for $0.08.
+        "gpt-5.4" => (2.50, 0.25, 15.00),
+        "o3" => (2.00, 0.50, 8.00),
+        "o3-mini" | "o4-mini" => (1.10, 0.275, 4.40),
         "deepseek-chat" => (0.27, 0.07, 1.10),
         _ => return None,
     };
@@ -407,7 +522,9 @@ mod tests {
             ["cs.LG", "cs.AI", "cs.CL", "stat.ML"]
         );
         assert_eq!(config.selection.relevance_min, 7);
-        assert_eq!(config.llm.temperature, Some(0.0));
+        assert_eq!(config.llm.temperature, None);
+        assert_eq!(config.llm.reasoning_effort, ReasoningEffort::Low);
+        assert_eq!(config.llm.requests_per_minute, RequestsPerMinute::Auto);
     }
 
     #[test]
@@ -436,11 +553,50 @@ mod tests {
     }
 
     #[test]
+    fn requests_per_minute_is_auto_or_a_positive_number() {
+        let parse = |value: &str| {
+            Config::parse(&format!("[llm]\nrequests_per_minute = {value}\n"))
+                .map(|c| c.llm.requests_per_minute)
+        };
+        assert_eq!(parse("\"auto\"").unwrap(), RequestsPerMinute::Auto);
+        assert_eq!(parse("500").unwrap(), RequestsPerMinute::Cap(500));
+        for bad in ["0", "-3", "\"fast\"", "1.5"] {
+            let error = format!("{:#}", parse(bad).unwrap_err());
+            assert!(error.contains("requests_per_minute"), "{bad}: {error}");
+        }
+    }
+
+    #[test]
+    fn reasoning_effort_is_a_closed_set() {
+        let config = Config::parse("[llm]\nreasoning_effort = \"high\"\n").unwrap();
+        assert_eq!(config.llm.reasoning_effort, ReasoningEffort::High);
+        let error = Config::parse("[llm]\nreasoning_effort = \"max\"\n").unwrap_err();
+        assert!(
+            format!("{error:#}").contains("reasoning_effort"),
+            "{error:#}"
+        );
+    }
+
+    #[test]
     fn unknown_model_has_no_price() {
         let mut config = Config::default();
         config.llm.model = "my-local-model".into();
         assert_eq!(config.model_price(), None);
         config.llm.model = "gpt-4.1-mini".into();
         assert!(config.model_price().is_some());
+        config.llm.model = "openai/gpt-5".into();
+        assert_eq!(config.model_price(), default_price("gpt-5"));
+    }
+
+    #[test]
+    fn the_gpt_5_price_reproduces_the_replaced_tools_page() {
+        // ../shared/reference/daily-page-2025-09-29.md: 89,447 prompt tokens $0.11, 81,726
+        // completion tokens $0.82 with gpt-5.
+        let price = default_price("gpt-5").unwrap();
+        assert_eq!((89_447.0 * price.input / 1e6 * 100.0).round() / 100.0, 0.11);
+        assert_eq!(
+            (81_726.0 * price.output / 1e6 * 100.0).round() / 100.0,
+            0.82
+        );
     }
 }

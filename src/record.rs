@@ -158,11 +158,19 @@ pub struct Usage {
     pub prompt_tokens: u64,
     pub cached_prompt_tokens: u64,
     pub completion_tokens: u64,
+    /// The part of `completion_tokens` a reasoning model spent thinking (billed as output).
+    /// Absent in records of models that do not reason, and in records before it was kept.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub reasoning_tokens: u64,
     /// `None` when the model has no price in config: shown as "unknown", never $0.00.
     pub cost_usd: Option<f64>,
     /// Scoring answers reused from the cache instead of calling the model.
     #[serde(default)]
     pub cache_hits: u64,
+}
+
+fn is_zero(value: &u64) -> bool {
+    *value == 0
 }
 
 impl Usage {
@@ -173,6 +181,7 @@ impl Usage {
         self.prompt_tokens += other.prompt_tokens;
         self.cached_prompt_tokens += other.cached_prompt_tokens;
         self.completion_tokens += other.completion_tokens;
+        self.reasoning_tokens += other.reasoning_tokens;
         self.cache_hits += other.cache_hits;
         self.cost_usd = self.cost_usd.zip(other.cost_usd).map(|(a, b)| a + b);
         if self.model.is_none() {

@@ -10,10 +10,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use mock_llm::{
-    Behaviour, FOREIGN_ID, Fault, FaultKind, INJECTION, MOCK_KEY, MockLlm, Stage, UsageStyle, When,
-    expected_scores, title_rejected,
+    Behaviour, FOREIGN_ID, Fault, FaultKind, INJECTION, MOCK_KEY, MockLlm, Provider, Stage,
+    UsageStyle, When, expected_scores, title_rejected,
 };
 use papersift::Config;
+use papersift::config::ProviderSetting;
 use papersift::paper::{AnnounceType, Paper};
 use papersift::record::{DayStatus, Decision};
 use papersift::score::llm::LlmScorer;
@@ -61,7 +62,7 @@ fn config(mock: &MockLlm, dir: &Path) -> Config {
     };
     config.site.prompts_dir = repo_prompts();
     config.llm.base_url = mock.base_url();
-    config.llm.requests_per_minute = 60_000;
+    config.llm.requests_per_minute = papersift::config::RequestsPerMinute::Auto;
     config.llm.concurrency = 4;
     config.llm.title_batch_size = 10;
     config.llm.batch_size = 4;
@@ -185,7 +186,10 @@ async fn every_paper_is_screened_or_scored_and_a_rerun_costs_nothing() {
     assert!((usage.cost_usd.unwrap() - expected_cost).abs() < 1e-12);
     let body = &calls[0].body;
     assert_eq!(body["model"], "gpt-4.1-mini");
-    assert_eq!(body["temperature"], 0.0);
+    // No temperature unless configured (the provider's default), no effort for a model that
+    // does not reason.
+    assert!(body.get("temperature").is_none(), "{body}");
+    assert!(body.get("reasoning_effort").is_none(), "{body}");
     assert!(body.get("response_format").is_none());
     assert_eq!(body["messages"][0]["role"], "system");
 
@@ -657,9 +661,60 @@ async fn a_response_without_usage_is_counted_from_characters() {
 }
 
 #[tokio::test]
-async fn batches_run_concurrently_within_the_rate_limit() {
+async fn batches_run_concurrently_within_the_window_the_provider_reports() {
     let mock = MockLlm::start(Behaviour {
         call_latency: Duration::from_millis(400),
+        window: Some(100),
+        ..Behaviour::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(&mock, dir.path());
+    config.llm.title_filter = false;
+    config.llm.batch_size = 2;
+    config.llm.concurrency = 4;
+    let papers = candidates(16);
+    let start = Instant::now();
+    let outcome = score(&config, &papers).await;
+    let elapsed = start.elapsed();
+    assert_expected(&outcome, &papers, false);
+    let statuses: Vec<u16> = mock.calls().iter().map(|c| c.status).collect();
+    assert_eq!(statuses, [200; 8], "no call beyond the provider's window");
+    assert_eq!(
+        mock.max_in_flight(),
+        4,
+        "the window has room: concurrency bounds the calls"
+    );
+    // 8 calls of 0.4 s, 4 at a time: two waves, about 0.8 s; spaced a second apart, 7.4 s.
+    assert!(elapsed < Duration::from_millis(1600), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn an_exhausted_window_waits_for_the_providers_reset_instead_of_collecting_429s() {
+    // 3 calls a rolling minute: after the first answer papersift knows none remain, and the
+    // reset is a minute away, longer than this test waits. It must not send the fourth.
+    let mock = MockLlm::start(Behaviour {
+        window: Some(3),
+        ..Behaviour::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(&mock, dir.path());
+    config.llm.title_filter = false;
+    config.llm.batch_size = 1;
+    config.llm.concurrency = 1;
+    let papers = candidates(6);
+    let scoring = score(&config, &papers);
+    let _ = tokio::time::timeout(Duration::from_secs(2), scoring).await;
+    let statuses: Vec<u16> = mock.calls().iter().map(|c| c.status).collect();
+    assert_eq!(statuses, [200, 200, 200], "sent past the window");
+}
+
+#[tokio::test]
+async fn a_provider_that_quantizes_its_limit_is_followed_through_its_retry_after() {
+    // 600 a minute enforced as one per 100 ms (with a 1 s Retry-After), as OpenAI documents
+    // for short windows: bursts are answered 429, and every paper is still scored.
+    let mock = MockLlm::start(Behaviour {
         requests_per_minute: Some(600),
         ..Behaviour::default()
     })
@@ -669,29 +724,16 @@ async fn batches_run_concurrently_within_the_rate_limit() {
     config.llm.title_filter = false;
     config.llm.batch_size = 2;
     config.llm.concurrency = 4;
-    config.llm.requests_per_minute = 600;
-    let papers = candidates(16);
-    let start = Instant::now();
+    let papers = candidates(8);
     let outcome = score(&config, &papers).await;
-    let elapsed = start.elapsed();
     assert_expected(&outcome, &papers, false);
     let calls = mock.calls();
-    assert_eq!(
-        calls.len(),
-        8,
-        "the mock's own rate limit was hit: {:?}",
-        calls.iter().map(|c| c.status).collect::<Vec<_>>()
-    );
+    let limited = calls.iter().filter(|c| c.status == 429).count();
     assert!(
-        mock.max_in_flight() >= 3,
-        "at most {} calls in flight",
-        mock.max_in_flight()
+        limited >= 1,
+        "the burst was never limited: the test shows nothing"
     );
-    for pair in calls.windows(2) {
-        assert!(pair[1].received - pair[0].received >= Duration::from_millis(90));
-    }
-    // 8 calls of 0.4 s, 4 at a time, 0.1 s apart: about 1.1 s; strictly sequential would be 3.2 s.
-    assert!(elapsed < Duration::from_millis(2000), "{elapsed:?}");
+    assert_eq!(calls.len() - limited, 4, "each batch answered once");
 }
 
 #[tokio::test]
@@ -778,4 +820,223 @@ async fn followed_authors_and_keyword_hits_skip_the_title_prefilter() {
         .flat_map(|c| c.ids)
         .collect();
     assert!(!screened.contains(&id(3)) && !screened.contains(&id(7)));
+}
+
+// ---- Providers and models: each mock rejects what that provider's API rejects. ----
+
+/// Scores 6 papers with `model` against a mock of `provider`, configured as a user of that
+/// provider would (`llm.provider` stands in for the host name a loopback mock cannot have).
+/// Returns the outcome and the mock; panics unless every paper was scored and every call
+/// was answered 200.
+async fn score_on(
+    provider: Provider,
+    setting: ProviderSetting,
+    base_path: &str,
+    model: &str,
+    change: impl FnOnce(&mut Config),
+) -> (ScoreOutcome, MockLlm) {
+    let mock = MockLlm::start(Behaviour {
+        provider,
+        ..Behaviour::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(&mock, dir.path());
+    config.llm.base_url = format!("{}{base_path}", mock.base_url().trim_end_matches("/v1"));
+    config.llm.provider = setting;
+    config.llm.model = model.into();
+    change(&mut config);
+    let papers = candidates(6);
+    let outcome = score(&config, &papers).await;
+    let statuses: Vec<(u16, String)> = mock
+        .calls()
+        .iter()
+        .map(|c| (c.status, c.body.to_string()))
+        .filter(|(status, _)| *status != 200)
+        .collect();
+    assert!(
+        statuses.is_empty(),
+        "{model} refused: {statuses:?} ({:?})",
+        outcome.failure
+    );
+    assert_expected(&outcome, &papers, true);
+    (outcome, mock)
+}
+
+#[tokio::test]
+async fn gpt_5_gets_its_effort_no_temperature_and_max_completion_tokens() {
+    let (outcome, mock) = score_on(
+        Provider::OpenAi,
+        ProviderSetting::Auto,
+        "/v1",
+        "gpt-5",
+        |c| c.llm.max_tokens = Some(4000),
+    )
+    .await;
+    for call in mock.calls() {
+        assert_eq!(call.body["reasoning_effort"], "low", "{}", call.body);
+        assert_eq!(call.body["max_completion_tokens"], 4000);
+        assert!(call.body.get("temperature").is_none() && call.body.get("max_tokens").is_none());
+    }
+    assert!(outcome.usage.reasoning_tokens > 0, "{:?}", outcome.usage);
+    assert!(outcome.usage.reasoning_tokens < outcome.usage.completion_tokens);
+}
+
+#[tokio::test]
+async fn an_explicit_temperature_the_model_refuses_fails_the_day_with_the_fix() {
+    let mock = MockLlm::start(Behaviour::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(&mock, dir.path());
+    config.llm.model = "gpt-5".into();
+    config.llm.temperature = Some(0.0);
+    let papers = candidates(8);
+    let outcome = score(&config, &papers).await;
+    assert_eq!(day_status(&outcome), DayStatus::LlmFailed);
+    let failure = outcome.failure.unwrap();
+    assert!(
+        failure.contains(
+            "model gpt-5 does not accept temperature 0.0: remove `temperature` from [llm] or set it to 1"
+        ),
+        "{failure}"
+    );
+    // Every call would fail the same way: no halving of batches, no retries.
+    assert!(mock.calls().len() <= 4, "{} calls", mock.calls().len());
+}
+
+#[tokio::test]
+async fn azure_takes_the_key_in_api_key_and_an_api_version() {
+    let (_, mock) = score_on(
+        Provider::Azure,
+        ProviderSetting::Azure,
+        "/openai/deployments/gpt-5",
+        "gpt-5",
+        |_| {},
+    )
+    .await;
+    assert!(
+        mock.calls()
+            .iter()
+            .all(|c| c.body["reasoning_effort"] == "low")
+    );
+}
+
+#[tokio::test]
+async fn github_models_take_publisher_names_with_the_reasoning_rules_of_the_model() {
+    let (_, mock) = score_on(
+        Provider::GitHubModels,
+        ProviderSetting::GitHub,
+        "/inference",
+        "openai/gpt-5-mini",
+        |_| {},
+    )
+    .await;
+    assert!(
+        mock.calls()
+            .iter()
+            .all(|c| c.body["reasoning_effort"] == "low")
+    );
+    let (_, mock) = score_on(
+        Provider::GitHubModels,
+        ProviderSetting::GitHub,
+        "/inference",
+        "openai/gpt-4.1-mini",
+        |_| {},
+    )
+    .await;
+    assert!(
+        mock.calls()
+            .iter()
+            .all(|c| c.body.get("reasoning_effort").is_none())
+    );
+}
+
+#[tokio::test]
+async fn deepseek_reasoner_thinking_is_counted_but_never_read_as_the_answer() {
+    // The mock's reasoning text holds an answer-shaped line for a paper outside the batch;
+    // reading it would add a verdict or break one.
+    let (outcome, mock) = score_on(
+        Provider::DeepSeek,
+        ProviderSetting::Auto,
+        "/v1",
+        "deepseek-reasoner",
+        |c| c.llm.max_tokens = Some(2000),
+    )
+    .await;
+    assert!(outcome.usage.reasoning_tokens > 0);
+    for call in mock.calls() {
+        assert!(call.body.get("reasoning_effort").is_none());
+        assert_eq!(call.body["max_tokens"], 2000);
+    }
+}
+
+#[tokio::test]
+async fn openrouter_gets_its_reasoning_object() {
+    let (_, mock) = score_on(
+        Provider::OpenRouter,
+        ProviderSetting::OpenRouter,
+        "/api/v1",
+        "openai/gpt-5",
+        |_| {},
+    )
+    .await;
+    for call in mock.calls() {
+        assert_eq!(call.body["reasoning"]["effort"], "low");
+        assert!(call.body.get("reasoning_effort").is_none());
+    }
+}
+
+#[tokio::test]
+async fn gemini_gets_only_fields_it_knows() {
+    score_on(
+        Provider::Gemini,
+        ProviderSetting::Gemini,
+        "/v1beta/openai",
+        "gemini-2.5-flash",
+        |c| {
+            c.llm.max_tokens = Some(1000);
+            c.llm.structured_output = true;
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn local_servers_get_a_plain_request() {
+    for setting in [ProviderSetting::Ollama, ProviderSetting::Compatible] {
+        let (_, mock) = score_on(Provider::Local, setting, "/v1", "llama3.1:8b", |_| {}).await;
+        for call in mock.calls() {
+            let fields: Vec<&String> = call.body.as_object().unwrap().keys().collect();
+            assert_eq!(fields, ["messages", "model"], "{setting:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_gemini_refusal_in_its_list_shape_is_explained() {
+    // Gemini rejects a field it does not know: `reasoning_effort` is not one of those, but an
+    // OpenRouter-style `reasoning` object would be. Here the refusal of a field is read.
+    let mock = MockLlm::start(Behaviour {
+        provider: Provider::Gemini,
+        faults: vec![Fault::always(
+            When::Any,
+            FaultKind::Status {
+                code: 400,
+                retry_after: None,
+                message: "Unsupported parameter: 'max_completion_tokens' is not supported with this model.".into(),
+                kind: "INVALID_ARGUMENT".into(),
+            },
+        )],
+        ..Behaviour::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(&mock, dir.path());
+    config.llm.provider = ProviderSetting::Gemini;
+    config.llm.model = "gemini-2.5-pro".into();
+    let outcome = score(&config, &candidates(4)).await;
+    let failure = outcome.failure.unwrap();
+    assert!(
+        failure.contains("model gemini-2.5-pro does not accept max_completion_tokens"),
+        "{failure}"
+    );
 }

@@ -51,7 +51,7 @@ fn config(mock: &MockLlm, dir: &Path) -> Config {
     };
     config.site.prompts_dir = repo_prompts();
     config.llm.base_url = mock.base_url();
-    config.llm.requests_per_minute = 60_000;
+    config.llm.requests_per_minute = papersift::config::RequestsPerMinute::Auto;
     config.llm.title_batch_size = 10;
     config.llm.batch_size = 5;
     config

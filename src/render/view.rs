@@ -83,6 +83,8 @@ pub(crate) struct UsageView {
     pub prompt_tokens: String,
     pub cached_prompt_tokens: String,
     pub completion_tokens: String,
+    /// The part of the completion a reasoning model spent thinking; `None` for other models.
+    pub reasoning_tokens: Option<String>,
     /// Prompt plus completion tokens (cached prompt tokens are part of the prompt tokens).
     pub total_tokens: String,
     /// `$0.47`, or `unknown` when the model had no configured price.
@@ -463,6 +465,8 @@ fn usage_view(usage: &Usage) -> UsageView {
         prompt_tokens: group_digits(usage.prompt_tokens),
         cached_prompt_tokens: group_digits(usage.cached_prompt_tokens),
         completion_tokens: group_digits(usage.completion_tokens),
+        reasoning_tokens: (usage.reasoning_tokens > 0)
+            .then(|| group_digits(usage.reasoning_tokens)),
         total_tokens: group_digits(usage.prompt_tokens + usage.completion_tokens),
         cost: format_cost(usage.cost_usd),
         cost_known: known_cost(usage.cost_usd).is_some(),

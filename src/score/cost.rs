@@ -21,6 +21,8 @@ pub(crate) struct TokenCounts {
     /// The part of `prompt` served from the provider's prompt cache.
     pub cached: u64,
     pub completion: u64,
+    /// The part of `completion` a reasoning model spent thinking (billed as output).
+    pub reasoning: u64,
     /// True when the response had no `usage` and the counts come from [`CHARS_PER_TOKEN`].
     pub estimated: bool,
 }
@@ -37,6 +39,7 @@ pub(crate) fn estimate(prompt_chars: usize, expected_completion: u64) -> TokenCo
         prompt: tokens_for_chars(prompt_chars),
         cached: 0,
         completion: expected_completion,
+        reasoning: 0,
         estimated: true,
     }
 }
@@ -89,6 +92,7 @@ pub(crate) fn typical_day_tokens(llm: &LlmConfig, static_prompt_chars: usize) ->
         cached: calls.saturating_sub(stages as u64) * static_tokens,
         completion: survivors as u64 * EXPECTED_SCORE_TOKENS
             + candidates as u64 * EXPECTED_TITLE_TOKENS * u64::from(llm.title_filter),
+        reasoning: 0,
         estimated: true,
     }
 }
@@ -117,6 +121,7 @@ mod tests {
             prompt: 1_000_000,
             cached: 500_000,
             completion: 100_000,
+            reasoning: 60_000,
             estimated: false,
         };
         assert!((cost_usd(&price, &tokens) - (0.20 + 0.05 + 0.16)).abs() < 1e-9);

@@ -7,11 +7,11 @@
 
 pub(crate) mod client;
 pub(crate) mod limiter;
+pub(crate) mod quirks;
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Result;
 use serde_json::json;
@@ -27,7 +27,7 @@ use crate::score::prompt::{self, Prompts, StagePrompts};
 use crate::score::{ScoreOutcome, Verdict};
 use crate::select::Candidate;
 use client::{ApiClient, ApiKey, CallError, CallReport, TokenCounts};
-use limiter::RateLimiter;
+use quirks::RequestShape;
 
 /// A title batch whose answer is unusable is asked again once, in halves; after that its
 /// papers skip the prefilter and are scored in full (costs more, loses nothing).
@@ -42,6 +42,7 @@ pub struct LlmScorer {
     stages: StagePrompts,
     cache_folder: PathBuf,
     price: Option<ModelPrice>,
+    shape: RequestShape,
     client: Arc<ApiClient>,
 }
 
@@ -60,15 +61,10 @@ impl LlmScorer {
                 &stages,
                 settings.abstract_chars,
             ));
-        let client = ApiClient::new(
-            &settings.base_url,
-            ApiKey::new(api_key),
-            Duration::from_secs(settings.timeout_secs.max(1)),
-            settings.max_retries,
-            RateLimiter::new(settings.requests_per_minute, settings.tokens_per_minute),
-        )?;
+        let client = ApiClient::new(&settings, ApiKey::new(api_key))?;
         Ok(LlmScorer {
             price: config.model_price(),
+            shape: RequestShape::new(&settings),
             settings,
             stages,
             cache_folder,
@@ -111,9 +107,8 @@ impl LlmScorer {
             "model": self.settings.model,
             "messages": [{"role": "user", "content": "Reply with the single word OK."}],
         });
-        if let Some(temperature) = self.settings.temperature {
-            body["temperature"] = json!(temperature);
-        }
+        // The same provider and model fields as scoring, so a refusal shows here first.
+        self.shape.apply(&mut body);
         let body = serde_json::to_vec(&body).expect("a JSON value always serialises");
         match self.client.complete(&body, 40, 20).await.result {
             Ok(completion) => Ok(completion.content.trim().to_string()),
@@ -137,12 +132,7 @@ impl LlmScorer {
                 {"role": "user", "content": user},
             ],
         });
-        if let Some(temperature) = self.settings.temperature {
-            body["temperature"] = json!(temperature);
-        }
-        if let Some(max_tokens) = self.settings.max_tokens {
-            body["max_tokens"] = json!(max_tokens);
-        }
+        self.shape.apply(&mut body);
         if self.settings.structured_output {
             body["response_format"] = stage.response_format();
         }
@@ -462,6 +452,7 @@ impl<'a> Run<'a> {
         self.tokens.prompt += tokens.prompt;
         self.tokens.cached += tokens.cached;
         self.tokens.completion += tokens.completion;
+        self.tokens.reasoning += tokens.reasoning;
         self.tokens.estimated |= tokens.estimated;
         if let Some(price) = &self.scorer.price {
             self.spent_usd += cost_usd(price, tokens);
@@ -675,6 +666,7 @@ impl<'a> Run<'a> {
             prompt_tokens: self.tokens.prompt,
             cached_prompt_tokens: self.tokens.cached,
             completion_tokens: self.tokens.completion,
+            reasoning_tokens: self.tokens.reasoning,
             cost_usd: self.scorer.price.map(|p| cost_usd(&p, &self.tokens)),
             cache_hits: self.cache_hits,
         };

@@ -3,7 +3,9 @@
 //! answers deterministically per paper (so a score never depends on the batch), takes a
 //! latency per call plus per output token, counts cached prompt tokens as the prefix a request
 //! shares with an earlier one (like OpenAI's prefix cache; tokens = characters / 4), can
-//! enforce a requests-per-minute limit, and injects faults on demand.
+//! enforce a requests-per-minute limit (quantized like OpenAI's short windows, or a rolling
+//! minute that reports itself in `x-ratelimit-*` headers), rejects what each provider rejects
+//! ([`Provider`]), and injects faults on demand.
 
 #![allow(dead_code)] // each includer uses a different part
 
@@ -11,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
+use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 /// The key the mock accepts; any other gets OpenAI's 401.
@@ -29,8 +31,15 @@ pub struct Behaviour {
     /// Share of titles (per mille) the title prefilter names irrelevant, chosen by a hash of
     /// the ID, so the same papers are named whatever the batching.
     pub title_reject_permille: u32,
-    /// Requests closer together than 80% of 60/rpm seconds get a 429 with `Retry-After`.
+    /// Requests closer together than 80% of 60/rpm seconds get a 429 with `Retry-After` (a
+    /// provider that quantizes its per-minute limit into seconds).
     pub requests_per_minute: Option<u32>,
+    /// At most this many requests in any rolling minute; every answer carries OpenAI's
+    /// `x-ratelimit-{limit,remaining,reset}-requests` headers, and one over the limit gets a
+    /// 429 with `Retry-After`.
+    pub window: Option<u32>,
+    /// Whose API this is: what it demands and rejects.
+    pub provider: Provider,
     pub usage: UsageStyle,
     /// Wrap answers in a Markdown code fence.
     pub fenced: bool,
@@ -47,12 +56,62 @@ impl Default for Behaviour {
             token_latency: Duration::ZERO,
             title_reject_permille: 500,
             requests_per_minute: None,
+            window: None,
+            provider: Provider::OpenAi,
             usage: UsageStyle::OpenAi,
             fenced: false,
             gullible: true,
             faults: Vec::new(),
         }
     }
+}
+
+/// The provider the mock stands in for, with what its real API rejects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provider {
+    /// OpenAI: reasoning models (gpt-5, o1, o3, o4) reject any temperature but 1, reject
+    /// `max_tokens` ("use max_completion_tokens") and an effort they do not know; other
+    /// models reject `reasoning_effort`. Answers carry reasoning tokens in `usage`.
+    OpenAi,
+    /// Azure OpenAI: OpenAI's rules, the key only in an `api-key` header (a bearer token is
+    /// read as an Entra ID token and refused), and 404 without an `api-version` query.
+    Azure,
+    /// GitHub Models: OpenAI's rules on `publisher/model` names; a bare name is unknown.
+    GitHubModels,
+    /// DeepSeek: `deepseek-reasoner` answers with `reasoning_content` beside `content`.
+    DeepSeek,
+    /// OpenRouter: reasoning through a `reasoning` object; reasoning text in `reasoning`.
+    OpenRouter,
+    /// Gemini's OpenAI-compatible endpoint: rejects fields it does not know (as Google's
+    /// JSON APIs do), with errors as a JSON list.
+    Gemini,
+    /// A local server (Ollama, vLLM): takes any key, rejects nothing.
+    Local,
+}
+
+/// The fields Gemini's OpenAI-compatible endpoint knows.
+const GEMINI_FIELDS: [&str; 12] = [
+    "model",
+    "messages",
+    "temperature",
+    "max_tokens",
+    "max_completion_tokens",
+    "response_format",
+    "reasoning_effort",
+    "n",
+    "stop",
+    "stream",
+    "top_p",
+    "tools",
+];
+
+/// Whether an OpenAI model name is a reasoning model, as OpenAI's API treats it.
+pub fn reasoning_model(model: &str) -> bool {
+    let bare = model.rsplit('/').next().unwrap_or(model);
+    (bare.starts_with("gpt-5") && !bare.starts_with("gpt-5-chat"))
+        || ["o1", "o3", "o4"]
+            .iter()
+            .any(|f| bare == *f || bare.starts_with(&format!("{f}-")))
 }
 
 /// How `usage` is reported.
@@ -177,6 +236,8 @@ struct State {
     prompts: Vec<String>,
     busy_until: Vec<Instant>,
     last_accepted: Option<Instant>,
+    /// Accepted requests of the rolling window, oldest first.
+    window: Vec<Instant>,
     fired: Vec<usize>,
 }
 
@@ -194,7 +255,7 @@ impl MockLlm {
             ..State::default()
         }));
         Mock::given(method("POST"))
-            .and(path("/v1/chat/completions"))
+            .and(path_regex(r"/chat/completions$"))
             .respond_with(Responder {
                 behaviour,
                 state: Arc::clone(&state),
@@ -282,11 +343,15 @@ impl Respond for Responder {
         let (stage, papers) = read_papers(&user);
         let ids: Vec<String> = papers.iter().map(|p| p.id.clone()).collect();
         let structured = body.get("response_format").is_some();
-        let authorized = request
-            .headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            == Some(&format!("Bearer {MOCK_KEY}"));
+        let header = |name: &str| request.headers.get(name).and_then(|v| v.to_str().ok());
+        let bearer = header("authorization") == Some(&format!("Bearer {MOCK_KEY}"));
+        let authorized = match self.behaviour.provider {
+            Provider::Azure => {
+                header("api-key") == Some(MOCK_KEY) && header("authorization").is_none()
+            }
+            Provider::Local => true,
+            _ => bearer,
+        };
 
         let mut state = self.state.lock().unwrap();
         let number = state.calls.len() + 1;
@@ -305,12 +370,35 @@ impl Respond for Responder {
         };
 
         let mut error: Option<(u16, Option<u64>, String, String)> = None;
+        let mut param: Option<&str> = None;
+        let window_was_full = self.behaviour.window.is_some_and(|limit| {
+            state
+                .window
+                .retain(|at| now.duration_since(*at) < Duration::from_secs(60));
+            state.window.len() >= limit as usize
+        });
         if !authorized {
             error = Some((
                 401,
                 None,
                 "Incorrect API key provided: sk-wro*****************ong. You can find your API key at https://platform.openai.com/account/api-keys.".into(),
                 "invalid_request_error".into(),
+            ));
+        } else if self.behaviour.provider == Provider::Azure
+            && !request.url.query_pairs().any(|(k, _)| k == "api-version")
+        {
+            error = Some((404, None, "Resource not found".into(), "404".into()));
+        } else if let Some((message, code, field)) = self.rejection(&body) {
+            param = field;
+            error = Some((400, None, message, code.into()));
+        } else if window_was_full {
+            let oldest = state.window[0];
+            let wait = (oldest + Duration::from_secs(60)).saturating_duration_since(now);
+            error = Some((
+                429,
+                Some(wait.as_secs_f64().ceil().max(1.0) as u64),
+                "Rate limit reached for requests".into(),
+                "requests".into(),
             ));
         } else if let Some(rpm) = self.behaviour.requests_per_minute {
             let interval = Duration::from_secs_f64(60.0 / f64::from(rpm));
@@ -359,16 +447,47 @@ impl Respond for Responder {
             }
         }
 
+        if error.is_none() && self.behaviour.window.is_some() {
+            state.window.push(now);
+        }
+        let limit_headers = self.behaviour.window.map(|limit| {
+            let remaining = (limit as usize).saturating_sub(state.window.len());
+            // OpenAI's meaning: the time until the limit is whole again.
+            let reset = state.window.last().map_or(Duration::ZERO, |newest| {
+                (*newest + Duration::from_secs(60)).saturating_duration_since(now)
+            });
+            [
+                ("x-ratelimit-limit-requests", limit.to_string()),
+                ("x-ratelimit-remaining-requests", remaining.to_string()),
+                (
+                    "x-ratelimit-reset-requests",
+                    format!("{:.3}s", reset.as_secs_f64()),
+                ),
+            ]
+        });
+        let with_limits = |mut template: ResponseTemplate| {
+            for (name, value) in limit_headers.iter().flatten() {
+                template = template.insert_header(*name, value.as_str());
+            }
+            template
+        };
+
         if let Some((code, retry_after, message, kind)) = error {
             record.status = code;
             state.calls.push(record);
+            let error = json!({"message": message, "type": kind, "code": kind, "param": param});
+            let body = if self.behaviour.provider == Provider::Gemini {
+                json!([{ "error": {"code": code, "message": message, "status": "INVALID_ARGUMENT"} }])
+            } else {
+                json!({ "error": error })
+            };
             let mut template = ResponseTemplate::new(code)
-                .set_body_json(json!({"error": {"message": message, "type": kind, "code": kind}}))
+                .set_body_json(body)
                 .set_delay(self.behaviour.call_latency);
             if let Some(secs) = retry_after {
                 template = template.insert_header("retry-after", secs.to_string().as_str());
             }
-            return template;
+            return with_limits(template);
         }
 
         let cached_chars = state
@@ -390,13 +509,20 @@ impl Respond for Responder {
             }
         });
         record.cached_tokens = (cached_chars / 4) as u64;
-        record.completion_tokens = (answer.chars().count() / 4) as u64;
+        let answer_tokens = (answer.chars().count() / 4) as u64;
+        let model = body["model"].as_str().unwrap_or("");
+        let reasons = match self.behaviour.provider {
+            Provider::DeepSeek => model == "deepseek-reasoner",
+            Provider::Local | Provider::Gemini => false,
+            _ => reasoning_model(model),
+        };
+        // A reasoning model thinks before it answers: here, twice the answer's length, billed
+        // as completion tokens (but not slowing the mock, to keep benchmarks comparable).
+        let reasoning_tokens = if reasons { 2 * answer_tokens } else { 0 };
+        record.completion_tokens = answer_tokens + reasoning_tokens;
         let latency = hang.unwrap_or(
             self.behaviour.call_latency
-                + self
-                    .behaviour
-                    .token_latency
-                    .mul_f64(record.completion_tokens as f64),
+                + self.behaviour.token_latency.mul_f64(answer_tokens as f64),
         );
         state.busy_until.push(now + latency);
         let usage = match self.behaviour.usage {
@@ -405,32 +531,128 @@ impl Respond for Responder {
                 "completion_tokens": record.completion_tokens,
                 "total_tokens": record.prompt_tokens + record.completion_tokens,
                 "prompt_tokens_details": {"cached_tokens": record.cached_tokens, "audio_tokens": 0},
+                "completion_tokens_details": {"reasoning_tokens": reasoning_tokens},
             }),
             UsageStyle::DeepSeek => json!({
                 "prompt_tokens": record.prompt_tokens,
                 "completion_tokens": record.completion_tokens,
                 "prompt_cache_hit_tokens": record.cached_tokens,
                 "prompt_cache_miss_tokens": record.prompt_tokens - record.cached_tokens,
+                "completion_tokens_details": {"reasoning_tokens": reasoning_tokens},
             }),
             UsageStyle::Missing => Value::Null,
         };
         state.calls.push(record);
+        let mut message = json!({"role": "assistant", "content": answer});
+        if reasons {
+            let thoughts =
+                "Let me weigh each paper against the topics: ARXIVID 0000.00000 RELEVANCE 10.";
+            match self.behaviour.provider {
+                Provider::DeepSeek => message["reasoning_content"] = json!(thoughts),
+                Provider::OpenRouter => message["reasoning"] = json!(thoughts),
+                _ => {}
+            }
+        }
         let mut response = json!({
             "id": format!("chatcmpl-mock-{number}"),
             "object": "chat.completion",
             "model": body["model"],
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": answer}, "finish_reason": "stop"}],
+            "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
         });
         if !usage.is_null() {
             response["usage"] = usage;
         }
-        ResponseTemplate::new(200)
-            .set_body_json(response)
-            .set_delay(latency)
+        with_limits(
+            ResponseTemplate::new(200)
+                .set_body_json(response)
+                .set_delay(latency),
+        )
     }
 }
 
 impl Responder {
+    /// What this provider's real API refuses in `body`: (message, code, the field).
+    fn rejection(&self, body: &Value) -> Option<(String, &'static str, Option<&'static str>)> {
+        let model = body["model"].as_str().unwrap_or("");
+        let has = |field: &str| body.get(field).is_some();
+        match self.behaviour.provider {
+            Provider::Gemini => {
+                let unknown = body
+                    .as_object()?
+                    .keys()
+                    .find(|key| !GEMINI_FIELDS.contains(&key.as_str()))?;
+                Some((
+                    format!(
+                        "Invalid JSON payload received. Unknown name \"{unknown}\": Cannot find field."
+                    ),
+                    "INVALID_ARGUMENT",
+                    None,
+                ))
+            }
+            Provider::Local | Provider::DeepSeek => None,
+            Provider::GitHubModels if !model.contains('/') => Some((
+                format!("Unknown model: {model}"),
+                "unknown_model",
+                Some("model"),
+            )),
+            Provider::OpenRouter => None,
+            Provider::OpenAi | Provider::Azure | Provider::GitHubModels => {
+                if reasoning_model(model) {
+                    if let Some(t) = body.get("temperature")
+                        && t.as_f64() != Some(1.0)
+                    {
+                        return Some((
+                            format!(
+                                "Unsupported value: 'temperature' does not support {t} with this model. Only the default (1) value is supported."
+                            ),
+                            "unsupported_value",
+                            Some("temperature"),
+                        ));
+                    }
+                    if has("max_tokens") {
+                        return Some((
+                            "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.".into(),
+                            "unsupported_parameter",
+                            Some("max_tokens"),
+                        ));
+                    }
+                    let effort = body["reasoning_effort"].as_str();
+                    let known: &[&str] = if model
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or(model)
+                        .starts_with("gpt-5.")
+                    {
+                        &["none", "low", "medium", "high"]
+                    } else {
+                        &["minimal", "low", "medium", "high"]
+                    };
+                    if let Some(effort) = effort
+                        && !known.contains(&effort)
+                    {
+                        return Some((
+                            format!(
+                                "Unsupported value: 'reasoning_effort' does not support '{effort}' with this model. Supported values are: {}.",
+                                known.join(", ")
+                            ),
+                            "unsupported_value",
+                            Some("reasoning_effort"),
+                        ));
+                    }
+                    None
+                } else if has("reasoning_effort") {
+                    Some((
+                        "Unsupported parameter: 'reasoning_effort' is not supported with this model.".into(),
+                        "unsupported_parameter",
+                        Some("reasoning_effort"),
+                    ))
+                } else {
+                    None
+                }
+            }
+        }
+    }
+
     fn injected(papers: &[Seen]) -> bool {
         papers.iter().any(|p| {
             p.text

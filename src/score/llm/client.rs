@@ -9,7 +9,9 @@ use anyhow::{Context, Result};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use super::limiter::RateLimiter;
+use super::limiter::{RateLimiter, Ticket};
+use super::quirks::{self, Auth, Provider};
+use crate::config::LlmConfig;
 use crate::score::cost::tokens_for_chars;
 
 /// The API key. Its `Debug` never shows it; only the request header sees the value.
@@ -95,35 +97,40 @@ pub(crate) struct ApiClient {
     http: reqwest::Client,
     url: String,
     key: ApiKey,
-    /// Azure OpenAI takes the key in an `api-key` header.
-    azure: bool,
+    auth: Auth,
     timeout: Duration,
     max_retries: u32,
     limiter: RateLimiter,
+    /// The settings a refusal may be about, to say how to fix them.
+    settings: LlmConfig,
 }
 
 impl ApiClient {
-    pub(crate) fn new(
-        base_url: &str,
-        key: ApiKey,
-        timeout: Duration,
-        max_retries: u32,
-        limiter: RateLimiter,
-    ) -> Result<ApiClient> {
-        let url = chat_completions_url(base_url);
-        let parsed = reqwest::Url::parse(&url)
+    /// A client for `settings.base_url` (already resolved against `OPENAI_BASE_URL`), with the
+    /// provider's way of sending the key and any query parameter it requires.
+    pub(crate) fn new(settings: &LlmConfig, key: ApiKey) -> Result<ApiClient> {
+        let base_url = &settings.base_url;
+        let provider = Provider::of(settings);
+        let mut url = reqwest::Url::parse(&chat_completions_url(base_url))
             .with_context(|| format!("llm.base_url {base_url:?} is not a valid URL"))?;
-        let azure = parsed
-            .host_str()
-            .is_some_and(|host| host.ends_with(".azure.com") || host.ends_with(".azure-api.net"));
+        if let Some((name, value)) = provider.required_query()
+            && !url.query_pairs().any(|(key, _)| key == name)
+        {
+            url.query_pairs_mut().append_pair(name, value);
+        }
+        let timeout = Duration::from_secs(settings.timeout_secs.max(1));
         Ok(ApiClient {
             http: crate::http::client(timeout)?,
-            url,
+            url: url.to_string(),
             key,
-            azure,
+            auth: provider.auth(),
             timeout,
-            max_retries,
-            limiter,
+            max_retries: settings.max_retries,
+            limiter: RateLimiter::new(
+                settings.requests_per_minute.cap(),
+                settings.tokens_per_minute,
+            ),
+            settings: settings.clone(),
         })
     }
 
@@ -140,9 +147,9 @@ impl ApiClient {
         let mut requests = 0;
         let mut attempt = 0;
         loop {
-            self.limiter.acquire(estimated_tokens).await;
+            let ticket = self.limiter.acquire(estimated_tokens).await;
             requests += 1;
-            let (outcome, retry_after) = self.attempt(body, prompt_chars).await;
+            let (outcome, retry_after) = self.attempt(body, prompt_chars, ticket).await;
             let message = match outcome {
                 Attempt::Done(result) => return CallReport { result, requests },
                 Attempt::Retryable(message) => message,
@@ -173,25 +180,33 @@ impl ApiClient {
         }
     }
 
-    async fn attempt(&self, body: &[u8], prompt_chars: usize) -> (Attempt, Option<Duration>) {
+    async fn attempt(
+        &self,
+        body: &[u8],
+        prompt_chars: usize,
+        ticket: Ticket,
+    ) -> (Attempt, Option<Duration>) {
         let mut request = self
             .http
             .post(&self.url)
-            .bearer_auth(&self.key.0)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body.to_vec());
-        if self.azure {
-            let mut value = reqwest::header::HeaderValue::from_str(&self.key.0)
-                .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static(""));
-            value.set_sensitive(true);
-            request = request.header("api-key", value);
-        }
+        request = match self.auth {
+            Auth::Bearer => request.bearer_auth(&self.key.0),
+            Auth::ApiKeyHeader => {
+                let mut value = reqwest::header::HeaderValue::from_str(&self.key.0)
+                    .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static(""));
+                value.set_sensitive(true);
+                request.header("api-key", value)
+            }
+        };
         let response = match request.send().await {
             Ok(response) => response,
             Err(error) => return (Attempt::Retryable(self.transport_error(&error)), None),
         };
         let status = response.status();
         let retry_after = crate::http::retry_after(response.headers());
+        self.limiter.observe(ticket, response.headers());
         let text = match response.text().await {
             Ok(text) => text,
             Err(error) => return (Attempt::Retryable(self.transport_error(&error)), None),
@@ -200,6 +215,18 @@ impl ApiClient {
             let result = parse_completion(&text, prompt_chars)
                 .map_err(|problem| CallError::Rejected(self.key.redact(&problem)));
             return (Attempt::Done(result), None);
+        }
+        if status == StatusCode::BAD_REQUEST
+            && let Some(rejected) =
+                quirks::rejected_setting(&text, &self.settings.model, &self.settings)
+        {
+            // Every call carries the same setting: no smaller batch or retry can pass.
+            let message = self.key.redact(&format!(
+                "{}. The API said: {status}: {}",
+                rejected.fix,
+                error_message(&text)
+            ));
+            return (Attempt::Done(Err(CallError::Fatal(message))), None);
         }
         let message = self
             .key
@@ -311,15 +338,7 @@ pub(crate) fn parse_completion(body: &str, prompt_chars: usize) -> Result<Comple
         )
     })?;
     let message = &value["choices"][0]["message"];
-    let content = match &message["content"] {
-        Value::String(text) => text.clone(),
-        Value::Array(parts) => parts
-            .iter()
-            .filter_map(|part| part["text"].as_str())
-            .collect::<Vec<_>>()
-            .join(""),
-        _ => String::new(),
-    };
+    let content = quirks::answer_text(message);
     if content.trim().is_empty() {
         return Err(match message["refusal"].as_str() {
             Some(refusal) => format!("the model refused: {refusal}"),
@@ -353,17 +372,27 @@ pub(crate) fn token_counts(usage: &Value, prompt_chars: usize, answer_chars: usi
         &["prompt_cache_hit_tokens"],
         &["input_tokens_details", "cached_tokens"],
     ]);
+    // Part of `completion_tokens` (billed as output), as OpenAI, DeepSeek and others report it.
+    let reasoning = number(&[
+        &["completion_tokens_details", "reasoning_tokens"],
+        &["output_tokens_details", "reasoning_tokens"],
+    ]);
     match (prompt, completion) {
-        (Some(prompt), completion) => TokenCounts {
-            prompt,
-            cached: cached.unwrap_or(0).min(prompt),
-            completion: completion.unwrap_or_else(|| tokens_for_chars(answer_chars)),
-            estimated: completion.is_none(),
-        },
+        (Some(prompt), reported) => {
+            let completion = reported.unwrap_or_else(|| tokens_for_chars(answer_chars));
+            TokenCounts {
+                prompt,
+                cached: cached.unwrap_or(0).min(prompt),
+                completion,
+                reasoning: reasoning.unwrap_or(0).min(completion),
+                estimated: reported.is_none(),
+            }
+        }
         (None, _) => TokenCounts {
             prompt: tokens_for_chars(prompt_chars),
             cached: 0,
             completion: tokens_for_chars(answer_chars),
+            reasoning: 0,
             estimated: true,
         },
     }
@@ -431,9 +460,14 @@ mod tests {
                 prompt: 1200,
                 cached: 1024,
                 completion: 80,
+                reasoning: 0,
                 estimated: false
             }
         );
+        let gpt5 = serde_json::json!({"prompt_tokens": 1200, "completion_tokens": 900,
+            "completion_tokens_details": {"reasoning_tokens": 832}});
+        let gpt5 = token_counts(&gpt5, 0, 0);
+        assert_eq!((gpt5.completion, gpt5.reasoning), (900, 832));
         let deepseek = serde_json::json!({"prompt_tokens": 900, "completion_tokens": 50,
             "prompt_cache_hit_tokens": 640, "prompt_cache_miss_tokens": 260});
         assert_eq!(token_counts(&deepseek, 0, 0).cached, 640);
@@ -446,6 +480,7 @@ mod tests {
                 prompt: 1000,
                 cached: 0,
                 completion: 100,
+                reasoning: 0,
                 estimated: true
             }
         );
