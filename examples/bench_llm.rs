@@ -175,6 +175,11 @@ async fn bench(feed: &Path, options: &Options) -> Result<()> {
     Ok(())
 }
 
+/// The repository's own config.toml, as a fork ships it.
+fn shipped_config() -> Result<Config> {
+    Config::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml"))
+}
+
 /// The provider account a scenario runs against: calls allowed in any rolling minute (and
 /// reported in headers), and how long a call takes.
 #[derive(Clone, Copy)]
@@ -227,7 +232,7 @@ impl Scenario {
             std::fs::copy(entry.path(), prompts.join(entry.file_name()))?;
         }
         let scenario = Scenario { repo, mock };
-        let mut overridden = Config::default().llm;
+        let mut overridden = shipped_config()?.llm;
         options.apply(&mut overridden)?;
         scenario.tweak(|llm| {
             llm.batch_size = overridden.batch_size;
@@ -238,10 +243,10 @@ impl Scenario {
         Ok(scenario)
     }
 
-    /// Writes config.toml: the shipped defaults (rate limits learnt from the mock's headers),
+    /// Writes config.toml: the shipped config.toml (rate limits learnt from the mock's headers),
     /// the mock's URL, plus `change`.
     fn tweak(&self, change: impl FnOnce(&mut papersift::config::LlmConfig)) -> Result<()> {
-        let mut config = Config::default();
+        let mut config = shipped_config()?;
         config.llm.base_url = self.mock.base_url();
         config.llm.api_key_env = KEY_ENV.into();
         change(&mut config.llm);

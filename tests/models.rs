@@ -78,7 +78,7 @@ async fn gpt_5_with_the_shipped_config_publishes_the_day_with_its_reasoning_toke
     assert!(reasoning > 0);
     let page = std::fs::read_to_string(repo.path().join(format!("docs/{DAY}/index.html"))).unwrap();
     assert!(
-        page.contains("<th scope=\"col\">of which reasoning</th>"),
+        page.contains(">Reasoning</abbr></th>"),
         "no reasoning column"
     );
     let grouped = reasoning
@@ -90,7 +90,7 @@ async fn gpt_5_with_the_shipped_config_publishes_the_day_with_its_reasoning_toke
         .collect::<Vec<_>>()
         .join(",");
     assert!(
-        page.contains(&format!("<td>{grouped}</td>")),
+        page.contains(&format!("<td data-label=\"Reasoning\">{grouped}</td>")),
         "{grouped} not on the page"
     );
     let markdown =
@@ -115,7 +115,7 @@ async fn gpt_4_1_mini_gets_no_reasoning_effort_and_no_reasoning_column() {
             .is_none()
     );
     let page = std::fs::read_to_string(repo.path().join(format!("docs/{DAY}/index.html"))).unwrap();
-    assert!(!page.contains("of which reasoning"));
+    assert!(!page.contains(">Reasoning</abbr>"));
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -302,13 +302,16 @@ fn month_top_papers_are_ranked_by_weighted_score() {
 fn unknown_cost_says_unknown_and_keyword_days_name_their_scorer() {
     let files = render_fixture();
     let backfilled = &files["2026/02/27/index.html"];
-    assert!(backfilled.contains("<td>unknown <span"), "{backfilled}");
+    assert!(
+        backfilled.contains("<td data-label=\"Cost\">unknown <span"),
+        "{backfilled}"
+    );
     assert!(!backfilled.contains("$0.00"));
     assert!(backfilled.contains(
         "This day was backfilled from the arXiv API on 2026-03-05; replacements are not included."
     ));
     assert!(files["2026/02/27/index.md"].contains("**Cost:** unknown"));
-    assert!(files["2026/02/26/index.html"].contains("<td>$0.01</td>"));
+    assert!(files["2026/02/26/index.html"].contains("<td data-label=\"Cost\">$0.01</td>"));
 
     let keywords = &files["2026/03/04/index.html"];
     assert!(keywords.contains("Scored by the built-in keyword scorer (no LLM)."));

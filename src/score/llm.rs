@@ -362,7 +362,16 @@ impl<'a> Run<'a> {
             ),
             Stage::Score => (
                 &self.scorer.stages.score,
-                prompt::score_message(&papers, settings.abstract_chars),
+                prompt::score_message(
+                    &job.papers
+                        .iter()
+                        .map(|&i| prompt::ScoredPaper {
+                            paper: &self.candidates[i].paper,
+                            followed: &self.candidates[i].followed_authors,
+                        })
+                        .collect::<Vec<_>>(),
+                    settings.abstract_chars,
+                ),
                 EXPECTED_SCORE_TOKENS * papers.len() as u64,
             ),
         };
