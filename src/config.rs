@@ -379,6 +379,9 @@ impl Config {
             .map(Path::to_path_buf)
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or_else(|| PathBuf::from("."));
+        for warning in config.warnings() {
+            tracing::warn!("{warning}");
+        }
         Ok(config)
     }
 
@@ -414,6 +417,13 @@ impl Config {
         if !(0.0..=1.0).contains(&self.arxiv.stale_fraction) {
             bail!("arxiv.stale_fraction must be between 0 and 1");
         }
+        if self.arxiv.announce_types.is_empty() {
+            bail!(
+                "arxiv.announce_types is empty, so no paper would ever be kept: list at least one of \"new\", \"cross\", \"replace\", \"replace-cross\""
+            );
+        }
+        self.validate_folders()?;
+        self.validate_ranges()?;
         for (key, value) in [
             ("selection.relevance_min", self.selection.relevance_min),
             ("selection.novelty_min", self.selection.novelty_min),
@@ -445,6 +455,197 @@ impl Config {
             bail!("site.title is empty");
         }
         Ok(())
+    }
+
+    /// The data and output folders must be folders of their own inside the repository: `build`
+    /// rewrites the output folder and `publish` commits both, so the repository root, `.git`,
+    /// `src`, the prompts or templates folder, each other, or a place outside the repository
+    /// would put the user's own files at risk.
+    fn validate_folders(&self) -> Result<()> {
+        use std::path::Component;
+        let own = |key: &str, path: &Path| -> Result<PathBuf> {
+            let mut normal = PathBuf::new();
+            for component in path.components() {
+                match component {
+                    Component::Normal(part) => normal.push(part),
+                    Component::CurDir => {}
+                    Component::ParentDir | Component::RootDir | Component::Prefix(_) => bail!(
+                        "{key} = {:?} is outside the repository: use a folder inside it, such as \"{}\"",
+                        path.display().to_string(),
+                        if key == "site.data_dir" {
+                            "data"
+                        } else {
+                            "docs"
+                        }
+                    ),
+                }
+            }
+            if normal.as_os_str().is_empty() {
+                bail!(
+                    "{key} = {:?} is the repository itself, whose own files papersift would overwrite and commit: use a folder of its own, such as \"{}\"",
+                    path.display().to_string(),
+                    if key == "site.data_dir" {
+                        "data"
+                    } else {
+                        "docs"
+                    }
+                );
+            }
+            let first = normal
+                .components()
+                .next()
+                .and_then(|c| c.as_os_str().to_str());
+            if matches!(first, Some(".git" | "src" | ".github")) {
+                bail!(
+                    "{key} = {:?} is inside {}, which papersift must not write to: use a folder of its own",
+                    path.display().to_string(),
+                    first.unwrap_or_default()
+                );
+            }
+            Ok(normal)
+        };
+        let data = own("site.data_dir", &self.site.data_dir)?;
+        let output = own("site.output_dir", &self.site.output_dir)?;
+        let overlaps = |a: &Path, b: &Path| a.starts_with(b) || b.starts_with(a);
+        if overlaps(&data, &output) {
+            bail!(
+                "site.data_dir ({}) and site.output_dir ({}) overlap: build rewrites the output folder, so they must be separate folders",
+                data.display(),
+                output.display()
+            );
+        }
+        for (other_key, other) in [
+            ("site.prompts_dir", &self.site.prompts_dir),
+            ("site.templates_dir", &self.site.templates_dir),
+        ] {
+            let other: PathBuf = other
+                .components()
+                .filter(|c| !matches!(c, std::path::Component::CurDir))
+                .collect();
+            for (key, folder) in [("site.data_dir", &data), ("site.output_dir", &output)] {
+                if !other.as_os_str().is_empty() && overlaps(folder, &other) {
+                    bail!(
+                        "{key} ({}) overlaps {other_key} ({}): keep your prompts and templates apart from what papersift writes",
+                        folder.display(),
+                        other.display()
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Numbers serde accepts but papersift cannot work with, checked once at load.
+    fn validate_ranges(&self) -> Result<()> {
+        let within = |key: &str, value: u64, range: std::ops::RangeInclusive<u64>| -> Result<()> {
+            if range.contains(&value) {
+                Ok(())
+            } else {
+                bail!(
+                    "{key} = {value} is outside the allowed range {}-{}",
+                    range.start(),
+                    range.end()
+                )
+            }
+        };
+        within(
+            "arxiv.seen_lookback_days",
+            self.arxiv.seen_lookback_days.into(),
+            0..=3650,
+        )?;
+        within(
+            "arxiv.catch_up_days",
+            self.arxiv.catch_up_days.into(),
+            0..=366,
+        )?;
+        within("arxiv.max_retries", self.arxiv.max_retries.into(), 0..=10)?;
+        within("arxiv.timeout_secs", self.arxiv.timeout_secs, 1..=600)?;
+        within("arxiv.api_pause_ms", self.arxiv.api_pause_ms, 0..=60_000)?;
+        within("llm.max_retries", self.llm.max_retries.into(), 0..=10)?;
+        within("llm.timeout_secs", self.llm.timeout_secs, 1..=3600)?;
+        within("llm.concurrency", self.llm.concurrency as u64, 1..=256)?;
+        within("llm.batch_size", self.llm.batch_size as u64, 1..=200)?;
+        within(
+            "llm.title_batch_size",
+            self.llm.title_batch_size as u64,
+            1..=1000,
+        )?;
+        within(
+            "llm.abstract_chars",
+            self.llm.abstract_chars as u64,
+            100..=100_000,
+        )?;
+        within("site.recent_days", self.site.recent_days as u64, 1..=366)?;
+        within(
+            "site.month_top_papers",
+            self.site.month_top_papers as u64,
+            1..=1000,
+        )?;
+        let finite = |key: &str, value: f64, min: f64| -> Result<()> {
+            if value.is_finite() && value >= min {
+                Ok(())
+            } else {
+                bail!("{key} = {value} must be a finite number of at least {min}")
+            }
+        };
+        finite("llm.max_cost_usd", self.llm.max_cost_usd, 0.0)?;
+        finite(
+            "selection.relevance_weight",
+            self.selection.relevance_weight,
+            0.0,
+        )?;
+        finite(
+            "selection.novelty_weight",
+            self.selection.novelty_weight,
+            0.0,
+        )?;
+        if let Some(temperature) = self.llm.temperature {
+            finite("llm.temperature", temperature, 0.0)?;
+        }
+        for (model, price) in &self.llm.pricing {
+            finite(&format!("llm.pricing.\"{model}\".input"), price.input, 0.0)?;
+            finite(
+                &format!("llm.pricing.\"{model}\".output"),
+                price.output,
+                0.0,
+            )?;
+            if let Some(cached) = price.cached_input {
+                finite(
+                    &format!("llm.pricing.\"{model}\".cached_input"),
+                    cached,
+                    0.0,
+                )?;
+            }
+        }
+        for (key, url) in [
+            ("arxiv.rss_url", &self.arxiv.rss_url),
+            ("arxiv.api_url", &self.arxiv.api_url),
+            ("llm.base_url", &self.llm.base_url),
+            ("authors.s2_url", &self.authors.s2_url),
+            ("notify.github_api_url", &self.notify.github_api_url),
+        ] {
+            let parsed = reqwest::Url::parse(url.trim()).map_err(|error| {
+                anyhow::anyhow!(
+                    "{key} = {url:?} is not a valid URL ({error}): write it as https://host/path"
+                )
+            })?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                bail!("{key} = {url:?} must be an http:// or https:// URL");
+            }
+        }
+        Ok(())
+    }
+
+    /// Settings that work but that the user should hear about, for the log and `doctor`.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if self.arxiv.api_pause_ms < 3000 {
+            warnings.push(format!(
+                "arxiv.api_pause_ms = {} is below the 3 seconds arXiv asks API clients to wait between requests; backfills may be refused",
+                self.arxiv.api_pause_ms
+            ));
+        }
+        warnings
     }
 
     /// Resolves a configured path against the config file's folder.

@@ -455,16 +455,32 @@ pub fn load_between(data_dir: &Path, from: Date, to: Date) -> Result<Vec<DayReco
 
 /// The date of the oldest day record, from file names alone (nothing is parsed).
 pub fn first_date(data_dir: &Path) -> Result<Option<Date>> {
+    edge_date(data_dir, false)
+}
+
+/// The date of the newest record, from file names alone.
+pub fn last_date(data_dir: &Path) -> Result<Option<Date>> {
+    edge_date(data_dir, true)
+}
+
+/// The first or (`newest`) last record date, reading folder names only.
+fn edge_date(data_dir: &Path, newest: bool) -> Result<Option<Date>> {
     let name = |path: &Path| {
         path.file_name()
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned()
     };
-    for year in sorted_entries(data_dir, |name| name.len() == 4)? {
-        for month in sorted_entries(&year, |name| name.len() == 2)? {
+    let ordered = |mut paths: Vec<PathBuf>| {
+        if newest {
+            paths.reverse();
+        }
+        paths
+    };
+    for year in ordered(sorted_entries(data_dir, |name| name.len() == 4)?) {
+        for month in ordered(sorted_entries(&year, |name| name.len() == 2)?) {
             let days = sorted_entries(&month, |name| name.len() == 7 && name.ends_with(".json"))?;
-            if let Some(day) = days.first() {
+            if let Some(day) = ordered(days).first() {
                 let text = format!("{}-{}-{}", name(&year), name(&month), &name(day)[..2]);
                 return Ok(text.parse().ok());
             }

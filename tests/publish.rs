@@ -147,3 +147,121 @@ fn push_rebases_once_when_the_branch_moved() {
     assert!(subjects[0].starts_with("papersift: 2026-08-13"), "{log}");
     assert_eq!(subjects[1], "edit elsewhere");
 }
+
+fn run_feed(repo: &Path, feed: &str) {
+    papersift(repo)
+        .arg("run")
+        .arg("--feed")
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(feed),
+        )
+        .assert()
+        .success();
+}
+
+#[test]
+fn the_users_staged_work_is_neither_committed_nor_unstaged() {
+    let (_root, fork) = fork_with_origin();
+    std::fs::create_dir_all(fork.join("src")).unwrap();
+    std::fs::write(fork.join("src/wip.rs"), "// half done\n").unwrap();
+    git(&fork, &["add", "src/wip.rs"]);
+    run_demo_day(&fork);
+    // A killed build's leftover, which no build has removed yet.
+    std::fs::write(fork.join("docs/.index.html.tmp-999-0"), "half").unwrap();
+    papersift(&fork).arg("publish").assert().success();
+    let committed = git(&fork, &["show", "--name-only", "--format=", "HEAD"]);
+    assert!(committed.contains("data/2026/08/13.json"), "{committed}");
+    assert!(
+        !committed.contains("wip.rs"),
+        "the user's staged file was committed"
+    );
+    assert!(
+        !committed.contains(".tmp-"),
+        "a temporary file was committed: {committed}"
+    );
+    assert_eq!(
+        git(&fork, &["diff", "--cached", "--name-only"]),
+        "src/wip.rs\n"
+    );
+}
+
+#[test]
+fn a_branch_moved_by_another_publish_is_rebuilt_from_both_days_not_merged() {
+    let (root, fork) = fork_with_origin();
+    // Another machine publishes another day first: every generated page differs.
+    let other = root.path().join("other");
+    git(
+        root.path(),
+        &[
+            "clone",
+            "--quiet",
+            root.path().join("origin.git").to_str().unwrap(),
+            other.to_str().unwrap(),
+        ],
+    );
+    run_feed(&other, "browser-hostile-feed.xml");
+    papersift(&other)
+        .args(["publish", "--push"])
+        .assert()
+        .success();
+
+    run_demo_day(&fork);
+    let output = papersift(&fork)
+        .args(["publish", "--push"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let origin = root.path().join("origin.git");
+    let tree = git(&origin, &["ls-tree", "-r", "--name-only", "main"]);
+    assert!(tree.contains("data/2026/08/13.json"), "{tree}");
+    assert!(tree.contains("data/2026/08/14.json"), "{tree}");
+    assert!(
+        tree.contains("docs/2026/08/13/index.html") && tree.contains("docs/2026/08/14/index.html")
+    );
+    let markers = Process::new("git")
+        .current_dir(&origin)
+        .args([
+            "grep",
+            "-l",
+            "-e",
+            "^<<<<<<< ",
+            "main",
+            "--",
+            "docs",
+            "data",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        markers.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&markers.stdout)
+    );
+    assert!(!fork.join(".git/rebase-merge").exists() && !fork.join(".git/rebase-apply").exists());
+    // The rebuilt home page knows both days.
+    let home = git(&origin, &["show", "main:docs/index.html"]);
+    assert!(home.contains("2026-08-14") && home.contains("2026-08-13"));
+    assert_eq!(git(&fork, &["status", "--porcelain"]), "");
+}
+
+#[test]
+fn a_half_done_rebase_is_refused_with_the_way_out() {
+    let (_root, fork) = fork_with_origin();
+    run_demo_day(&fork);
+    std::fs::create_dir_all(fork.join(".git/rebase-merge")).unwrap();
+    let output = papersift(&fork).arg("publish").output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("git rebase --abort"), "{stderr}");
+    assert_eq!(
+        git(&fork, &["log", "--format=%s"]).lines().count(),
+        1,
+        "committed anyway"
+    );
+}

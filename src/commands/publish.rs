@@ -1,25 +1,72 @@
 //! `papersift publish [--push]`: commits the data and output folders (and pushes), naming the
-//! latest day in the message. The git work is the publish stage's.
+//! latest day in the message. When the push is rejected because the branch moved (another
+//! machine or a manual run published meanwhile), generated files are never merged as text:
+//! the branch moves onto the remote's, this run's day records are written back over its data,
+//! `docs/` is rebuilt from that union, and the commit is made again, a few times at most.
 
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result, bail};
 
 use crate::config::Config;
-use crate::publish::{self, Published};
+use crate::publish::{self, PushOutcome};
 use crate::record;
+
+/// Pushes tried before giving up on a branch that keeps moving.
+const PUSH_ATTEMPTS: usize = 3;
 
 /// Commits (and pushes, when asked) and prints what happened.
 pub fn execute(config: &Config, push: bool) -> Result<ExitCode> {
-    let latest = record::load_all(&config.data_dir())?.pop();
-    match publish::publish(config, latest.as_ref(), push)? {
-        Published::NothingToCommit => {
-            println!("nothing to publish: data/ and docs/ are unchanged")
-        }
-        Published::Committed { message, pushed } => {
-            let pushed = if pushed { " (pushed)" } else { "" };
-            println!("committed: {message}{pushed}")
-        }
+    let message = commit_message(config)?;
+    if !publish::commit_generated(config, &message)? {
+        println!("nothing to publish: data/ and docs/ are unchanged");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if push {
+        push_rebuilding_on_rejection(config)?;
+        println!("committed: {message} (pushed)");
+    } else {
+        println!("committed: {message}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The commit message, from the newest record only (not the whole archive).
+fn commit_message(config: &Config) -> Result<String> {
+    let data = config.data_dir();
+    let latest = match record::last_date(&data)? {
+        Some(date) => record::load(&data, date)?,
+        None => None,
+    };
+    Ok(publish::commit_message(latest.as_ref()))
+}
+
+fn push_rebuilding_on_rejection(config: &Config) -> Result<()> {
+    for attempt in 1..=PUSH_ATTEMPTS {
+        if publish::push(&config.root)? == PushOutcome::Pushed {
+            return Ok(());
+        }
+        if attempt == PUSH_ATTEMPTS {
+            break;
+        }
+        tracing::warn!(
+            attempt,
+            "push rejected: the branch moved; rebuilding on top of the remote"
+        );
+        let ours = publish::data_written_by_last_commit(config)?;
+        publish::move_onto_remote(&config.root)?;
+        for (path, bytes) in &ours {
+            crate::files::write_atomic(path, bytes)?;
+        }
+        super::build::build(config)
+            .context("rebuilding docs/ on top of the remote's data failed")?;
+        let message = commit_message(config)?;
+        if !publish::commit_generated(config, &message)? {
+            // The remote holds exactly what this run made: nothing left to push.
+            return Ok(());
+        }
+    }
+    bail!(
+        "the push was rejected {PUSH_ATTEMPTS} times because the branch kept moving; the day is committed locally, run `papersift publish --push` again"
+    )
 }

@@ -4,7 +4,7 @@
 pub mod github;
 pub(crate) mod notify;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
@@ -13,54 +13,185 @@ use crate::config::Config;
 use crate::record::{DayRecord, count_text};
 use crate::render::markdown::escape_markdown_string;
 
-/// What `publish` did.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Published {
-    /// Nothing under data/ or docs/ changed since the last commit.
-    NothingToCommit,
-    /// A commit was made (and pushed when asked); the message is its first line.
-    Committed { message: String, pushed: bool },
+/// The pathspecs of what papersift commits: the data and output folders, never a temporary
+/// file a killed run left in them.
+fn generated_paths(config: &Config) -> Vec<String> {
+    let mut paths: Vec<String> = [config.data_dir(), config.output_dir()]
+        .iter()
+        .filter(|p| p.exists())
+        .map(|p| p.display().to_string())
+        .collect();
+    if !paths.is_empty() {
+        paths.push(":(exclude,glob)**/.*.tmp-*".into());
+    }
+    paths
 }
 
-/// Stages `data/` and `docs/`, commits them with a message naming the latest day and its
-/// counts, and pushes when asked. A rejected push is retried once after `git pull --rebase`,
-/// for a branch that moved while the job ran.
-pub(crate) fn publish(
-    config: &Config,
-    latest: Option<&DayRecord>,
-    push: bool,
-) -> Result<Published> {
+/// Commits the data and output folders, and nothing else, with `message`. Whatever the user
+/// had staged stays staged and uncommitted. Refuses a repository in the middle of a rebase or
+/// merge, and files holding conflict markers. `false` when nothing changed.
+pub(crate) fn commit_generated(config: &Config, message: &str) -> Result<bool> {
     let repo = &config.root;
-    let paths = [config.data_dir(), config.output_dir()];
-    let mut add = vec!["add".to_string(), "--all".into(), "--".into()];
-    add.extend(
-        paths
-            .iter()
-            .filter(|p| p.exists())
-            .map(|p| p.display().to_string()),
-    );
-    git(repo, &add)?;
-    let staged = git_status(repo, &["diff", "--cached", "--quiet"])?;
-    if staged {
-        return Ok(Published::NothingToCommit);
+    refuse_unfinished_operations(repo)?;
+    let paths = generated_paths(config);
+    if paths.is_empty() {
+        return Ok(false);
     }
-    let message = commit_message(latest);
-    git(
+    let with_paths = |head: &[&str]| -> Vec<String> {
+        head.iter()
+            .map(|s| s.to_string())
+            .chain(std::iter::once("--".to_string()))
+            .chain(paths.iter().cloned())
+            .collect()
+    };
+    git(repo, &with_paths(&["add", "--all"]))?;
+    let unchanged = git_status(
+        repo,
+        &with_paths(&["diff", "--cached", "--quiet", "HEAD"])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    )?;
+    if unchanged {
+        return Ok(false);
+    }
+    let markers = git_output(
+        repo,
+        &with_paths(&[
+            "grep",
+            "--cached",
+            "-I",
+            "-l",
+            "-e",
+            "^<<<<<<< ",
+            "-e",
+            "^>>>>>>> ",
+        ]),
+    )?;
+    if !markers.trim().is_empty() {
+        bail!(
+            "not committing: these files hold git conflict markers, so the site would publish them: {}. Rebuild with `papersift build` once the repository is clean",
+            markers.split_whitespace().collect::<Vec<_>>().join(", ")
+        );
+    }
+    // `commit -- paths` commits only those paths (git's --only): other staged changes stay.
+    let mut commit = vec![
+        "commit".to_string(),
+        "--quiet".into(),
+        "-m".into(),
+        message.into(),
+    ];
+    commit.push("--".into());
+    commit.extend(paths.iter().take_while(|p| !p.starts_with(':')).cloned());
+    git(repo, &commit)?;
+    Ok(true)
+}
+
+/// A rebase or merge left half done (by hand, or by an older papersift) must be finished or
+/// aborted by the user: committing on top of it would publish its conflicts.
+fn refuse_unfinished_operations(repo: &Path) -> Result<()> {
+    let git_dir = git_output(repo, &["rev-parse".into(), "--git-dir".into()])?;
+    let git_dir = repo.join(git_dir.trim());
+    for (marker, what) in [
+        ("rebase-merge", "a rebase"),
+        ("rebase-apply", "a rebase"),
+        ("MERGE_HEAD", "a merge"),
+    ] {
+        if git_dir.join(marker).exists() {
+            bail!(
+                "{what} is in progress in this repository: finish it, or run `git {} --abort`, then publish again",
+                if what == "a merge" { "merge" } else { "rebase" }
+            );
+        }
+    }
+    Ok(())
+}
+
+/// How a push went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PushOutcome {
+    Pushed,
+    /// The remote branch moved: our commit is not on top of it.
+    Rejected,
+}
+
+/// Pushes the current branch; a non-fast-forward refusal is [`PushOutcome::Rejected`], any
+/// other failure an error.
+pub(crate) fn push(repo: &Path) -> Result<PushOutcome> {
+    let output = Command::new("git")
+        .current_dir(repo)
+        .arg("push")
+        .output()
+        .context("cannot run git push (is git installed?)")?;
+    if output.status.success() {
+        return Ok(PushOutcome::Pushed);
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if ["rejected", "fetch first", "non-fast-forward"]
+        .iter()
+        .any(|word| stderr.contains(word))
+    {
+        return Ok(PushOutcome::Rejected);
+    }
+    bail!("git push failed: {}", stderr.trim())
+}
+
+/// The files under the data folder that the newest commit added or changed, with their bytes:
+/// the day records (and caches) this run wrote, to keep when the branch is rebuilt.
+pub(crate) fn data_written_by_last_commit(config: &Config) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    let repo = &config.root;
+    let data = config.data_dir();
+    let names = git_output(
         repo,
         &[
-            "commit".into(),
-            "--quiet".into(),
-            "-m".into(),
-            message.clone(),
+            "diff".into(),
+            "--name-only".into(),
+            "--diff-filter=AM".into(),
+            "HEAD^".into(),
+            "HEAD".into(),
+            "--".into(),
+            data.display().to_string(),
         ],
     )?;
-    if push {
-        push_with_one_rebase(repo)?;
+    let top =
+        PathBuf::from(git_output(repo, &["rev-parse".into(), "--show-toplevel".into()])?.trim());
+    names
+        .lines()
+        .map(|name| {
+            let path = top.join(name);
+            std::fs::read(&path)
+                .map(|bytes| (path.clone(), bytes))
+                .with_context(|| format!("cannot read {}", path.display()))
+        })
+        .collect()
+}
+
+/// Moves the branch onto the remote's: fetches, then `git reset --keep` to the upstream, which
+/// takes the remote's data and output folders and every file the remote changed, and keeps the
+/// user's uncommitted work (it refuses rather than overwrite a file the user changed).
+pub(crate) fn move_onto_remote(repo: &Path) -> Result<()> {
+    git(repo, &["fetch".into(), "--quiet".into()])?;
+    git(repo, &["reset".into(), "--quiet".into(), "--keep".into(), "@{upstream}".into()])
+        .context("the branch moved on the remote, and papersift cannot move onto it without touching your uncommitted changes; commit or stash them and publish again")
+}
+
+/// Runs git and returns its standard output; an error carries git's own message.
+fn git_output(repo: &Path, args: &[String]) -> Result<String> {
+    let output = Command::new("git")
+        .current_dir(repo)
+        .args(args)
+        .output()
+        .with_context(|| format!("cannot run git {} (is git installed?)", args.join(" ")))?;
+    match output.status.code() {
+        Some(0) => Ok(String::from_utf8_lossy(&output.stdout).into_owned()),
+        // `git grep` finding nothing.
+        Some(1) if args.first().is_some_and(|a| a == "grep") => Ok(String::new()),
+        _ => bail!(
+            "git {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ),
     }
-    Ok(Published::Committed {
-        message,
-        pushed: push,
-    })
 }
 
 /// `papersift: 2026-08-13 ok — 12 selected of 92 scanned` (or a generic line without records).
@@ -75,15 +206,6 @@ pub(crate) fn commit_message(latest: Option<&DayRecord>) -> String {
         ),
         None => "papersift: update site".to_string(),
     }
-}
-
-fn push_with_one_rebase(repo: &Path) -> Result<()> {
-    if git(repo, &["push".into()]).is_ok() {
-        return Ok(());
-    }
-    tracing::warn!("push rejected; rebasing on the remote branch and trying once more");
-    git(repo, &["pull".into(), "--rebase".into()])?;
-    git(repo, &["push".into()]).context("push failed again after rebasing")
 }
 
 /// Runs git in `repo`; an error carries git's own message.
