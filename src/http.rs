@@ -56,34 +56,99 @@ pub(crate) async fn get_text_with_backoff(
     send_for_text(client.get(url), url, max_retries, first_backoff).await
 }
 
+/// The most a response body may hold once decompressed. A day's feed is a few MB and an API
+/// page of 1,000 entries about 3 MB; a gzip bomb (300 KB expanding to 300 MB) stops here.
+pub(crate) const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
+/// `url` fit for logs, errors and records: user name and password removed, since a base URL
+/// may carry credentials (`http://user:secret@host`).
+pub(crate) fn display_url(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            parsed.to_string()
+        }
+        Ok(_) => url.to_string(),
+        // Not a URL: cut at the last '@' of the authority, the only place a secret could be.
+        Err(_) => match (url.find("://"), url.rfind('@')) {
+            (Some(scheme_end), Some(at)) if at > scheme_end => {
+                format!("{}://{}", &url[..scheme_end], &url[at + 1..])
+            }
+            _ => url.to_string(),
+        },
+    }
+}
+
+/// Why a body could not be read.
+enum BodyError {
+    /// More than [`MAX_BODY_BYTES`] once decompressed.
+    TooLarge,
+    /// The connection was cut or timed out mid-body: worth another attempt.
+    Cut(reqwest::Error),
+}
+
+/// Reads a body chunk by chunk up to [`MAX_BODY_BYTES`]; invalid UTF-8 becomes U+FFFD.
+async fn read_capped(mut response: reqwest::Response) -> Result<String, BodyError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Cut)? {
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(match String::from_utf8(body) {
+        Ok(text) => text,
+        Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned(),
+    })
+}
+
 /// Sends `request` (which must be clonable: no streaming body) and returns the response body,
-/// retrying 429, 5xx and transport errors like [`get_text`]. `url` names the request in logs
-/// and errors; it must carry no secret (API keys go in headers).
+/// retrying 429, 5xx, transport errors and bodies cut off mid-way like [`get_text`]. `url`
+/// names the request in logs and errors, with any credentials in it removed.
 pub(crate) async fn send_for_text(
     request: reqwest::RequestBuilder,
     url: &str,
     max_retries: u32,
     first_backoff: Duration,
 ) -> Result<String> {
+    let shown = display_url(url);
+    let url = shown.as_str();
     let mut attempt = 0;
     loop {
-        let attempt_request = request
-            .try_clone()
-            .context("an HTTP request with a streaming body cannot be retried")?;
+        let Some(attempt_request) = request.try_clone() else {
+            // A builder that cannot be cloned either failed to build or streams its body.
+            return Err(match request.build() {
+                Err(error) => {
+                    anyhow::Error::new(error).context(format!("{url} is not a valid URL"))
+                }
+                Ok(_) => anyhow::anyhow!("an HTTP request with a streaming body cannot be retried"),
+            });
+        };
         let outcome = attempt_request.send().await;
         let retry_after = match outcome {
-            Ok(response) if response.status().is_success() => {
-                return response
-                    .text()
-                    .await
-                    .with_context(|| format!("reading the response body of {url}"));
-            }
+            Ok(response) if response.status().is_success() => match read_capped(response).await {
+                Ok(text) => return Ok(text),
+                Err(BodyError::TooLarge) => anyhow::bail!(
+                    "the response of {url} is larger than {} MiB once decompressed; papersift stops reading there",
+                    MAX_BODY_BYTES / (1024 * 1024)
+                ),
+                Err(BodyError::Cut(error)) if attempt >= max_retries => {
+                    return Err(error).with_context(|| {
+                        format!(
+                            "reading the response body of {url} failed, still after {} attempts",
+                            attempt + 1
+                        )
+                    });
+                }
+                Err(BodyError::Cut(_)) => None,
+            },
             Ok(response) => {
                 let status = response.status();
                 let retryable = status.as_u16() == 429 || status.is_server_error();
                 if !retryable || attempt >= max_retries {
                     // The body often explains the refusal (the arXiv API sends an error feed).
-                    let body = response.text().await.unwrap_or_default();
+                    let body = read_capped(response).await.unwrap_or_default();
                     return Err(HttpStatusError {
                         url: url.to_string(),
                         status,
@@ -95,6 +160,7 @@ pub(crate) async fn send_for_text(
             }
             Err(error) => {
                 if attempt >= max_retries {
+                    let error = error.without_url();
                     return Err(error).with_context(|| {
                         format!("cannot reach {url}, still after {} attempts", attempt + 1)
                     });
@@ -334,5 +400,107 @@ mod tests {
             "{message}"
         );
         assert!(message.contains("after 2 attempts"), "{message}");
+    }
+
+    /// A loopback server that answers each connection with the next of `responses` (raw
+    /// HTTP/1.1 bytes), then closes it.
+    fn raw_server(responses: Vec<Vec<u8>>) -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            for (stream, response) in listener.incoming().zip(responses) {
+                let mut stream = stream.unwrap();
+                let mut request = [0u8; 4096];
+                let _ = stream.read(&mut request);
+                let _ = stream.write_all(&response);
+            }
+        });
+        format!("http://{address}/rss/cs.CL")
+    }
+
+    #[tokio::test]
+    async fn a_body_cut_off_mid_way_is_retried_like_a_server_error() {
+        let cut = b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n<rss>only the start".to_vec();
+        let whole =
+            b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\n<rss/>".to_vec();
+        let url = raw_server(vec![cut, whole]);
+        let client = client(Duration::from_secs(5)).unwrap();
+        let text = get_text_with_backoff(&client, &url, 2, TEST_BACKOFF)
+            .await
+            .unwrap();
+        assert_eq!(text, "<rss/>");
+    }
+
+    #[tokio::test]
+    async fn a_decompression_bomb_stops_at_the_cap_and_says_so() {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        let zeros = vec![b' '; 1024 * 1024];
+        for _ in 0..(MAX_BODY_BYTES / zeros.len() + 8) {
+            encoder.write_all(&zeros).unwrap();
+        }
+        let bomb = encoder.finish().unwrap();
+        assert!(bomb.len() < 1024 * 1024, "the bomb is small on the wire");
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("content-encoding", "gzip")
+                    .set_body_bytes(bomb),
+            )
+            .mount(&server)
+            .await;
+        let error = fetch(&server, 0).await.unwrap_err();
+        assert!(
+            format!("{error:#}").contains("larger than 32 MiB once decompressed"),
+            "{error:#}"
+        );
+    }
+
+    #[tokio::test]
+    async fn invalid_utf8_becomes_replacement_characters() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200).set_body_bytes(b"<rss>caf\xe9</rss>".to_vec()))
+            .mount(&server)
+            .await;
+        assert_eq!(fetch(&server, 0).await.unwrap(), "<rss>caf\u{fffd}</rss>");
+    }
+
+    #[tokio::test]
+    async fn credentials_in_a_url_never_reach_an_error() {
+        assert_eq!(
+            display_url("http://user:s3cret@example.org/rss/"),
+            "http://example.org/rss/"
+        );
+        assert_eq!(
+            display_url("https://example.org/a"),
+            "https://example.org/a"
+        );
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = format!("http://user:s3cret@127.0.0.1:{port}/rss/cs.CL");
+        let client = client(Duration::from_secs(5)).unwrap();
+        let error = get_text_with_backoff(&client, &url, 0, TEST_BACKOFF)
+            .await
+            .unwrap_err();
+        let text = format!("{error:#} {error:?}");
+        assert!(!text.contains("s3cret"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn an_invalid_url_says_so() {
+        let client = client(Duration::from_secs(5)).unwrap();
+        let error = get_text_with_backoff(&client, "not a url", 0, TEST_BACKOFF)
+            .await
+            .unwrap_err();
+        assert!(
+            format!("{error:#}").contains("not a url is not a valid URL"),
+            "{error:#}"
+        );
     }
 }

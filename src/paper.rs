@@ -88,6 +88,28 @@ pub fn split_version(id_with_version: &str) -> (String, u32) {
     (id_with_version.to_string(), 1)
 }
 
+/// NUL and the other control characters but tab and newline: never meaningful in a title, a
+/// name or an abstract, and harmful in logs, files and terminals. Every source's text passes
+/// through [`decode_tex`], which drops them.
+fn is_stripped_control(c: char) -> bool {
+    c.is_control() && c != '\t' && c != '\n'
+}
+
+/// `text` without the bidirectional controls (embeddings, overrides, isolates and marks) that
+/// can make a title or a name display as something else ("Trojan Source"); for titles and names,
+/// where no legitimate use needs them.
+pub fn strip_bidi(text: &str) -> String {
+    const BIDI: [char; 12] = [
+        '\u{200E}', '\u{200F}', '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}',
+        '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}', '\u{061C}',
+    ];
+    if text.contains(BIDI) {
+        text.chars().filter(|c| !BIDI.contains(c)).collect()
+    } else {
+        text.to_string()
+    }
+}
+
 /// Decodes the TeX that arXiv writes in names, titles and abstracts into plain Unicode (NFC):
 /// `T\"ufekcio\u{g}lu` → `Tüfekcioğlu`, `K{\i}z{\i}ltepe` → `Kızıltepe`.
 ///
@@ -105,6 +127,16 @@ pub fn split_version(id_with_version: &str) -> (String, u32) {
 ///   whose contents are still decoded; no text is ever dropped.
 pub fn decode_tex(text: &str) -> String {
     let mut decoded = String::with_capacity(text.len());
+    let without_controls;
+    let text = if text.chars().any(is_stripped_control) {
+        without_controls = text
+            .chars()
+            .filter(|c| !is_stripped_control(*c))
+            .collect::<String>();
+        &without_controls
+    } else {
+        text
+    };
     decode_fragment(text, &mut decoded);
     // `is_ascii` is far cheaper than the NFC quick check, and most text is ASCII.
     if decoded.is_ascii() || is_nfc_quick(decoded.chars()) == IsNormalized::Yes {

@@ -20,7 +20,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
 use crate::config::Config;
-use crate::paper::{AnnounceType, decode_tex, split_version};
+use crate::paper::{AnnounceType, decode_tex, split_version, strip_bidi};
 use crate::record::{
     self, Counts, DayRecord, DayStatus, Decision, PaperRecord, SCHEMA_VERSION, ScorerKind, Scores,
     Source, SourceKind, Usage,
@@ -438,12 +438,12 @@ fn convert_entry(key: &str, entry: RawEntry) -> Result<RankedPaper> {
         None => (key_version, None),
     };
 
-    let title = decode_tex(&collapse_whitespace(&entry.title));
+    let title = strip_bidi(&decode_tex(&collapse_whitespace(&entry.title)));
     ensure!(!title.is_empty(), "has an empty title");
     let (names, rejoined_authors) = rejoin_split_affiliations(&entry.authors);
     let authors: Vec<String> = names
         .iter()
-        .map(|name| decode_tex(&collapse_whitespace(name)))
+        .map(|name| strip_bidi(&decode_tex(&collapse_whitespace(name))))
         .filter(|name| !name.is_empty())
         .collect();
 

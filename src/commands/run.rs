@@ -112,10 +112,10 @@ fn record_fetch_failure(
         categories: config.arxiv.categories.clone(),
         source: Source {
             kind: SourceKind::Rss,
-            origin: vec![fetch::rss::feed_url(
+            origin: vec![crate::http::display_url(&fetch::rss::feed_url(
                 &config.arxiv.rss_url,
                 &config.arxiv.categories,
-            )],
+            ))],
             backfilled_on: None,
         },
         status: DayStatus::FetchFailed,
@@ -184,11 +184,12 @@ async fn heal_recent_days(
 
 async fn fetch_live_feed(config: &Config) -> Result<FeedDay> {
     let url = fetch::rss::feed_url(&config.arxiv.rss_url, &config.arxiv.categories);
-    tracing::info!(%url, "fetching the arXiv feed");
+    let shown = crate::http::display_url(&url);
+    tracing::info!(url = %shown, "fetching the arXiv feed");
     let client = crate::http::client(Duration::from_secs(config.arxiv.timeout_secs))?;
     let xml = crate::http::get_text(&client, &url, config.arxiv.max_retries).await?;
-    fetch::rss::parse(&xml, &url)
-        .with_context(|| format!("{url} did not return a valid arXiv feed"))
+    fetch::rss::parse(&xml, &shown)
+        .with_context(|| format!("{shown} did not return a valid arXiv feed"))
 }
 
 /// Reads recorded feed files; several files must be of the same announcement day.
@@ -220,8 +221,10 @@ pub(crate) fn read_feed_files(paths: &[PathBuf]) -> Result<FeedDay> {
 }
 
 fn read_feed_file(path: &Path) -> Result<FeedDay> {
-    let xml = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read feed file {}", path.display()))?;
+    let bytes =
+        std::fs::read(path).with_context(|| format!("cannot read feed file {}", path.display()))?;
+    // As a live fetch does: invalid UTF-8 becomes U+FFFD rather than failing the day.
+    let xml = String::from_utf8_lossy(&bytes);
     let name = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),

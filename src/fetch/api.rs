@@ -422,11 +422,11 @@ impl EntryDraft {
         let paper = Paper {
             id,
             version,
-            title: paper::decode_tex(&collapse_whitespace(&self.title)),
+            title: paper::strip_bidi(&paper::decode_tex(&collapse_whitespace(&self.title))),
             authors: self
                 .authors
                 .iter()
-                .map(|name| paper::decode_tex(name))
+                .map(|name| paper::strip_bidi(&paper::decode_tex(name)))
                 .collect(),
             abstract_text: paper::decode_tex(&collapse_whitespace(&self.summary)),
             categories,

@@ -15,7 +15,7 @@ use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::name::ResolveResult;
 
 use crate::fetch::FeedDay;
-use crate::paper::{AnnounceType, Paper, decode_tex, split_version};
+use crate::paper::{AnnounceType, Paper, decode_tex, split_version, strip_bidi};
 
 /// The feed URL for all configured categories in one request.
 pub(crate) fn feed_url(base: &str, categories: &[String]) -> String {
@@ -515,10 +515,10 @@ fn split_authors(creators: &str) -> Vec<&str> {
     names
 }
 
-/// TeX-decoded text on one line: each run of ASCII whitespace becomes one space, none at either
-/// end; TeX ties (U+00A0) stay.
+/// TeX-decoded text on one line, without bidirectional controls (titles and names): each run
+/// of ASCII whitespace becomes one space, none at either end; TeX ties (U+00A0) stay.
 fn one_line(text: &str) -> String {
-    let decoded = decode_tex(text);
+    let decoded = strip_bidi(&decode_tex(text));
     let trimmed = decoded.trim_ascii();
     if trimmed.len() == decoded.len() && next_irregular_whitespace(trimmed.as_bytes(), 0).is_none()
     {

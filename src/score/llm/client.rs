@@ -96,6 +96,8 @@ pub(crate) struct CallReport {
 pub(crate) struct ApiClient {
     http: reqwest::Client,
     url: String,
+    /// `url` without any credentials in it, for messages.
+    shown_url: String,
     key: ApiKey,
     auth: Auth,
     timeout: Duration,
@@ -121,6 +123,7 @@ impl ApiClient {
         let timeout = Duration::from_secs(settings.timeout_secs.max(1));
         Ok(ApiClient {
             http: crate::http::client(timeout)?,
+            shown_url: crate::http::display_url(url.as_str()),
             url: url.to_string(),
             key,
             auth: provider.auth(),
@@ -243,15 +246,24 @@ impl ApiClient {
         let text = if error.is_timeout() {
             format!(
                 "no answer from {} within {} s (llm.timeout_secs)",
-                self.url,
+                self.shown_url,
                 self.timeout.as_secs()
             )
         } else if error.is_connect() {
-            format!("cannot connect to {}: {error}", self.url)
+            format!("cannot connect to {}: {error}", self.shown_url)
         } else {
-            format!("request to {} failed: {error}", self.url)
+            format!("request to {} failed: {error}", self.shown_url)
         };
-        self.key.redact(&text)
+        // reqwest names the URL it tried, credentials and all.
+        let mut text = self.key.redact(&text);
+        if let Ok(url) = reqwest::Url::parse(&self.url) {
+            for secret in [url.password().unwrap_or(""), url.username()] {
+                if !secret.is_empty() {
+                    text = text.replace(secret, "[redacted]");
+                }
+            }
+        }
+        text
     }
 }
 
