@@ -98,6 +98,43 @@ pub(crate) fn remove_stale_temp_files(dir: &Path) -> Result<usize> {
     Ok(removed)
 }
 
+/// The lock file's name inside the folder it guards.
+pub(crate) const LOCK_FILE: &str = ".papersift.lock";
+
+/// An exclusive lock on a folder, held until dropped. The operating system releases it when
+/// the process ends, however it ends, so a killed run never leaves a stale lock behind.
+#[derive(Debug)]
+pub(crate) struct FolderLock {
+    _file: std::fs::File,
+}
+
+/// Takes the exclusive lock of `dir` (creating the folder and its lock file if needed),
+/// waiting up to `wait` for another holder; `Ok(None)` when it is still held then.
+pub(crate) fn lock_folder(dir: &Path, wait: std::time::Duration) -> Result<Option<FolderLock>> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create folder {}", dir.display()))?;
+    let path = dir.join(LOCK_FILE);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+    let deadline = std::time::Instant::now() + wait;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(Some(FolderLock { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+            Err(std::fs::TryLockError::Error(error)) => {
+                return Err(error).with_context(|| format!("cannot lock {}", path.display()));
+            }
+        }
+    }
+}
+
 /// The children of `dir` whose names `accept` takes, sorted by name; none when `dir` is absent.
 pub(crate) fn sorted_children(dir: &Path, accept: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
     if !dir.exists() {
@@ -176,6 +213,26 @@ mod tests {
             sorted_children(&dir.path().join("none"), |_| true)
                 .unwrap()
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_folder_lock_is_exclusive_and_released_on_drop() {
+        let dir = tempfile::tempdir().unwrap();
+        let wait = std::time::Duration::from_millis(200);
+        let held = lock_folder(dir.path(), wait)
+            .unwrap()
+            .expect("free at first");
+        let started = std::time::Instant::now();
+        assert!(
+            lock_folder(dir.path(), wait).unwrap().is_none(),
+            "taken twice"
+        );
+        assert!(started.elapsed() >= wait, "did not wait");
+        drop(held);
+        assert!(
+            lock_folder(dir.path(), wait).unwrap().is_some(),
+            "not released"
         );
     }
 }

@@ -141,7 +141,16 @@ fn truncated_feed_fails_with_fetch_exit_code_and_touches_nothing() {
             .code(3)
             .stderr(predicates::str::contains("not a valid arXiv RSS feed"));
     }
-    assert!(!repo.path().join("data").exists(), "data/ was touched");
+    // Nothing but the run's lock file (never committed) is in data/.
+    let data: Vec<_> = files_under(&repo.path().join("data"))
+        .into_iter()
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(
+        data,
+        [std::path::PathBuf::from(".papersift.lock")],
+        "data/ was touched"
+    );
     assert!(!repo.path().join("docs").exists(), "docs/ was touched");
 }
 

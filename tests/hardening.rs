@@ -272,5 +272,183 @@ async fn a_gzip_bomb_of_a_feed_is_refused_with_the_cap() {
         printed.contains("larger than 32 MiB once decompressed"),
         "{printed}"
     );
-    assert!(!repo.path().join("docs").exists());
+    // Recorded as a failed fetch for the expected page date (healed by catch-up), never a day
+    // of papers.
+    let records = files_under(&repo.path().join("data"))
+        .into_iter()
+        .filter(|(file, _)| file.extension().is_some_and(|e| e == "json"));
+    for (file, bytes) in records {
+        let record: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(record["status"], "fetch-failed", "{}", file.display());
+        assert_eq!(record["papers"], serde_json::json!([]));
+    }
+}
+
+#[test]
+fn a_feed_dated_in_the_future_is_refused_and_nothing_is_written() {
+    let text = std::fs::read_to_string(fixture(FEED)).unwrap();
+    let future = text.replace("Thu, 13 Aug 2026", "Thu, 13 Aug 2099");
+    assert_ne!(future, text);
+    let repo = user_repo("");
+    let feed = repo.path().join("feed-2099.xml");
+    std::fs::write(&feed, future).unwrap();
+    for extra in [&[][..], &["--catch-up"][..]] {
+        let output = papersift(repo.path())
+            .args(["run", "--feed"])
+            .arg(&feed)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(3));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("is dated 2099-08-13, more than a day after today"),
+            "{stderr}"
+        );
+        // Nothing but the (uncommitted) lock file of the run.
+        let data: Vec<_> = files_under(&repo.path().join("data"))
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        assert_eq!(data, [std::path::PathBuf::from(".papersift.lock")]);
+        assert!(!repo.path().join("docs").exists());
+    }
+}
+
+#[test]
+fn a_recorded_day_whose_render_was_lost_gets_its_page_on_the_next_run() {
+    let repo = user_repo("");
+    let run = || {
+        papersift(repo.path())
+            .args(["run", "--feed"])
+            .arg(fixture(FEED))
+            .output()
+            .unwrap()
+    };
+    assert!(run().status.success());
+    let page = repo.path().join("docs/2026/08/13/index.html");
+    let before = std::fs::read(&page).unwrap();
+    // The render of the day was killed: its page and the home page never landed.
+    std::fs::remove_file(&page).unwrap();
+    std::fs::remove_file(repo.path().join("docs/index.html")).unwrap();
+    let output = run();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout.contains("already recorded"), "{stdout}");
+    assert!(stdout.contains("site rebuilt: 2 files changed"), "{stdout}");
+    assert_eq!(std::fs::read(&page).unwrap(), before);
+    let again = String::from_utf8_lossy(&run().stdout).into_owned();
+    assert!(
+        again.contains("site checked: docs/ already matches data/"),
+        "{again}"
+    );
+}
+
+#[test]
+fn a_second_run_on_the_same_repository_waits_then_says_why() {
+    let repo = user_repo("");
+    let data = repo.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let holder = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(data.join(".papersift.lock"))
+        .unwrap();
+    holder.lock().unwrap();
+    let started = std::time::Instant::now();
+    let output = papersift(repo.path())
+        .args(["run", "--feed"])
+        .arg(fixture(FEED))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(4),
+        "did not wait"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("another papersift is running on this repository"),
+        "{stderr}"
+    );
+    assert!(
+        !repo.path().join("data/2026").exists(),
+        "scored while locked"
+    );
+    // Once the other run ends (however it ends), the lock is free.
+    drop(holder);
+    papersift(repo.path())
+        .args(["run", "--feed"])
+        .arg(fixture(FEED))
+        .assert()
+        .success();
+}
+
+/// An arXiv API page of `ids`, claiming `total` results.
+fn api_page(total: u32, ids: &[&str]) -> String {
+    let mut xml = format!(
+        r#"<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns="http://www.w3.org/2005/Atom">
+  <id>https://arxiv.org/api/x</id>
+  <title>arXiv Query</title>
+  <updated>2026-08-14T00:41:39Z</updated>
+  <opensearch:itemsPerPage>1000</opensearch:itemsPerPage>
+  <opensearch:totalResults>{total}</opensearch:totalResults>
+  <opensearch:startIndex>0</opensearch:startIndex>
+"#
+    );
+    for id in ids {
+        xml.push_str(&format!(
+            r#"  <entry>
+    <id>http://arxiv.org/abs/{id}v1</id>
+    <title>Mixture of experts paper {id}</title>
+    <updated>2026-08-11T19:00:00Z</updated>
+    <summary>Sparse mixture of experts and pruning.</summary>
+    <category term="cs.LG" scheme="http://arxiv.org/schemas/atom"/>
+    <published>2026-08-11T19:00:00Z</published>
+    <arxiv:primary_category term="cs.LG"/>
+    <author><name>Author {id}</name></author>
+  </entry>
+"#
+        ));
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_backfill_against_a_server_ignoring_start_ends_and_records_a_partial_day() {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(api_page(1500, &["2608.20001", "2608.20002"])),
+        )
+        .mount(&server)
+        .await;
+    let repo = user_repo(&format!(
+        "[arxiv]\napi_url = \"{}/api/query\"\napi_pause_ms = 0\nmax_retries = 0\n",
+        server.uri()
+    ));
+    let output = papersift(repo.path())
+        .args(["backfill", "--from", "2026-08-13", "--to", "2026-08-13"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(5), "{stdout}");
+    let requests = server.received_requests().await.unwrap().len();
+    assert!(requests <= 3, "{requests} requests");
+    let record = repo::read_json(&repo.path().join("data/2026/08/13.json"));
+    assert_eq!(record["status"], "partial");
+    assert!(
+        record["status_reason"]
+            .as_str()
+            .unwrap()
+            .contains("same page again"),
+        "{record}"
+    );
+    assert_eq!(record["counts"]["feed_items"], 2);
 }

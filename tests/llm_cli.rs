@@ -49,7 +49,16 @@ async fn a_refused_key_exits_4_records_llm_failed_and_publishes_nothing() {
     )
     .unwrap();
     assert_eq!(record["status"], "llm-failed");
-    assert!(!repo.path().join("docs").exists(), "docs/ was written");
+    // No page for the day; the run-health page shows it failed.
+    assert!(
+        !repo.path().join("docs/2026/08/13").exists(),
+        "the day got a page"
+    );
+    let status = std::fs::read_to_string(repo.path().join("docs/status/index.html")).unwrap();
+    assert!(
+        status.contains("llm-failed"),
+        "the status page hides the failure"
+    );
     for (file, bytes) in files_under(repo.path()) {
         let text = String::from_utf8_lossy(&bytes);
         assert!(!text.contains(key), "{} holds the key", file.display());

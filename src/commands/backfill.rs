@@ -16,6 +16,7 @@ use crate::score;
 
 /// `papersift backfill --from D --to D [--shard K/N]`.
 pub fn execute(config: &Config, from: Date, to: Date, shard: Option<&str>) -> Result<ExitCode> {
+    let _lock = super::lock_repository(config)?;
     let shard = shard
         .map(parse_shard)
         .transpose()

@@ -9,6 +9,7 @@ use crate::record;
 
 /// `papersift build`: renders and prints how many files changed.
 pub fn execute(config: &Config) -> Result<ExitCode> {
+    let _lock = super::lock_repository(config)?;
     let changed = build(config)?;
     println!(
         "built {}: {changed} files changed",

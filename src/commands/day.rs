@@ -97,9 +97,11 @@ pub async fn process_feed(
             summary: format!("{date}: stale-feed, no page written: {reason}"),
         });
     }
-    Ok(score_and_record(config, date, source, selection, scorer)
-        .await?
-        .with_note(s2_note))
+    Ok(
+        score_and_record(config, date, source, selection, scorer, None)
+            .await?
+            .with_note(s2_note),
+    )
 }
 
 /// Semantic Scholar data for the papers `select` will scan, when the config asks for it, with a
@@ -165,10 +167,15 @@ async fn score_and_record(
     source: Source,
     selection: select::Selection,
     scorer: &Scorer,
+    incomplete: Option<String>,
 ) -> Result<DayReport> {
     tracing::info!(%date, candidates = selection.candidates.len(), scorer = %scorer.describe(), "scoring");
     let outcome = scorer.score(&selection.candidates).await;
-    let status = scored_status(&outcome, &source);
+    let mut status = scored_status(&outcome, &source);
+    // A day whose papers may be short is never complete, however well it scored.
+    if incomplete.is_some() && !status.is_failure() {
+        status = DayStatus::Partial;
+    }
     let mut papers = score::decide(&selection.candidates, &outcome.verdicts, &config.selection);
     papers.extend(selection.excluded);
     let mut counts = selection.counts;
@@ -184,7 +191,10 @@ async fn score_and_record(
         categories: config.arxiv.categories.clone(),
         source,
         status,
-        status_reason: status_reason(status, &outcome, &counts),
+        status_reason: match (incomplete, status_reason(status, &outcome, &counts)) {
+            (Some(short), Some(scoring)) => Some(format!("{short}; {scoring}")),
+            (short, scoring) => short.or(scoring),
+        },
         counts,
         usage: outcome.usage,
         prompt_id,
@@ -387,7 +397,7 @@ async fn backfill_day(
     )
     .await
     {
-        Ok(papers) => papers,
+        Ok(fetched) => fetched,
         Err(error) => {
             let reason = format!("backfilling from the arXiv API failed: {error:#}");
             save_without_papers(
@@ -405,7 +415,8 @@ async fn backfill_day(
             });
         }
     };
-    if papers.is_empty() {
+    let api::WindowFetch { papers, incomplete } = papers;
+    if papers.is_empty() && incomplete.is_none() {
         let reason = "the arXiv API has no submissions in this page date's window (a holiday?)";
         save_without_papers(
             config,
@@ -424,7 +435,9 @@ async fn backfill_day(
     let seen = seen_ids(&config.data_dir(), date, config.arxiv.seen_lookback_days)?;
     let (s2_papers, s2_note) = semantic_scholar(config, &papers, &seen).await;
     let selection = select::select(&papers, config, &seen, &s2_papers);
-    Ok(score_and_record(config, date, source, selection, scorer)
-        .await?
-        .with_note(s2_note))
+    Ok(
+        score_and_record(config, date, source, selection, scorer, incomplete)
+            .await?
+            .with_note(s2_note),
+    )
 }

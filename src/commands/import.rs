@@ -122,6 +122,7 @@ pub(crate) struct ArchiveListing {
 
 /// `papersift import DIR [--force]`: imports, prints the summary, then re-renders `docs/`.
 pub fn execute(config: &Config, dir: &Path, force: bool) -> Result<ExitCode> {
+    let _lock = super::lock_repository(config)?;
     let data_dir = config.data_dir();
     let report = import_dir(dir, &data_dir, config, force)?;
     println!("{}", report.summary());

@@ -17,6 +17,7 @@ const PUSH_ATTEMPTS: usize = 3;
 
 /// Commits (and pushes, when asked) and prints what happened.
 pub fn execute(config: &Config, push: bool) -> Result<ExitCode> {
+    let _lock = super::lock_repository(config)?;
     let message = commit_message(config)?;
     if !publish::commit_generated(config, &message)? {
         println!("nothing to publish: data/ and docs/ are unchanged");

@@ -69,8 +69,10 @@ impl RunReport {
     /// One line per day, then the site line.
     pub fn summary(&self) -> String {
         let mut lines: Vec<String> = self.days.iter().map(|d| d.summary.clone()).collect();
-        if let Some(changed) = self.site_files_changed {
-            lines.push(format!("site rebuilt: {changed} files changed"));
+        match self.site_files_changed {
+            Some(0) => lines.push("site checked: docs/ already matches data/".to_string()),
+            Some(changed) => lines.push(format!("site rebuilt: {changed} files changed")),
+            None => {}
         }
         lines.join("\n")
     }

@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use super::build::build;
 use super::day::{api_client, calendar_with_seen_holidays, heal_day, process_feed};
 use super::report::{DayReport, RunReport, finish};
-use crate::calendar::Calendar;
+use crate::calendar::{self, Calendar};
 use crate::config::Config;
 use crate::exit::ExitKind;
 use crate::fetch::{self, FeedDay};
@@ -32,6 +32,7 @@ pub struct RunOptions {
 
 /// `papersift run`: the day, then its summary, announcements and exit code.
 pub fn execute(config: &Config, options: &RunOptions) -> Result<ExitCode> {
+    let _lock = super::lock_repository(config)?;
     let runtime = super::runtime()?;
     let report = runtime.block_on(run(config, options))?;
     finish(config, &runtime, &report)
@@ -53,10 +54,12 @@ pub async fn run(config: &Config, options: &RunOptions) -> Result<RunReport> {
                 report
                     .days
                     .push(record_fetch_failure(config, &calendar, &error)?);
+                bring_site_in_step(config, &mut report)?;
                 return Ok(report);
             }
         }
     };
+    refuse_future_feed(&feed, calendar::new_york_date(jiff::Timestamp::now()))?;
     if let Some(expected) = options.date
         && !feed.items.is_empty()
         && feed.date != expected
@@ -73,10 +76,33 @@ pub async fn run(config: &Config, options: &RunOptions) -> Result<RunReport> {
     report
         .days
         .push(process_feed(config, &calendar, &feed, &scorer).await?);
-    if report.needs_build() {
+    bring_site_in_step(config, &mut report)?;
+    Ok(report)
+}
+
+/// A feed dated more than a day after the machine's New York date is not arXiv's (a broken
+/// mirror, a hostile server, or a wrong clock): recording it would create phantom days and
+/// make a future page the home page. Refused, with nothing written.
+fn refuse_future_feed(feed: &FeedDay, today: Date) -> Result<()> {
+    let tomorrow = today.checked_add(jiff::ToSpan::days(1)).unwrap_or(today);
+    if feed.date > tomorrow {
+        return Err(anyhow::anyhow!(
+            "the feed {} is dated {}, more than a day after today ({today}) by this machine's clock; refusing it, nothing was written. Check arxiv.rss_url and the machine's clock",
+            feed.origin,
+            feed.date
+        ))
+        .context(ExitKind::Fetch);
+    }
+    Ok(())
+}
+
+/// Every run ends with `docs/` matching `data/`: a day recorded by a run whose render failed
+/// or was killed gets its pages now. Only changed files are written.
+fn bring_site_in_step(config: &Config, report: &mut RunReport) -> Result<()> {
+    if report.needs_build() || record::last_date(&config.data_dir())?.is_some() {
         report.site_files_changed = Some(build(config)?);
     }
-    Ok(report)
+    Ok(())
 }
 
 /// A live fetch failed: record `fetch-failed` for the page date the feed should have carried

@@ -111,10 +111,25 @@ pub(crate) fn announce_type_for(paper: &Paper, categories: &[String]) -> Announc
     }
 }
 
+/// Requests one submission window may take at most: 50 pages of 1,000 are ten times the
+/// busiest day of four big categories. A server that never stops is cut off here.
+pub(crate) const MAX_REQUESTS_PER_WINDOW: u32 = 50;
+
+/// What one window's query brought.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct WindowFetch {
+    pub(crate) papers: Vec<Paper>,
+    /// Why the result may be short (a repeated page, the request cap), when it may be.
+    pub(crate) incomplete: Option<String>,
+}
+
 /// Every paper of `categories` whose first version was submitted in `window`, oldest first,
 /// each id once, with its announce type set by [`announce_type_for`].
 ///
-/// Follows `opensearch:totalResults` page by page, `paging.pause` apart. HTTP 429/5xx and
+/// Pages on while pages come back full, whatever `opensearch:totalResults` says (a server
+/// that says 10 may hold 1,500), `paging.pause` apart; it stops at a short or empty page, at a
+/// page that repeats the previous one (a server ignoring `start`), or after
+/// [`MAX_REQUESTS_PER_WINDOW`] requests, saying in `incomplete` why the day may be short. HTTP 429/5xx and
 /// transport errors are retried by [`http::get_text`]. An empty page while results remain
 /// (the API sends these now and then) is asked for again up to `paging.max_retries` times and
 /// is then an error: the result is never silently short. An empty first answer is confirmed
@@ -127,7 +142,7 @@ pub(crate) async fn fetch_window(
     categories: &[String],
     window: &SubmissionWindow,
     paging: &Paging,
-) -> Result<Vec<Paper>> {
+) -> Result<WindowFetch> {
     let mut query = WindowQuery {
         client,
         api_url,
@@ -141,11 +156,29 @@ pub(crate) async fn fetch_window(
     let mut known_total: Option<u64> = None;
     let mut start = 0;
     let mut outside_window = 0;
+    let mut previous_ids: Vec<String> = Vec::new();
+    let mut incomplete = None;
     loop {
+        if query.requests >= MAX_REQUESTS_PER_WINDOW {
+            incomplete = Some(format!(
+                "stopped after {MAX_REQUESTS_PER_WINDOW} requests to the arXiv API for this day ({} papers so far); the day may be short",
+                papers.len()
+            ));
+            break;
+        }
         let page = query.page(start, known_total).await?;
         let total = known_total.unwrap_or(0).max(page.total_results);
         known_total = Some(total);
         let received = page.entries.len() as u64;
+        let ids: Vec<String> = page.entries.iter().map(|e| e.paper.id.clone()).collect();
+        if received > 0 && ids == previous_ids {
+            incomplete = Some(format!(
+                "the arXiv API answered the same page again at start={start} (does it ignore `start`?); stopped with {} papers, the day may be short",
+                papers.len()
+            ));
+            break;
+        }
+        previous_ids = ids;
         for ApiEntry {
             mut paper,
             published,
@@ -161,7 +194,8 @@ pub(crate) async fn fetch_window(
             }
         }
         start += received;
-        if received == 0 || start >= total {
+        let full_page = received >= paging.page_size as u64;
+        if received == 0 || (start >= total && !full_page) {
             break;
         }
     }
@@ -172,7 +206,7 @@ pub(crate) async fn fetch_window(
         requests = query.requests,
         "fetched a submission window from the arXiv API"
     );
-    Ok(papers)
+    Ok(WindowFetch { papers, incomplete })
 }
 
 /// One window's query in progress; counts requests so that every one after the first waits.
@@ -879,6 +913,12 @@ mod tests {
     }
 
     async fn fetch(server: &MockServer, paging: Paging) -> Result<Vec<Paper>> {
+        fetch_all(server, paging)
+            .await
+            .map(|fetched| fetched.papers)
+    }
+
+    async fn fetch_all(server: &MockServer, paging: Paging) -> Result<WindowFetch> {
         let client = http::client(Duration::from_secs(5)).unwrap();
         fetch_window(
             &client,
@@ -1123,5 +1163,71 @@ mod tests {
         .await;
         let papers = fetch(&server, fast_paging(10, 3)).await.unwrap();
         assert_eq!(papers.len(), 1);
+    }
+
+    /// `count` generated entries with IDs from `first`, all inside the test window.
+    fn entries(first: u32, count: u32) -> Vec<Generated> {
+        (first..first + count)
+            .map(|n| {
+                let id: &'static str = Box::leak(format!("2608.{n:05}").into_boxed_str());
+                Generated(id, "2026-08-11T18:00:00Z", "cs.LG")
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn full_pages_are_followed_past_a_total_that_is_too_small() {
+        let server = MockServer::start().await;
+        // The server says 10 results but holds 25.
+        for (start, first, count) in [("0", 1, 10), ("10", 11, 10), ("20", 21, 5)] {
+            let page = api_feed(10, start.parse().unwrap(), 10, &entries(first, count));
+            mount_page(&server, start, ok(page)).await;
+        }
+        let fetched = fetch_all(&server, fast_paging(10, 0)).await.unwrap();
+        assert_eq!(fetched.papers.len(), 25);
+        assert_eq!(fetched.incomplete, None);
+    }
+
+    #[tokio::test]
+    async fn a_server_ignoring_start_is_stopped_and_the_day_marked_short() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ok(api_feed(1500, 0, 10, &entries(1, 10))))
+            .mount(&server)
+            .await;
+        let fetched = fetch_all(&server, fast_paging(10, 0)).await.unwrap();
+        assert_eq!(fetched.papers.len(), 10);
+        assert!(
+            fetched
+                .incomplete
+                .as_deref()
+                .unwrap()
+                .contains("same page again at start=10"),
+            "{:?}",
+            fetched.incomplete
+        );
+        assert_eq!(request_count(&server).await, 2);
+    }
+
+    #[tokio::test]
+    async fn a_server_that_never_ends_is_cut_off_at_the_request_cap() {
+        let server = MockServer::start().await;
+        for page in 0..(MAX_REQUESTS_PER_WINDOW + 5) {
+            let start = page * 2;
+            let xml = api_feed(2, u64::from(start), 2, &entries(start + 1, 2));
+            mount_page(&server, &start.to_string(), ok(xml)).await;
+        }
+        let fetched = fetch_all(&server, fast_paging(2, 0)).await.unwrap();
+        assert_eq!(
+            request_count(&server).await,
+            MAX_REQUESTS_PER_WINDOW as usize
+        );
+        assert_eq!(fetched.papers.len(), 2 * MAX_REQUESTS_PER_WINDOW as usize);
+        assert!(
+            fetched
+                .incomplete
+                .unwrap()
+                .contains("stopped after 50 requests")
+        );
     }
 }

@@ -23,6 +23,7 @@ fn generated_paths(config: &Config) -> Vec<String> {
         .collect();
     if !paths.is_empty() {
         paths.push(":(exclude,glob)**/.*.tmp-*".into());
+        paths.push(format!(":(exclude,glob)**/{}", crate::files::LOCK_FILE));
     }
     paths
 }
