@@ -61,9 +61,15 @@ fn daily_workflow_runs_on_weekdays_with_least_privilege_and_no_races() {
         !on["workflow_dispatch"].is_badvalue(),
         "manual runs must be possible"
     );
-    assert_eq!(doc["permissions"]["contents"].as_str(), Some("write"));
     assert_eq!(
-        doc["permissions"].as_hash().unwrap().len(),
+        doc["permissions"].as_hash().map(|h| h.len()),
+        Some(0),
+        "nothing granted at workflow level"
+    );
+    let job = &doc["jobs"]["digest"];
+    assert_eq!(job["permissions"]["contents"].as_str(), Some("write"));
+    assert_eq!(
+        job["permissions"].as_hash().unwrap().len(),
         2,
         "only contents and issues"
     );
@@ -146,4 +152,101 @@ fn backfill_workflow_fans_out_over_shards_and_merges_once() {
         .expect("merge renders");
     assert!(render.contains("papersift publish --push"));
     assert_pinned("backfill.yml", &text, &doc);
+    assert_eq!(doc["permissions"].as_hash().map(|h| h.len()), Some(0));
+    for (job, write) in [("plan", false), ("shard", false), ("merge", true)] {
+        let contents = doc["jobs"][job]["permissions"]["contents"].as_str();
+        assert_eq!(
+            contents == Some("write"),
+            write,
+            "{job}: contents {contents:?}"
+        );
+    }
+}
+
+/// Every `${{ secrets.X }}` of a workflow, with where it is given: `job` or `step`.
+fn secret_grants(doc: &Yaml) -> Vec<(String, &'static str, String)> {
+    let mut grants = Vec::new();
+    let secrets_in = |env: &Yaml| -> Vec<String> {
+        env.as_hash()
+            .into_iter()
+            .flatten()
+            .filter_map(|(_, value)| value.as_str())
+            .filter(|value| value.contains("secrets."))
+            .map(str::to_string)
+            .collect()
+    };
+    for (name, job) in doc["jobs"].as_hash().unwrap() {
+        let name = name.as_str().unwrap().to_string();
+        for secret in secrets_in(&job["env"]) {
+            grants.push((name.clone(), "job", secret));
+        }
+        for step in job["steps"].as_vec().into_iter().flatten() {
+            for secret in secrets_in(&step["env"]) {
+                grants.push((name.clone(), "step", secret));
+            }
+        }
+    }
+    grants
+}
+
+#[test]
+fn secrets_reach_only_the_steps_that_use_them() {
+    for file in ["daily.yml", "backfill.yml", "ci.yml"] {
+        let (text, doc) = workflow(file);
+        assert!(
+            !doc["env"].as_hash().is_some_and(|env| !env.is_empty()),
+            "{file}: workflow env"
+        );
+        for (job, level, secret) in secret_grants(&doc) {
+            assert_eq!(
+                level, "step",
+                "{file}: job {job} gives {secret} to every step"
+            );
+        }
+        // The build and the cache action run without any secret in their environment.
+        for line in text.lines().filter(|l| l.contains("cargo build")) {
+            assert!(!line.contains("secrets."), "{file}: {line}");
+        }
+        // Checkouts leave no token behind for later steps.
+        let checkouts = text.matches("actions/checkout@").count();
+        assert_eq!(
+            text.matches("persist-credentials: false").count(),
+            checkouts,
+            "{file}: a checkout persists its credentials"
+        );
+    }
+    let (_, daily) = workflow("daily.yml");
+    let run_step = daily["jobs"]["digest"]["steps"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.contains("papersift run"))
+        })
+        .unwrap();
+    for key in [
+        "OPENAI_API_KEY",
+        "SLACK_WEBHOOK_URL",
+        "S2_API_KEY",
+        "GITHUB_TOKEN",
+    ] {
+        assert!(
+            !run_step["env"][key].is_badvalue(),
+            "the run step needs {key}"
+        );
+    }
+}
+
+#[test]
+fn the_toolchain_is_pinned_and_the_oldest_rust_named() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let toolchain = std::fs::read_to_string(root.join("rust-toolchain.toml")).unwrap();
+    assert!(toolchain.contains("channel = \"1."), "{toolchain}");
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("rust-version = \"1."),
+        "Cargo.toml has no rust-version"
+    );
 }
