@@ -452,3 +452,106 @@ async fn a_backfill_against_a_server_ignoring_start_ends_and_records_a_partial_d
     );
     assert_eq!(record["counts"]["feed_items"], 2);
 }
+
+#[test]
+fn build_rewrites_and_deletes_only_files_it_generated() {
+    let repo = user_repo("");
+    let run = || {
+        papersift(repo.path())
+            .args(["run", "--feed"])
+            .arg(fixture(FEED))
+            .output()
+            .unwrap()
+    };
+    assert!(run().status.success());
+    let docs = repo.path().join("docs");
+    let manifest = std::fs::read_to_string(docs.join(".papersift-files")).unwrap();
+    assert!(
+        manifest.lines().any(|l| l == "2026/08/13/index.html"),
+        "{manifest}"
+    );
+    // The user's own files in docs/ are never touched.
+    std::fs::write(docs.join("CNAME"), "papers.example.org\n").unwrap();
+    // A page an older build made and this one no longer makes is removed.
+    std::fs::write(docs.join("old-page.html"), "stale").unwrap();
+    std::fs::write(
+        docs.join(".papersift-files"),
+        format!("{manifest}old-page.html\n"),
+    )
+    .unwrap();
+    papersift(repo.path()).arg("build").assert().success();
+    assert_eq!(
+        std::fs::read_to_string(docs.join("CNAME")).unwrap(),
+        "papers.example.org\n"
+    );
+    assert!(!docs.join("old-page.html").exists(), "a stale page stayed");
+    assert_eq!(
+        std::fs::read_to_string(docs.join(".papersift-files")).unwrap(),
+        manifest
+    );
+
+    // A file of the user's where papersift would write is refused, and nothing is written.
+    let search = docs.join("search/index.html");
+    std::fs::write(&search, "my own search page").unwrap();
+    let manifest_without: String = manifest
+        .lines()
+        .filter(|l| *l != "search/index.html")
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(docs.join(".papersift-files"), &manifest_without).unwrap();
+    let output = papersift(repo.path()).arg("build").output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("is not a file papersift generated"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&search).unwrap(),
+        "my own search page"
+    );
+}
+
+#[test]
+fn a_feed_cut_off_mid_body_is_fetched_again() {
+    use std::io::{Read, Write};
+    let feed = std::fs::read(fixture(FEED)).unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let whole = feed.clone();
+    std::thread::spawn(move || {
+        for (attempt, stream) in listener.incoming().enumerate().take(2) {
+            let mut stream = stream.unwrap();
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                whole.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            // The first answer breaks off half-way, as a dropped connection does.
+            let body = if attempt == 0 {
+                &whole[..whole.len() / 2]
+            } else {
+                &whole[..]
+            };
+            let _ = stream.write_all(body);
+        }
+    });
+    let repo = user_repo(&format!("[arxiv]\nrss_url = \"http://{address}/rss/\"\n"));
+    let output = papersift(repo.path())
+        .args(["run", "--date", "2026-08-13"])
+        .output()
+        .unwrap();
+    // Catch-up would ask the API (not served here) only for days after a first record.
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let record = repo::read_json(&repo.path().join("data/2026/08/13.json"));
+    assert_eq!(record["status"], "ok");
+    assert_eq!(record["counts"]["feed_items"], 2);
+}
