@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 /// The path of `relative` under `../shared/fixtures/`; panics, saying why, when it is absent.
-pub(crate) fn shared_fixture(relative: &str) -> PathBuf {
+pub fn shared_fixture(relative: &str) -> PathBuf {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/fixtures")
         .join(relative);

@@ -8,6 +8,15 @@ use repo::{files_under, fixture, papersift, user_repo};
 
 const FEED: &str = "e2e-hostile-feed.xml";
 
+/// `papersift run --feed` of the small demo day (2026-08-13) in `repo`.
+fn run_demo_day(repo: &std::path::Path) -> std::process::Output {
+    papersift(repo)
+        .args(["run", "--feed"])
+        .arg(fixture(FEED))
+        .output()
+        .unwrap()
+}
+
 /// Runs `build` with `config` and expects exit 2 with every `needles` in stderr.
 fn refused(config: &str, needles: &[&str]) {
     let repo = user_repo(config);
@@ -318,13 +327,7 @@ fn a_feed_dated_in_the_future_is_refused_and_nothing_is_written() {
 #[test]
 fn a_recorded_day_whose_render_was_lost_gets_its_page_on_the_next_run() {
     let repo = user_repo("");
-    let run = || {
-        papersift(repo.path())
-            .args(["run", "--feed"])
-            .arg(fixture(FEED))
-            .output()
-            .unwrap()
-    };
+    let run = || run_demo_day(repo.path());
     assert!(run().status.success());
     let page = repo.path().join("docs/2026/08/13/index.html");
     let before = std::fs::read(&page).unwrap();
@@ -456,13 +459,7 @@ async fn a_backfill_against_a_server_ignoring_start_ends_and_records_a_partial_d
 #[test]
 fn build_rewrites_and_deletes_only_files_it_generated() {
     let repo = user_repo("");
-    let run = || {
-        papersift(repo.path())
-            .args(["run", "--feed"])
-            .arg(fixture(FEED))
-            .output()
-            .unwrap()
-    };
+    let run = || run_demo_day(repo.path());
     assert!(run().status.success());
     let docs = repo.path().join("docs");
     let manifest = std::fs::read_to_string(docs.join(".papersift-files")).unwrap();

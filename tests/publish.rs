@@ -69,10 +69,31 @@ fn fork_with_origin() -> (tempfile::TempDir, std::path::PathBuf) {
     )
     .unwrap();
     repo::copy_prompts(&fork);
+    // As a fork has it: the lock file of a running command is never committed.
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".gitignore"),
+        fork.join(".gitignore"),
+    )
+    .unwrap();
     git(&fork, &["add", "."]);
     git(&fork, &["commit", "--quiet", "-m", "fork"]);
     git(&fork, &["push", "--quiet", "-u", "origin", "main"]);
     (root, fork)
+}
+
+/// A second clone of the bare origin under `root`: another machine publishing to the fork.
+fn clone_origin(root: &Path, name: &str) -> std::path::PathBuf {
+    let clone = root.join(name);
+    git(
+        root,
+        &[
+            "clone",
+            "--quiet",
+            root.join("origin.git").to_str().unwrap(),
+            clone.to_str().unwrap(),
+        ],
+    );
+    clone
 }
 
 fn run_demo_day(fork: &Path) {
@@ -117,16 +138,7 @@ fn commits_data_and_docs_with_a_message_naming_the_day() {
 fn push_rebases_once_when_the_branch_moved() {
     let (root, fork) = fork_with_origin();
     // Someone else pushes a commit first (e.g. the user edits prompts on github.com).
-    let other = root.path().join("other");
-    git(
-        root.path(),
-        &[
-            "clone",
-            "--quiet",
-            root.path().join("origin.git").to_str().unwrap(),
-            other.to_str().unwrap(),
-        ],
-    );
+    let other = clone_origin(root.path(), "other");
     std::fs::write(other.join("NOTES.md"), "edited elsewhere\n").unwrap();
     git(&other, &["add", "."]);
     git(&other, &["commit", "--quiet", "-m", "edit elsewhere"]);
@@ -191,16 +203,7 @@ fn the_users_staged_work_is_neither_committed_nor_unstaged() {
 fn a_branch_moved_by_another_publish_is_rebuilt_from_both_days_not_merged() {
     let (root, fork) = fork_with_origin();
     // Another machine publishes another day first: every generated page differs.
-    let other = root.path().join("other");
-    git(
-        root.path(),
-        &[
-            "clone",
-            "--quiet",
-            root.path().join("origin.git").to_str().unwrap(),
-            other.to_str().unwrap(),
-        ],
-    );
+    let other = clone_origin(root.path(), "other");
     run_feed(&other, "browser-hostile-feed.xml");
     papersift(&other)
         .args(["publish", "--push"])

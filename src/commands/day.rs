@@ -22,6 +22,14 @@ use crate::record::{
 use crate::score::{self, Scorer, prompt::Prompts};
 use crate::select;
 
+/// The status of `date`'s record when it is recorded and not failed: such a day is never
+/// fetched, scored or overwritten again.
+pub(crate) fn recorded_fine(data_dir: &Path, date: Date) -> Result<Option<&'static str>> {
+    Ok(record::load(data_dir, date)?
+        .filter(|existing| !existing.status.is_failure())
+        .map(|existing| existing.status.as_str()))
+}
+
 /// Runs select → score → record for one parsed feed. An empty feed writes nothing (or a
 /// `no-announcement` record on a weekday arXiv skipped); a day already recorded fine is a
 /// no-op; a re-served old feed is recorded as `stale-feed` with no page.
@@ -33,15 +41,10 @@ pub async fn process_feed(
 ) -> Result<DayReport> {
     let date = feed.date;
     let data_dir = config.data_dir();
-    if let Some(existing) = record::load(&data_dir, date)?
-        && !existing.status.is_failure()
-    {
+    if let Some(status) = recorded_fine(&data_dir, date)? {
         return Ok(DayReport::note(
             Some(date),
-            format!(
-                "{date}: already recorded (status {}); nothing to do",
-                existing.status.as_str()
-            ),
+            format!("{date}: already recorded (status {status}); nothing to do"),
         ));
     }
     let source = Source {

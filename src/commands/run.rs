@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use jiff::civil::Date;
 
 use super::build::build;
-use super::day::{api_client, calendar_with_seen_holidays, heal_day, process_feed};
+use super::day::{self, api_client, calendar_with_seen_holidays, heal_day, process_feed};
 use super::report::{DayReport, RunReport, finish};
 use crate::calendar::{self, Calendar};
 use crate::config::Config;
@@ -121,15 +121,10 @@ fn record_fetch_failure(
         });
     };
     let data_dir = config.data_dir();
-    if let Some(existing) = record::load(&data_dir, date)?
-        && !existing.status.is_failure()
-    {
+    if let Some(status) = day::recorded_fine(&data_dir, date)? {
         return Ok(DayReport::note(
             Some(date),
-            format!(
-                "{date}: already recorded ({}); {reason}",
-                existing.status.as_str()
-            ),
+            format!("{date}: already recorded ({status}); {reason}"),
         ));
     }
     let failed = DayRecord {
