@@ -273,8 +273,36 @@ pub(crate) fn offline_checks(
     ));
     checks.push(workflow_check(workflow));
     checks.push(cost_check(config, records));
+    checks.extend(settings_warnings(config));
     checks
 }
+
+/// Settings that work but are likely to hurt: the config's own warnings, and an answer cap too
+/// small for a reasoning model (its reasoning counts against `max_completion_tokens`, and an
+/// answer cut short arrives empty).
+fn settings_warnings(config: &Config) -> Vec<Check> {
+    let mut warnings: Vec<Check> = config
+        .warnings()
+        .into_iter()
+        .map(|text| Check::warn("settings", text))
+        .collect();
+    if let Some(cap) = config.llm.max_tokens
+        && cap < MIN_REASONING_ANSWER_TOKENS
+        && crate::score::llm::quirks::is_openai_reasoning_model(&config.llm.model)
+    {
+        warnings.push(Check::warn(
+            "settings",
+            format!(
+                "llm.max_tokens = {cap} is small for the reasoning model {}: its reasoning counts against the cap and an answer cut short is empty; remove max_tokens or allow at least {MIN_REASONING_ANSWER_TOKENS}",
+                config.llm.model
+            ),
+        ));
+    }
+    warnings
+}
+
+/// The smallest answer cap that leaves a reasoning model at low effort room for 16 scores.
+const MIN_REASONING_ANSWER_TOKENS: u32 = 4000;
 
 fn category_check(category: &str) -> Check {
     if let Some((_, canonical)) = CATEGORY_ALIASES
@@ -532,5 +560,24 @@ mod tests {
         let config = Config::default();
         let cost = typical_day_cost(&config).unwrap();
         assert!(cost > 0.0 && cost < config.llm.max_cost_usd, "{cost}");
+    }
+
+    #[test]
+    fn a_small_answer_cap_for_a_reasoning_model_is_a_warning() {
+        let mut config = Config::default();
+        config.llm.model = "gpt-5".into();
+        config.llm.max_tokens = Some(500);
+        config.arxiv.api_pause_ms = 1000;
+        let lines: Vec<String> = settings_warnings(&config).iter().map(Check::line).collect();
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(lines.iter().all(|l| !l.is_empty()));
+        assert!(lines[0].contains("arxiv.api_pause_ms = 1000"), "{lines:?}");
+        assert!(
+            lines[1].contains("llm.max_tokens = 500 is small"),
+            "{lines:?}"
+        );
+        config.llm.model = "gpt-4.1-mini".into();
+        config.arxiv.api_pause_ms = 3000;
+        assert!(settings_warnings(&config).is_empty());
     }
 }
