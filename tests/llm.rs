@@ -54,6 +54,16 @@ fn candidates(count: usize) -> Vec<Candidate> {
         .collect()
 }
 
+/// [`config`] without the title prefilter: `batch_size` abstracts a call, `concurrency` calls
+/// in flight, for the tests of pacing.
+fn abstracts_only(mock: &MockLlm, dir: &Path, batch_size: usize, concurrency: usize) -> Config {
+    let mut config = config(mock, dir);
+    config.llm.title_filter = false;
+    config.llm.batch_size = batch_size;
+    config.llm.concurrency = concurrency;
+    config
+}
+
 /// A config in a temp folder talking to the mock: fast limits, small batches.
 fn config(mock: &MockLlm, dir: &Path) -> Config {
     let mut config = Config {
@@ -281,10 +291,7 @@ async fn garbage_answers_are_asked_again_in_smaller_batches() {
     })
     .await;
     let dir = tempfile::tempdir().unwrap();
-    let mut config = config(&mock, dir.path());
-    config.llm.title_filter = false;
-    config.llm.batch_size = 8;
-    config.llm.concurrency = 1;
+    let config = abstracts_only(&mock, dir.path(), 8, 1);
     let papers = candidates(8);
     let outcome = score(&config, &papers).await;
     assert_accounted(&outcome, &papers, &config);
@@ -354,10 +361,7 @@ async fn a_half_answered_batch_is_split_in_halves() {
     })
     .await;
     let dir = tempfile::tempdir().unwrap();
-    let mut config = config(&mock, dir.path());
-    config.llm.title_filter = false;
-    config.llm.batch_size = 8;
-    config.llm.concurrency = 1;
+    let config = abstracts_only(&mock, dir.path(), 8, 1);
     let papers = candidates(8);
     let outcome = score(&config, &papers).await;
     assert_accounted(&outcome, &papers, &config);
@@ -669,10 +673,7 @@ async fn batches_run_concurrently_within_the_window_the_provider_reports() {
     })
     .await;
     let dir = tempfile::tempdir().unwrap();
-    let mut config = config(&mock, dir.path());
-    config.llm.title_filter = false;
-    config.llm.batch_size = 2;
-    config.llm.concurrency = 4;
+    let config = abstracts_only(&mock, dir.path(), 2, 4);
     let papers = candidates(16);
     let start = Instant::now();
     let outcome = score(&config, &papers).await;
@@ -699,10 +700,7 @@ async fn an_exhausted_window_waits_for_the_providers_reset_instead_of_collecting
     })
     .await;
     let dir = tempfile::tempdir().unwrap();
-    let mut config = config(&mock, dir.path());
-    config.llm.title_filter = false;
-    config.llm.batch_size = 1;
-    config.llm.concurrency = 1;
+    let config = abstracts_only(&mock, dir.path(), 1, 1);
     let papers = candidates(6);
     let scoring = score(&config, &papers);
     let _ = tokio::time::timeout(Duration::from_secs(2), scoring).await;
@@ -720,10 +718,7 @@ async fn a_provider_that_quantizes_its_limit_is_followed_through_its_retry_after
     })
     .await;
     let dir = tempfile::tempdir().unwrap();
-    let mut config = config(&mock, dir.path());
-    config.llm.title_filter = false;
-    config.llm.batch_size = 2;
-    config.llm.concurrency = 4;
+    let config = abstracts_only(&mock, dir.path(), 2, 4);
     let papers = candidates(8);
     let outcome = score(&config, &papers).await;
     assert_expected(&outcome, &papers, false);
