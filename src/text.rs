@@ -1,4 +1,7 @@
-//! Text plumbing: the normal form keyword rules match in, and whole-word phrase matching.
+//! Text plumbing: the normal form keyword rules match in, whole-word phrase matching, and
+//! escaping untrusted text for Markdown (the day's `index.md`, job summaries, issue bodies).
+
+use std::io::{self, Write};
 
 /// Lower-cases and replaces every run of non-alphanumeric characters by one space, with a
 /// space at each end.
@@ -54,6 +57,59 @@ impl PhraseSet {
     }
 }
 
+/// The escape function of the Markdown templates (tera calls it on every `{{ value }}`).
+///
+/// Untrusted text (titles, abstracts, authors, comments) must stay one inert run of text inside
+/// whatever line the template puts it in, so:
+/// - line breaks become spaces (no value can start a heading, list, HTML block or link definition);
+/// - characters that open HTML, links, images, code spans, tables and emphasis are written as
+///   numeric character references, which Markdown never treats as syntax;
+/// - a backslash before ASCII punctuation (where Markdown would swallow it as an escape) or at the
+///   end of the value (where it would escape the template's next character) becomes `&#92;`;
+/// - a leading `#`, `-`, `+` or `=` is encoded so a value placed at a line start is not a block.
+///
+/// `_`, `$`, `^`, `{` and `}` are kept so TeX math such as `$x_i^{2}$` survives for GitHub's math
+/// renderer; an intraword `_` cannot start emphasis in GitHub-flavoured Markdown.
+pub(crate) fn escape_markdown(input: &str, out: &mut dyn Write) -> io::Result<()> {
+    // Every character escaped is ASCII, so walking bytes never splits a UTF-8 sequence; runs of
+    // plain text are written as whole slices.
+    let bytes = input.as_bytes();
+    let mut written = 0;
+    for (index, &byte) in bytes.iter().enumerate() {
+        let next = bytes.get(index + 1);
+        let replacement: &[u8] = match byte {
+            b'\r' if next == Some(&b'\n') => b"",
+            b'\n' | b'\r' => b" ",
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'[' => b"&#91;",
+            b']' => b"&#93;",
+            b'`' => b"&#96;",
+            b'|' => b"&#124;",
+            b'*' => b"&#42;",
+            b'~' => b"&#126;",
+            b'\\' if next.is_none_or(u8::is_ascii_punctuation) => b"&#92;",
+            b'#' if index == 0 => b"&#35;",
+            b'-' if index == 0 => b"&#45;",
+            b'+' if index == 0 => b"&#43;",
+            b'=' if index == 0 => b"&#61;",
+            _ => continue,
+        };
+        out.write_all(&bytes[written..index])?;
+        out.write_all(replacement)?;
+        written = index + 1;
+    }
+    out.write_all(&bytes[written..])
+}
+
+/// `escape_markdown` into a `String` (job summaries, issue bodies).
+pub(crate) fn escape_markdown_string(input: &str) -> String {
+    let mut out = Vec::with_capacity(input.len());
+    escape_markdown(input, &mut out).expect("writing to a Vec cannot fail");
+    String::from_utf8(out).expect("escaping keeps UTF-8 intact")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,5 +132,37 @@ mod tests {
             " mixture of experts moe "
         );
         assert_eq!(normalise(""), " ");
+    }
+
+    #[test]
+    fn hostile_text_cannot_open_markdown_or_html_syntax() {
+        let escaped = escape_markdown_string(
+            "<script>alert(1)</script> [click](javascript:alert(1)) ![x](http://e/x.png) `code` a|b *em*\n# heading",
+        );
+        for forbidden in ["<", "[", "]", "`", "|", "*", "\n"] {
+            assert!(
+                !escaped.contains(forbidden),
+                "{forbidden:?} left in {escaped}"
+            );
+        }
+        assert!(escaped.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    }
+
+    #[test]
+    fn backslashes_that_markdown_would_eat_are_kept_as_references() {
+        assert_eq!(escape_markdown_string(r"\[x\]"), "&#92;&#91;x&#92;&#93;");
+        assert_eq!(escape_markdown_string(r"end\"), "end&#92;");
+        // TeX commands keep their backslash so GitHub's math renderer still sees them.
+        assert_eq!(escape_markdown_string(r"$\int x_i^{2}$"), r"$\int x_i^{2}$");
+    }
+
+    #[test]
+    fn a_value_cannot_start_a_block() {
+        assert_eq!(
+            escape_markdown_string("# not a heading"),
+            "&#35; not a heading"
+        );
+        assert_eq!(escape_markdown_string("- item"), "&#45; item");
+        assert_eq!(escape_markdown_string("a - b"), "a - b");
     }
 }

@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::config::Config;
 use crate::record::{DayRecord, count_text};
-use crate::render::markdown::escape_markdown_string;
+use crate::text::escape_markdown_string;
 
 /// The pathspecs of what papersift commits: the data and output folders, never a temporary
 /// file a killed run left in them.

@@ -13,9 +13,9 @@ use anyhow::{Context, Result};
 use tera::Tera;
 
 use super::OutputFile;
-use super::markdown::escape_markdown;
 use super::status::StatusView;
 use super::view::{DayView, HomeView, MonthView, SiteView, YearView};
+use crate::text::escape_markdown;
 
 /// Static files copied into the site as they are (overridable like templates): `(name in the
 /// templates folder, path in the site, built-in text)`.
