@@ -205,14 +205,14 @@ impl ApiClient {
         };
         let response = match request.send().await {
             Ok(response) => response,
-            Err(error) => return (Attempt::Retryable(self.transport_error(&error)), None),
+            Err(error) => return (Attempt::Retryable(self.transport_error(error)), None),
         };
         let status = response.status();
         let retry_after = crate::http::retry_after(response.headers());
         self.limiter.observe(ticket, response.headers());
         let text = match response.text().await {
             Ok(text) => text,
-            Err(error) => return (Attempt::Retryable(self.transport_error(&error)), None),
+            Err(error) => return (Attempt::Retryable(self.transport_error(error)), None),
         };
         if status.is_success() {
             let result = parse_completion(&text, prompt_chars)
@@ -242,7 +242,9 @@ impl ApiClient {
         (outcome, retry_after)
     }
 
-    fn transport_error(&self, error: &reqwest::Error) -> String {
+    /// What a failed request says, naming the endpoint without any credentials in it (reqwest's
+    /// own text would name the URL it tried, user and password included).
+    fn transport_error(&self, error: reqwest::Error) -> String {
         let text = if error.is_timeout() {
             format!(
                 "no answer from {} within {} s (llm.timeout_secs)",
@@ -250,20 +252,19 @@ impl ApiClient {
                 self.timeout.as_secs()
             )
         } else if error.is_connect() {
-            format!("cannot connect to {}: {error}", self.shown_url)
+            format!(
+                "cannot connect to {}: {}",
+                self.shown_url,
+                error.without_url()
+            )
         } else {
-            format!("request to {} failed: {error}", self.shown_url)
+            format!(
+                "request to {} failed: {}",
+                self.shown_url,
+                error.without_url()
+            )
         };
-        // reqwest names the URL it tried, credentials and all.
-        let mut text = self.key.redact(&text);
-        if let Ok(url) = reqwest::Url::parse(&self.url) {
-            for secret in [url.password().unwrap_or(""), url.username()] {
-                if !secret.is_empty() {
-                    text = text.replace(secret, "[redacted]");
-                }
-            }
-        }
-        text
+        self.key.redact(&text)
     }
 }
 
