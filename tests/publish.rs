@@ -268,3 +268,24 @@ fn a_half_done_rebase_is_refused_with_the_way_out() {
         "committed anyway"
     );
 }
+
+#[test]
+fn a_file_with_conflict_markers_is_never_committed() {
+    let (_root, fork) = fork_with_origin();
+    run_demo_day(&fork);
+    // What a half-resolved merge of an older version left in a generated page.
+    let page = fork.join("docs/2026/08/13/index.md");
+    let mut text = std::fs::read_to_string(&page).unwrap();
+    text.push_str("<<<<<<< HEAD\nours\n=======\ntheirs\n>>>>>>> origin/main\n");
+    std::fs::write(&page, text).unwrap();
+    let output = papersift(&fork).arg("publish").output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("conflict markers"), "{stderr}");
+    assert!(stderr.contains("docs/2026/08/13/index.md"), "{stderr}");
+    assert_eq!(
+        git(&fork, &["log", "--format=%s"]).lines().count(),
+        1,
+        "committed anyway"
+    );
+}

@@ -46,29 +46,39 @@ pub(crate) fn commit_generated(config: &Config, message: &str) -> Result<bool> {
             .collect()
     };
     git(repo, &with_paths(&["add", "--all"]))?;
-    let unchanged = git_status(
+    // What this commit changes, as `STATUS<TAB>path` lines (paths from the repository's top).
+    let changes = git_output(
         repo,
-        &with_paths(&["diff", "--cached", "--quiet", "HEAD"])
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
+        &with_paths(&["diff", "--cached", "--name-status", "HEAD"]),
     )?;
-    if unchanged {
+    if changes.trim().is_empty() {
         return Ok(false);
     }
-    let markers = git_output(
-        repo,
-        &with_paths(&[
-            "grep",
-            "--cached",
-            "-I",
-            "-l",
-            "-e",
-            "^<<<<<<< ",
-            "-e",
-            "^>>>>>>> ",
-        ]),
-    )?;
+    // Only the files this commit adds or changes can bring conflict markers in, so the check
+    // costs what the day changes, not what the archive holds.
+    let mut grep: Vec<String> = [
+        "grep",
+        "--cached",
+        "-I",
+        "-l",
+        "-e",
+        "^<<<<<<< ",
+        "-e",
+        "^>>>>>>> ",
+        "--",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    grep.extend(changes.lines().filter_map(|line| {
+        let (status, name) = line.split_once('\t')?;
+        (!status.starts_with('D')).then(|| format!(":(top,literal){name}"))
+    }));
+    let markers = if grep.last().is_some_and(|arg| arg == "--") {
+        String::new()
+    } else {
+        git_output(repo, &grep)?
+    };
     if !markers.trim().is_empty() {
         bail!(
             "not committing: these files hold git conflict markers, so the site would publish them: {}. Rebuild with `papersift build` once the repository is clean",
@@ -224,20 +234,6 @@ fn git(repo: &Path, args: &[String]) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// Runs a git command whose exit status is the answer (0 → true, 1 → false).
-fn git_status(repo: &Path, args: &[&str]) -> Result<bool> {
-    let status = Command::new("git")
-        .current_dir(repo)
-        .args(args)
-        .status()
-        .with_context(|| format!("cannot run git {}", args.join(" ")))?;
-    match status.code() {
-        Some(0) => Ok(true),
-        Some(1) => Ok(false),
-        _ => bail!("git {} failed ({status})", args.join(" ")),
-    }
 }
 
 /// The Markdown job summary for GitHub Actions: status, counts, cost, top five papers and a
