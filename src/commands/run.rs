@@ -99,7 +99,8 @@ fn refuse_future_feed(feed: &FeedDay, today: Date) -> Result<()> {
 /// Every run ends with `docs/` matching `data/`: a day recorded by a run whose render failed
 /// or was killed gets its pages now. Only changed files are written.
 fn bring_site_in_step(config: &Config, report: &mut RunReport) -> Result<()> {
-    if report.needs_build() || record::last_date(&config.data_dir())?.is_some() {
+    // Any recorded day (this run's included) means there is a site to keep in step.
+    if record::last_date(&config.data_dir())?.is_some() {
         report.site_files_changed = Some(build(config)?);
     }
     Ok(())
