@@ -36,8 +36,12 @@ pub struct SiteConfig {
     pub prompts_dir: PathBuf,
     /// How many recent days the home page lists and the feeds carry.
     pub recent_days: usize,
-    /// How many top papers a monthly overview shows.
+    /// How many top papers a monthly overview shows in all.
     pub month_top_papers: usize,
+    /// How many of them one topic may have.
+    pub month_top_per_topic: usize,
+    /// How many of the day's best papers the spotlight above the topic sections shows (0: none).
+    pub spotlight: usize,
 }
 
 impl Default for SiteConfig {
@@ -50,7 +54,9 @@ impl Default for SiteConfig {
             templates_dir: "site-templates".into(),
             prompts_dir: "prompts".into(),
             recent_days: 14,
-            month_top_papers: 10,
+            month_top_papers: 48,
+            month_top_per_topic: 12,
+            spotlight: 5,
         }
     }
 }
@@ -581,6 +587,12 @@ impl Config {
             self.site.month_top_papers as u64,
             1..=1000,
         )?;
+        within(
+            "site.month_top_per_topic",
+            self.site.month_top_per_topic as u64,
+            1..=1000,
+        )?;
+        within("site.spotlight", self.site.spotlight as u64, 0..=50)?;
         let finite = |key: &str, value: f64, min: f64| -> Result<()> {
             if value.is_finite() && value >= min {
                 Ok(())

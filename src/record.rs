@@ -11,6 +11,13 @@ use crate::paper::{AnnounceType, Paper};
 /// Version of the day-record format; bumped when a field changes meaning.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// The tool whose archives `papersift import` reads, as pages name it.
+pub const IMPORTED_TOOL: &str = "ChatGPT-ArXiv-Paper-Assistant / gpt_paper_assistant";
+
+/// The `status_reason` earlier versions wrote on every imported day. It said nothing the page
+/// does not say anyway, so it is dropped on read (and no longer written).
+const OLD_IMPORT_NOTE: &str = "Imported from the archive of the previous tool, which kept only the selected papers: the day's feed totals are unknown.";
+
 /// How a day ended. Failed statuses are retried by catch-up and make a run exit non-zero.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -237,6 +244,68 @@ pub struct PaperRecord {
     pub journal_ref: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license: Option<String>,
+    /// The topics the paper is listed under; `None` in records from before topics were kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topics: Option<PaperTopics>,
+    /// Set when the day's source ranked the paper among its few best (imported archives keep
+    /// the old tool's "Daily Hot" / "New Frontier" picks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spotlight: Option<Spotlight>,
+    /// The earlier day that listed this paper already: the page says so, and top lists count
+    /// the paper on that first day only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listed_before: Option<Date>,
+}
+
+/// Who assigned a paper's topics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TopicSource {
+    /// The model named the topic ids in its answer.
+    Llm,
+    /// The keyword lines of `prompts/topics.md` matched.
+    Keywords,
+    /// Carried over from an imported archive.
+    Imported,
+}
+
+/// A paper's topics, by topic id (the day's [`DayRecord::topics`] holds their labels).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaperTopics {
+    /// The topic the paper is listed under.
+    pub primary: String,
+    /// Its other matching topics, in the order they were given (the primary one not repeated).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
+    pub source: TopicSource,
+}
+
+/// A topic of a day, in the day's topic order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicLabel {
+    pub id: String,
+    pub label: String,
+}
+
+/// Why a paper is in the day's spotlight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpotlightKind {
+    /// Among the day's most relevant papers.
+    DailyHot,
+    /// A new direction: unusually novel.
+    NewFrontier,
+}
+
+/// A paper's place in the day's spotlight.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Spotlight {
+    pub kind: SpotlightKind,
+    /// 1 for the first spotlight paper of the day.
+    pub rank: u32,
+    /// The spotlight's own remark on the paper, when its source made one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 impl PaperRecord {
@@ -257,6 +326,9 @@ impl PaperRecord {
             doi: paper.doi.clone(),
             journal_ref: paper.journal_ref.clone(),
             license: paper.license.clone(),
+            topics: None,
+            spotlight: None,
+            listed_before: None,
         }
     }
 
@@ -277,6 +349,9 @@ impl PaperRecord {
             doi: None,
             journal_ref: None,
             license: None,
+            topics: None,
+            spotlight: None,
+            listed_before: None,
         }
     }
 
@@ -305,11 +380,20 @@ pub struct DayRecord {
     /// The prompt snapshot (`data/prompts/<id>.json`) the day was scored with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt_id: Option<String>,
+    /// The day's topics in page order; empty in records from before topics were kept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<TopicLabel>,
     /// Selected papers first in page order, then unscored, then filtered.
     pub papers: Vec<PaperRecord>,
 }
 
 impl DayRecord {
+    /// True for a failed day that catch-up may retry on its own. An imported day the old tool
+    /// failed is retried only when the user asks (`papersift backfill`), never silently.
+    pub fn awaits_catch_up(&self) -> bool {
+        self.status.is_failure() && self.source.kind != SourceKind::Import
+    }
+
     /// Selected papers in page order.
     pub fn selected(&self) -> impl Iterator<Item = &PaperRecord> {
         self.papers
@@ -428,8 +512,13 @@ pub fn load(data_dir: &Path, date: Date) -> Result<Option<DayRecord>> {
 fn read_record(path: &Path) -> Result<DayRecord> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let record: DayRecord = serde_json::from_str(&text)
+    let mut record: DayRecord = serde_json::from_str(&text)
         .with_context(|| format!("{} is not a valid day record", path.display()))?;
+    if record.source.kind == SourceKind::Import
+        && record.status_reason.as_deref() == Some(OLD_IMPORT_NOTE)
+    {
+        record.status_reason = None;
+    }
     if record.schema_version > SCHEMA_VERSION {
         anyhow::bail!(
             "{} has schema_version {}, newer than this papersift understands ({SCHEMA_VERSION}); update papersift",
@@ -551,6 +640,34 @@ mod tests {
         .map(|r| r.date.to_string())
         .collect();
         assert_eq!(dates, ["2026-08-12"]);
+    }
+
+    #[test]
+    fn an_imported_failure_waits_for_the_user_not_for_catch_up() {
+        let mut record: DayRecord = serde_json::from_str(MINIMAL_RECORD).unwrap();
+        record.status = DayStatus::LlmFailed;
+        assert!(record.awaits_catch_up());
+        record.source.kind = SourceKind::Import;
+        assert!(!record.awaits_catch_up());
+        assert!(
+            record.status.is_failure(),
+            "still a failure on the status page"
+        );
+    }
+
+    #[test]
+    fn the_old_import_note_is_dropped_on_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut record: DayRecord = serde_json::from_str(MINIMAL_RECORD).unwrap();
+        record.source.kind = SourceKind::Import;
+        record.status_reason = Some(OLD_IMPORT_NOTE.into());
+        save(dir.path(), &record).unwrap();
+        let read = load(dir.path(), record.date).unwrap().unwrap();
+        assert_eq!(read.status_reason, None);
+        record.status_reason = Some("imported: something else".into());
+        save(dir.path(), &record).unwrap();
+        let read = load(dir.path(), record.date).unwrap().unwrap();
+        assert_eq!(read.status_reason, record.status_reason);
     }
 
     const MINIMAL_RECORD: &str = r#"{"schema_version": 1, "date": "2026-01-01", "categories": [],

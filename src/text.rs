@@ -21,6 +21,26 @@ pub(crate) fn normalise(text: &str) -> String {
     out
 }
 
+/// A stable id for a name, safe in a URL path and an element id: letters and digits lower-cased,
+/// `_` kept, every other run of characters one `-`, none at either end (`Model Compression &
+/// Efficiency` → `model-compression-efficiency`). Letters of any script are kept.
+pub(crate) fn slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut pending_dash = false;
+    for c in name.chars() {
+        if c.is_alphanumeric() || c == '_' {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.extend(c.to_lowercase());
+        } else {
+            pending_dash = true;
+        }
+    }
+    out
+}
+
 /// Configured phrases prepared for whole-word, case-insensitive search in [`normalise`]d text.
 #[derive(Debug, Clone)]
 pub(crate) struct PhraseSet {
@@ -113,6 +133,19 @@ pub(crate) fn escape_markdown_string(input: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slugs_are_lowercase_words_joined_by_dashes() {
+        assert_eq!(
+            slug("Model Compression & Efficiency"),
+            "model-compression-efficiency"
+        );
+        assert_eq!(slug("  llm_reasoning "), "llm_reasoning");
+        assert_eq!(slug("3D Vision / NeRF"), "3d-vision-nerf");
+        assert_eq!(slug("../<script>"), "script");
+        assert_eq!(slug("Graph 学习"), "graph-学习");
+        assert_eq!(slug("--"), "");
+    }
 
     #[test]
     fn phrases_match_whole_words_only_and_ignore_case() {

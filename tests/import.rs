@@ -145,10 +145,10 @@ fn the_binary_imports_an_archive_once_and_renders_it() {
     let stdout = String::from_utf8_lossy(&first.stdout);
     let stderr = String::from_utf8_lossy(&first.stderr);
     assert!(
-        stdout.contains("imported 3 days (7 papers)"),
+        stdout.contains("imported 3 days (7 papers, 0 of them in the old tool's spotlight"),
         "{stdout}{stderr}"
     );
-    assert!(stdout.contains("ignored 2 other files"), "{stdout}");
+    assert!(stdout.contains("skipped 0 files and 0 entries"), "{stdout}");
     assert!(stdout.contains("re-joined 1 author names"), "{stdout}");
 
     let data = repo.path().join("data");
@@ -179,7 +179,7 @@ fn the_binary_imports_an_archive_once_and_renders_it() {
         .assert()
         .success();
     let stdout = String::from_utf8_lossy(&second.get_output().stdout).into_owned();
-    assert!(stdout.contains("imported 0 days (0 papers)"), "{stdout}");
+    assert!(stdout.contains("imported 0 days (0 papers"), "{stdout}");
     assert!(
         stdout.contains("skipped 3 days that already have a record (--force overwrites them): 2025-01-17, 2025-02-05, 2025-10-06"),
         "{stdout}"
@@ -215,36 +215,184 @@ fn a_failing_render_keeps_the_imported_records_and_says_so() {
 }
 
 #[test]
-fn a_malformed_archive_is_refused_with_the_file_and_entry_named() {
+fn a_malformed_entry_is_named_and_skipped_and_the_rest_imported() {
     let repo = user_repo();
     let archive = repo.path().join("old/out/json/2025-03");
     std::fs::create_dir_all(&archive).unwrap();
     std::fs::write(
         archive.join("2025-03-03-output.json"),
-        r#"{"2503.01234": {"title": "T", "authors": ["A"], "abstract": "x", "COMMENT": "c", "RELEVANCE": 12, "NOVELTY": 3, "SCORE": 15}}"#,
+        r#"{"2503.01234": {"title": "T", "authors": ["A"], "abstract": "x", "COMMENT": "c", "RELEVANCE": 12, "NOVELTY": 3, "SCORE": 15},
+            "2503.01235": {"title": "Kept", "authors": ["B"], "abstract": "y", "COMMENT": "c", "RELEVANCE": 8, "NOVELTY": 3, "SCORE": 11}}"#,
     )
     .unwrap();
     let output = papersift(repo.path())
         .args(["import", "old"])
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
     assert!(
-        stderr.contains("2025-03-03-output.json")
-            && stderr.contains("2503.01234")
-            && stderr.contains("RELEVANCE 12"),
-        "{stderr}"
+        stdout.contains("skipped 0 files and 1 entries")
+            && stdout.contains("2025-03-03-output.json: entry \"2503.01234\" RELEVANCE 12"),
+        "{stdout}"
     );
-    // No record: data/ holds at most the (uncommitted) lock file of the command.
+    let records = record::load_all(&repo.path().join("data")).unwrap();
+    let ids: Vec<&str> = records[0].papers.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["2503.01235"]);
+}
+
+const ARCHIVE_2026: &str = "tests/fixtures/import/2026/out";
+
+/// Every paper entry of every file under `dir`, by ID, read independently of the importer.
+fn every_entry_id(dir: &Path) -> std::collections::BTreeSet<String> {
+    let mut ids = std::collections::BTreeSet::new();
+    for (_, bytes) in files_under(dir) {
+        let Ok(json) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+            continue;
+        };
+        let papers = json.get("papers").unwrap_or(&json);
+        for (key, _) in papers.as_object().into_iter().flatten() {
+            if !key.is_empty() {
+                ids.insert(key.clone());
+            }
+        }
+    }
+    ids
+}
+
+#[test]
+fn every_era_of_a_2026_archive_reaches_its_pages() {
+    let repo = user_repo();
+    let archive = Path::new(env!("CARGO_MANIFEST_DIR")).join(ARCHIVE_2026);
+    let output = papersift(repo.path())
+        .arg("import")
+        .arg(&archive)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("imported 4 days (9 papers, 2 of them in the old tool's spotlight, 1 listed on an earlier day too)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("skipped 1 files and 1 entries")
+            && stdout.contains("2026-03-06-output.json: expected value")
+            && stdout.contains("2026-03-03-latest.json: entry \"\" has no arXiv ID"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("recorded as llm-failed: 2026-03-04"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("flagged: 2026-03-07"), "{stdout}");
+
+    let docs = repo.path().join("docs");
+    let page = |date: &str| {
+        let path = docs.join(date.replace('-', "/")).join("index.html");
+        std::fs::read_to_string(&path).unwrap_or_default()
+    };
+    // Every paper of every readable file is on its day's page.
     let data = repo.path().join("data");
-    let written: Vec<_> = std::fs::read_dir(&data)
-        .map(|entries| entries.map(|e| e.unwrap().file_name()).collect())
-        .unwrap_or_default();
+    let records = record::load_all(&data).unwrap();
+    let mut on_pages = std::collections::BTreeSet::new();
+    for record in &records {
+        let html = page(&record.date.to_string());
+        for paper in &record.papers {
+            if record.status.has_page() {
+                assert!(
+                    html.contains(&format!("https://arxiv.org/abs/{}", paper.id)),
+                    "{} missing from {}",
+                    paper.id,
+                    record.date
+                );
+            }
+            on_pages.insert(paper.id.clone());
+        }
+    }
+    assert_eq!(on_pages, every_entry_id(&archive));
+
+    // The day of three files: usage, totals, topic sections and the spotlight in its order.
+    let monday = page("2026-03-02");
+    for expected in [
+        "Tokens used by <code>gpt-5</code>",
+        "812,345",
+        "60,321",
+        "$1.62",
+        "<strong>612</strong> arXiv papers in the feed",
+        "<strong>540</strong> scanned",
+        "ChatGPT-ArXiv-Paper-Assistant / gpt_paper_assistant archive (2026-03-02-output.json, 2026-03-02-daily-papers.json, 2026-03-02-hotspot-papers.json)",
+        "id=\"topic-llm-efficiency\"",
+        "LLM Efficiency <span class=\"count\">(2)</span>",
+        "Agents and Tool Use <span class=\"count\">(2)</span>",
+    ] {
+        assert!(monday.contains(expected), "{expected:?} not on the page");
+    }
     assert!(
-        written.iter().all(|name| name == ".papersift.lock"),
-        "{written:?}"
+        !monday.contains("unknown"),
+        "nothing is unknown on this day"
     );
+    let spotlight = &monday[monday.find("<h2 id=\"spotlight-heading\">").unwrap()..];
+    let frontier = spotlight.find("Self-Compiling Transformers").unwrap();
+    let hot = spotlight.find("Tool-Using Agents Beat Baselines").unwrap();
+    assert!(frontier < hot, "the old tool's order: new frontier first");
+    assert!(spotlight[..hot].contains("New frontier"));
+    let sections: Vec<usize> = ["topic-llm-efficiency", "topic-agents", "topic-vision"]
+        .iter()
+        .map(|id| {
+            monday
+                .find(&format!("<section class=\"topic\" id=\"{id}\""))
+                .unwrap()
+        })
+        .collect();
+    assert!(
+        sections.windows(2).all(|w| w[0] < w[1]),
+        "the old topic order"
+    );
+
+    // latest wins over output; the repeat is flagged and the month lists it once.
+    let tuesday = page("2026-03-03");
+    assert!(tuesday.contains("Re-rendered comment: retrieval heads matter."));
+    assert!(!tuesday.contains("Old comment before the re-render."));
+    assert!(tuesday.contains("Listed before on <a href=\"../../../2026/03/02/\">2026-03-02</a>"));
+    let month = std::fs::read_to_string(docs.join("2026/03/index.html")).unwrap();
+    assert_eq!(
+        month
+            .matches("Sparse Attention Kernels for Long Contexts")
+            .count(),
+        1
+    );
+    assert!(
+        month.contains("day-status-llm-failed"),
+        "the failed day shows in the calendar"
+    );
+
+    // The day its LLM never ran is a failure on the run-health page, with no page of its own.
+    assert!(page("2026-03-04").is_empty());
+    let status = std::fs::read_to_string(docs.join("status/index.html")).unwrap();
+    let tile = &status[status.find("Wed 4 Mar").unwrap()..];
+    let tile = &tile[..tile.find("</li>").unwrap_or(tile.len())];
+    assert!(
+        tile.contains("status-llm-failed")
+            && tile.contains("imported: the old tool&#39;s LLM made no calls this day"),
+        "{tile}"
+    );
+    let saturday = page("2026-03-07");
+    assert!(
+        saturday.contains("dated this page on a Saturday"),
+        "{saturday}"
+    );
+
+    // A second import changes nothing; --force rewrites the same bytes.
+    let before = files_under(&data);
+    for args in [vec!["import"], vec!["import", "--force"]] {
+        papersift(repo.path())
+            .args(args)
+            .arg(&archive)
+            .assert()
+            .success();
+        assert!(files_under(&data) == before, "re-importing changed data/");
+    }
 }
 
 #[test]

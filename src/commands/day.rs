@@ -157,6 +157,7 @@ fn save_without_papers(
             counts,
             usage: Default::default(),
             prompt_id: None,
+            topics: Vec::new(),
             papers: Vec::new(),
         },
     )
@@ -201,6 +202,7 @@ async fn score_and_record(
         counts,
         usage: outcome.usage,
         prompt_id,
+        topics: Vec::new(),
         papers,
     };
     let path = record::save(&data_dir, &day)?;

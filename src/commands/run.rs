@@ -145,6 +145,7 @@ fn record_fetch_failure(
         counts: Counts::default(),
         usage: Default::default(),
         prompt_id: None,
+        topics: Vec::new(),
         papers: Vec::new(),
     };
     record::save(&data_dir, &failed)?;
@@ -187,7 +188,7 @@ async fn heal_recent_days(
         .recent_page_dates(today, config.arxiv.catch_up_days as usize)
         .into_iter()
         .filter(|date| *date >= first)
-        .filter(|date| by_date.get(date).is_none_or(|r| r.status.is_failure()))
+        .filter(|date| by_date.get(date).is_none_or(|r| r.awaits_catch_up()))
         .take(MAX_HEALED_PER_RUN)
         .collect();
     if due.is_empty() {

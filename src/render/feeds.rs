@@ -52,17 +52,13 @@ fn entries<'a>(base: &str, pages: &[&'a DayRecord], days: usize) -> Vec<Entry<'a
     let mut out = Vec::new();
     for record in pages.iter().rev().take(days) {
         let updated = format!("{}T00:00:00Z", record.date);
-        for (index, paper) in record.selected().enumerate() {
+        for (number, paper) in super::groups::numbered_papers(record) {
             if !seen.insert(paper.id.as_str()) {
                 continue;
             }
             out.push(Entry {
                 arxiv_url: abs_url(&paper.id),
-                day_url: format!(
-                    "{base}{}#{}",
-                    day_path(record.date),
-                    paper_anchor(index + 1)
-                ),
+                day_url: format!("{base}{}#{}", day_path(record.date), paper_anchor(number)),
                 updated: updated.clone(),
                 paper,
             });

@@ -5,6 +5,7 @@
 //! them. The same input always gives byte-identical output.
 
 mod feeds;
+mod groups;
 pub(crate) mod markdown;
 pub(crate) mod math;
 mod pages;

@@ -34,7 +34,7 @@ const ASSETS: [(&str, &str, &str); 3] = [
 ];
 
 /// The built-in templates, by name.
-const BUILT_IN: [(&str, &str); 10] = [
+const BUILT_IN: [(&str, &str); 12] = [
     ("base.html", include_str!("templates/base.html")),
     (
         "day_content.html",
@@ -44,6 +44,8 @@ const BUILT_IN: [(&str, &str); 10] = [
     ("day.md", include_str!("templates/day.md")),
     ("month.html", include_str!("templates/month.html")),
     ("top_paper.html", include_str!("templates/top_paper.html")),
+    ("paper.html", include_str!("templates/paper.html")),
+    ("paper.md", include_str!("templates/paper.md")),
     ("year.html", include_str!("templates/year.html")),
     ("home.html", include_str!("templates/home.html")),
     ("status.html", include_str!("templates/status.html")),

@@ -104,14 +104,14 @@ pub(crate) fn search_files(pages: &[&DayRecord]) -> Result<Vec<OutputFile>> {
 fn year_index<'a>(year: i16, pages: &[&'a DayRecord]) -> YearIndex<'a> {
     let mut papers = Vec::new();
     for (day, record) in pages.iter().enumerate() {
-        for (index, paper) in record.selected().enumerate() {
+        for (number, paper) in super::groups::numbered_papers(record) {
             let (relevance, novelty) = paper
                 .scores
                 .as_ref()
                 .map_or((None, None), |s| (Some(s.relevance), Some(s.novelty)));
             papers.push((
                 day,
-                index + 1,
+                number,
                 paper.id.as_str(),
                 paper.title.as_str(),
                 paper.authors.join(", "),

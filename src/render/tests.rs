@@ -608,6 +608,9 @@ pub(super) fn synthetic_archive(days: usize) -> Vec<DayRecord> {
                         doi: None,
                         journal_ref: None,
                         license: None,
+                        topics: None,
+                        spotlight: None,
+                        listed_before: None,
                     }
                 })
                 .collect();

@@ -11,8 +11,12 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::paper::abs_url;
-use crate::record::{Counts, DayRecord, DayStatus, PaperRecord, PromptSnapshot, ScorerKind, Usage};
+use crate::record::{
+    Counts, DayRecord, DayStatus, IMPORTED_TOOL, PaperRecord, PromptSnapshot, ScorerKind,
+    SourceKind, SpotlightKind, Usage,
+};
 
+use super::groups::{self, GroupKind};
 use super::topics::{self, TopicNames};
 use super::{DayNeighbours, SiteModel, YearMonth, day_path, sorted_neighbours, year_path};
 use super::{markdown, math};
@@ -51,13 +55,59 @@ pub(crate) struct DayView {
     pub next: Option<Link>,
     pub month: Link,
     pub usage: UsageView,
+    /// For an imported day: where it came from.
+    pub source_note: Option<String>,
     /// The record's counts as they are (they are plain numbers already).
     pub counts: Counts,
+    /// True when the feed's breakdown (new, cross-lists…) is known: never for imports.
+    pub feed_breakdown: bool,
+    /// Every selected paper in page order.
     pub papers: Vec<PaperView>,
+    /// The same papers in their sections; `grouped` is false for a day without topics, whose
+    /// page is one list.
+    pub groups: Vec<GroupView>,
+    pub grouped: bool,
+    /// The day's best papers, each linking to its entry in its section.
+    pub spotlight: Vec<SpotlightView>,
     pub unscored: Vec<UnscoredView>,
     pub prompt: Option<PromptView>,
     /// The prompt id the record names when no snapshot of it exists.
     pub missing_prompt_id: Option<String>,
+}
+
+/// One section of a day page.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct GroupView {
+    /// The topic id; `None` for the followed-authors and other-papers groups.
+    pub id: Option<String>,
+    pub label: String,
+    /// The section's element id: `topic-<id>`, `followed` or `other`.
+    pub anchor: String,
+    /// The topic's page, relative to the site root.
+    pub path: Option<String>,
+    pub papers: Vec<PaperView>,
+}
+
+/// A paper in the day's spotlight.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct SpotlightView {
+    pub number: usize,
+    pub anchor: String,
+    /// The title as arXiv gave it, for text outputs.
+    pub title: String,
+    pub title_html: String,
+    /// `New frontier`, `Daily hot`, `New direction`; `None` for a plain best paper.
+    pub badge: Option<&'static str>,
+    pub comment: Option<String>,
+    pub scores: Option<ScoresView>,
+}
+
+/// A topic chip on a paper: one of its other topics.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct TopicChip {
+    pub label: String,
+    /// The topic's page, relative to the site root.
+    pub path: String,
 }
 
 /// A banner above a day's content.
@@ -74,11 +124,13 @@ pub(crate) struct Notice {
 pub(crate) struct UsageView {
     /// Set when no model scored the day (keyword scorer, imported archive): says so instead
     /// of a token table.
-    pub scorer_note: Option<&'static str>,
+    pub scorer_note: Option<String>,
     /// True when the built-in keyword scorer ranked the day: the appendix lists its phrases.
     pub keyword_scorer: bool,
     pub model: String,
     pub calls: u64,
+    /// False for imported days: the old tool did not record its calls.
+    pub calls_known: bool,
     pub cache_hits: u64,
     pub prompt_tokens: String,
     pub cached_prompt_tokens: String,
@@ -122,6 +174,12 @@ pub(crate) struct PaperView {
     pub doi: Option<String>,
     pub doi_url: Option<String>,
     pub journal_ref: Option<String>,
+    /// The primary topic's label (on grouped days).
+    pub topic: Option<String>,
+    /// The paper's other topics.
+    pub also_topics: Vec<TopicChip>,
+    /// The day that listed the paper first, when it was listed before.
+    pub listed_before: Option<Link>,
 }
 
 /// Relevance and novelty of a scored paper.
@@ -180,16 +238,29 @@ pub(crate) struct MonthView {
     pub days_with_pages: usize,
     pub selected: usize,
     pub top_papers: Vec<TopPaper>,
-    /// The same top papers grouped by the topic their comments name; empty when the comments
-    /// name too few shared topics to group by (then `top_papers` is shown as one list).
+    /// The same top papers grouped by topic: the records' topics, or for older records the
+    /// topic their comments name; empty when there is nothing to group by (then `top_papers`
+    /// is shown as one list).
     pub topic_groups: Vec<TopicGroup>,
+    /// Papers per topic in the whole month (records with topics only).
+    pub topic_counts: Vec<TopicCountView>,
 }
 
 /// Top papers of a month that share a topic.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct TopicGroup {
     pub name: String,
+    /// The topic's page, for topics the records store.
+    pub path: Option<String>,
     pub papers: Vec<TopPaper>,
+}
+
+/// How many papers of a month (or day) a topic has.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct TopicCountView {
+    pub label: String,
+    pub path: Option<String>,
+    pub count: usize,
 }
 
 /// One date in a month's calendar.
@@ -382,12 +453,16 @@ pub(crate) fn day_view(
             path: month.path(),
         },
         usage: usage_view(&record.usage),
+        source_note: source_note(record),
         counts: record.counts.clone(),
-        papers: record
-            .selected()
-            .enumerate()
-            .map(|(index, paper)| paper_view(index + 1, paper))
+        feed_breakdown: record.source.kind != SourceKind::Import,
+        papers: groups::numbered_papers(record)
+            .into_iter()
+            .map(|(number, paper)| paper_view(record, number, paper))
             .collect(),
+        groups: group_views(record),
+        grouped: record.selected().any(|p| p.topics.is_some()),
+        spotlight: spotlight_views(config, record),
         unscored: record.unscored().map(unscored_view).collect(),
         prompt,
         missing_prompt_id,
@@ -442,20 +517,50 @@ fn notice(record: &DayRecord) -> Option<Notice> {
             heading: "Remedial page".into(),
             text: backfill_note,
         }),
+        // An imported day the old tool dated oddly (a weekend) says so.
+        _ if record.source.kind == SourceKind::Import => reason.map(|text| Notice {
+            kind: "warning",
+            heading: "Imported as the old tool dated it".into(),
+            text: text.to_string(),
+        }),
         _ => None,
     }
+}
+
+/// Where an imported day came from, and what its archive did not record.
+fn source_note(record: &DayRecord) -> Option<String> {
+    if record.source.kind != SourceKind::Import {
+        return None;
+    }
+    let mut note = format!("Imported from a {IMPORTED_TOOL} archive");
+    if !record.source.origin.is_empty() {
+        let names: Vec<&str> = record
+            .source
+            .origin
+            .iter()
+            .map(|path| path.rsplit('/').next().unwrap_or(path))
+            .collect();
+        note.push_str(&format!(" ({})", names.join(", ")));
+    }
+    note.push('.');
+    if record.counts.feed_items.is_none() {
+        note.push_str(" It kept only the selected papers, so the day's feed totals are unknown.");
+    }
+    Some(note)
 }
 
 fn usage_view(usage: &Usage) -> UsageView {
     UsageView {
         keyword_scorer: usage.scorer == ScorerKind::Keywords,
         scorer_note: match usage.scorer {
-            ScorerKind::Keywords => Some("Scored by the built-in keyword scorer (no LLM)."),
-            ScorerKind::Imported => Some(
-                "Imported from a gpt_paper_assistant archive: its token usage, cost and feed totals were not recorded.",
-            ),
-            ScorerKind::Llm | ScorerKind::None => None,
+            ScorerKind::Keywords => Some("Scored by the built-in keyword scorer (no LLM).".into()),
+            // Archives from 2026 recorded the model and its tokens: those get the table.
+            ScorerKind::Imported if usage.model.is_none() => {
+                Some("The old tool did not record its token usage and cost on this day.".into())
+            }
+            ScorerKind::Imported | ScorerKind::Llm | ScorerKind::None => None,
         },
+        calls_known: usage.scorer != ScorerKind::Imported,
         model: usage
             .model
             .clone()
@@ -496,9 +601,93 @@ pub(crate) fn paper_comment(paper: &PaperRecord) -> Option<String> {
         .or_else(|| paper.reason.clone())
 }
 
-fn paper_view(number: usize, paper: &PaperRecord) -> PaperView {
+/// The page path of a topic.
+pub(crate) fn topic_path(id: &str) -> String {
+    format!("topics/{id}/")
+}
+
+fn group_views(record: &DayRecord) -> Vec<GroupView> {
+    groups::day_groups(record)
+        .into_iter()
+        .map(|group| GroupView {
+            id: group.id.map(str::to_string),
+            anchor: match (group.kind, group.id) {
+                (GroupKind::Topic, Some(id)) => format!("topic-{id}"),
+                (GroupKind::Followed, _) => "followed".into(),
+                _ => "other".into(),
+            },
+            path: group.id.map(topic_path),
+            label: group.label,
+            papers: group
+                .papers
+                .into_iter()
+                .map(|(number, paper)| paper_view(record, number, paper))
+                .collect(),
+        })
+        .collect()
+}
+
+/// The day's spotlight: the old tool's picks on imported days, else the `site.spotlight` best
+/// scored papers (by relevance plus novelty, then relevance) when the day has more than that.
+fn spotlight_views(config: &Config, record: &DayRecord) -> Vec<SpotlightView> {
+    let numbered = groups::numbered_papers(record);
+    let mut picked: Vec<(usize, &PaperRecord)> = numbered
+        .iter()
+        .copied()
+        .filter(|(_, p)| p.spotlight.is_some())
+        .collect();
+    if picked.is_empty() {
+        let wanted = config.site.spotlight;
+        if wanted == 0 || numbered.len() <= wanted {
+            return Vec::new();
+        }
+        picked = numbered
+            .iter()
+            .copied()
+            .filter(|(_, p)| p.scores.is_some())
+            .collect();
+        let key = |p: &PaperRecord| {
+            p.scores.as_ref().map_or((0, 0), |s| {
+                (u16::from(s.relevance) + u16::from(s.novelty), s.relevance)
+            })
+        };
+        picked.sort_by(|(a_number, a), (b_number, b)| {
+            key(b).cmp(&key(a)).then(a_number.cmp(b_number))
+        });
+        picked.truncate(wanted);
+    } else {
+        picked.sort_by_key(|(_, p)| p.spotlight.as_ref().map_or(u32::MAX, |s| s.rank));
+    }
+    picked
+        .into_iter()
+        .map(|(number, paper)| SpotlightView {
+            number,
+            anchor: paper_anchor(number),
+            title: paper.title.clone(),
+            title_html: math::text_to_html(&paper.title),
+            badge: match &paper.spotlight {
+                Some(s) if s.kind == SpotlightKind::NewFrontier => Some("New frontier"),
+                Some(_) => Some("Daily hot"),
+                None => paper
+                    .scores
+                    .as_ref()
+                    .filter(|s| s.novelty >= 9)
+                    .map(|_| "New direction"),
+            },
+            comment: paper
+                .spotlight
+                .as_ref()
+                .and_then(|s| s.comment.clone())
+                .or_else(|| paper_comment(paper)),
+            scores: scores_view(paper),
+        })
+        .collect()
+}
+
+fn paper_view(record: &DayRecord, number: usize, paper: &PaperRecord) -> PaperView {
     use crate::paper::AnnounceType;
     let comment = paper_comment(paper);
+    let topics = paper.topics.as_ref();
     PaperView {
         number,
         anchor: paper_anchor(number),
@@ -527,6 +716,22 @@ fn paper_view(number: usize, paper: &PaperRecord) -> PaperView {
             .map(|doi| format!("https://doi.org/{doi}")),
         doi: paper.doi.clone(),
         journal_ref: paper.journal_ref.clone(),
+        topic: topics.map(|t| groups::topic_label(record, &t.primary).to_string()),
+        also_topics: topics
+            .map(|t| {
+                t.also
+                    .iter()
+                    .map(|id| TopicChip {
+                        label: groups::topic_label(record, id).to_string(),
+                        path: topic_path(id),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        listed_before: paper.listed_before.map(|date| Link {
+            label: date.to_string(),
+            path: day_path(date),
+        }),
     }
 }
 
@@ -579,20 +784,24 @@ fn prompt_view(id: &str, snapshot: &PromptSnapshot) -> PromptView {
     }
 }
 
-/// Orders papers for a top list: weighted score, then relevance, then ID (then date, so equal
-/// papers on two days still have one order).
+/// Orders papers for a top list: weighted score, then relevance, then novelty, then the
+/// earlier day, then ID, so equal papers always have one order.
 pub(crate) fn rank_papers(config: &Config, papers: &mut [(Date, usize, &PaperRecord)]) {
     let (relevance_weight, novelty_weight) = (
         config.selection.relevance_weight,
         config.selection.novelty_weight,
     );
-    let relevance = |p: &PaperRecord| p.scores.as_ref().map_or(0, |s| s.relevance);
+    let scores = |p: &PaperRecord| {
+        p.scores
+            .as_ref()
+            .map_or((0, 0), |s| (s.relevance, s.novelty))
+    };
     papers.sort_by(|(date_a, _, a), (date_b, _, b)| {
         b.rank_score(relevance_weight, novelty_weight)
             .total_cmp(&a.rank_score(relevance_weight, novelty_weight))
-            .then_with(|| relevance(b).cmp(&relevance(a)))
-            .then_with(|| a.id.cmp(&b.id))
+            .then_with(|| scores(b).cmp(&scores(a)))
             .then_with(|| date_a.cmp(date_b))
+            .then_with(|| a.id.cmp(&b.id))
     });
 }
 
@@ -642,49 +851,23 @@ pub(crate) fn month_view(
     }
 
     let pages: Vec<&DayRecord> = site.pages_in(month).collect();
-    let mut candidates: Vec<(Date, usize, &PaperRecord)> = pages
-        .iter()
-        .flat_map(|record| {
-            record
-                .selected()
-                .enumerate()
-                .map(|(index, paper)| (record.date, index + 1, paper))
-        })
-        .collect();
-    rank_papers(config, &mut candidates);
-    let no_names = TopicNames::new();
-    let names_of_day: BTreeMap<Date, &TopicNames> = pages
-        .iter()
-        .map(|record| {
-            let names = record
-                .prompt_id
-                .as_ref()
-                .and_then(|id| topic_names.get(id))
-                .unwrap_or(&no_names);
-            (record.date, names)
-        })
-        .collect();
-    let top: Vec<(TopPaper, Option<String>)> = candidates
-        .iter()
-        .take(config.site.month_top_papers)
-        .enumerate()
-        .map(|(index, &(date, number, paper))| {
-            let names = names_of_day.get(&date).copied().unwrap_or(&no_names);
-            (
-                top_paper(index + 1, date, number, paper),
-                paper_topic(paper, names),
-            )
-        })
-        .collect();
+    let candidates = month_candidates(config, &pages, topic_names);
+    let topic_counts = month_topic_counts(&candidates);
+    let top = capped_top_list(config, candidates);
     let top_papers: Vec<TopPaper> = top.iter().map(|(paper, _)| paper.clone()).collect();
-    let topic_groups = topics::group_by_topic(top, |(_, topic)| topic.clone())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(name, members)| TopicGroup {
-            name,
-            papers: members.into_iter().map(|(paper, _)| paper).collect(),
-        })
-        .collect();
+    let topic_groups = if top.iter().any(|(_, topic)| topic.from_record) {
+        group_by_record_topic(top)
+    } else {
+        topics::group_by_topic(top, |(_, topic)| topic.label.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, members)| TopicGroup {
+                name,
+                path: None,
+                papers: members.into_iter().map(|(paper, _)| paper).collect(),
+            })
+            .collect()
+    };
 
     let (prev, next) = sorted_neighbours(&site.months(), month);
     MonthView {
@@ -703,7 +886,170 @@ pub(crate) fn month_view(
         selected: pages.iter().map(|r| r.counts.selected).sum(),
         top_papers,
         topic_groups,
+        topic_counts,
     }
+}
+
+/// The topic a paper of a month's top list is counted and grouped under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct MonthTopic {
+    /// Topic id for topics of records, lower-cased label for topics read from comments, `""`
+    /// for none.
+    key: String,
+    /// `None` when the paper has no known topic.
+    label: Option<String>,
+    /// The topic's page, for topics of records.
+    path: Option<String>,
+    /// True for a topic the record stores (not guessed from the comment).
+    from_record: bool,
+    followed: bool,
+}
+
+/// The month's selected papers, each once (on the first day that listed it), ranked, with
+/// their topics.
+fn month_candidates<'a>(
+    config: &Config,
+    pages: &[&'a DayRecord],
+    topic_names: &BTreeMap<String, TopicNames>,
+) -> Vec<(Date, usize, &'a PaperRecord, MonthTopic)> {
+    let no_names = TopicNames::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut candidates = Vec::new();
+    for record in pages {
+        let names = record
+            .prompt_id
+            .as_ref()
+            .and_then(|id| topic_names.get(id))
+            .unwrap_or(&no_names);
+        for (number, paper) in groups::numbered_papers(record) {
+            if paper.listed_before.is_some() || !seen.insert(paper.id.as_str()) {
+                continue;
+            }
+            candidates.push((
+                record.date,
+                number,
+                paper,
+                month_topic(record, paper, names),
+            ));
+        }
+    }
+    let mut ranked: Vec<(Date, usize, &PaperRecord)> =
+        candidates.iter().map(|&(d, n, p, _)| (d, n, p)).collect();
+    rank_papers(config, &mut ranked);
+    let mut topic_of: BTreeMap<(Date, &str), MonthTopic> = candidates
+        .into_iter()
+        .map(|(date, _, paper, topic)| ((date, paper.id.as_str()), topic))
+        .collect();
+    ranked
+        .into_iter()
+        .map(|(date, number, paper)| {
+            let topic = topic_of
+                .remove(&(date, paper.id.as_str()))
+                .expect("every ranked paper is a candidate");
+            (date, number, paper, topic)
+        })
+        .collect()
+}
+
+fn month_topic(record: &DayRecord, paper: &PaperRecord, names: &TopicNames) -> MonthTopic {
+    // As on the day page: on a day with topics, followed authors' papers are a group of their
+    // own. Older days group by the topic the comment names, then by followed author.
+    let day_has_topics = record.selected().any(|p| p.topics.is_some());
+    if day_has_topics && groups::is_author_pick(paper) {
+        return MonthTopic {
+            key: topics::FOLLOWED_GROUP.into(),
+            label: Some(topics::FOLLOWED_GROUP.into()),
+            path: None,
+            from_record: false,
+            followed: true,
+        };
+    }
+    if let Some(paper_topics) = &paper.topics {
+        return MonthTopic {
+            key: paper_topics.primary.clone(),
+            label: Some(groups::topic_label(record, &paper_topics.primary).to_string()),
+            path: Some(topic_path(&paper_topics.primary)),
+            from_record: true,
+            followed: false,
+        };
+    }
+    let label = paper_topic(paper, names);
+    MonthTopic {
+        key: label.as_deref().map(str::to_lowercase).unwrap_or_default(),
+        label,
+        path: None,
+        from_record: false,
+        followed: false,
+    }
+}
+
+/// How many of the month's papers each topic of the records has, in the order of the best.
+fn month_topic_counts(
+    candidates: &[(Date, usize, &PaperRecord, MonthTopic)],
+) -> Vec<TopicCountView> {
+    let mut counts: Vec<TopicCountView> = Vec::new();
+    for (_, _, _, topic) in candidates.iter().filter(|c| c.3.from_record) {
+        let label = topic.label.clone().unwrap_or_default();
+        match counts.iter_mut().find(|c| c.path == topic.path) {
+            Some(count) => count.count += 1,
+            None => counts.push(TopicCountView {
+                label,
+                path: topic.path.clone(),
+                count: 1,
+            }),
+        }
+    }
+    counts
+}
+
+/// The month's top list: the best papers, at most `site.month_top_per_topic` of one topic and
+/// `site.month_top_papers` in all.
+fn capped_top_list(
+    config: &Config,
+    candidates: Vec<(Date, usize, &PaperRecord, MonthTopic)>,
+) -> Vec<(TopPaper, MonthTopic)> {
+    let mut per_topic: BTreeMap<String, usize> = BTreeMap::new();
+    let mut top = Vec::new();
+    for (date, number, paper, topic) in candidates {
+        if top.len() == config.site.month_top_papers {
+            break;
+        }
+        let taken = per_topic.entry(topic.key.clone()).or_default();
+        if *taken == config.site.month_top_per_topic {
+            continue;
+        }
+        *taken += 1;
+        top.push((top_paper(top.len() + 1, date, number, paper), topic));
+    }
+    top
+}
+
+/// Groups a top list by the records' topics: followed authors first, then topics in the order
+/// of their best paper, then papers of no topic.
+fn group_by_record_topic(top: Vec<(TopPaper, MonthTopic)>) -> Vec<TopicGroup> {
+    let mut groups: Vec<(MonthTopic, Vec<TopPaper>)> = Vec::new();
+    for (paper, topic) in top {
+        match groups.iter_mut().find(|(t, _)| t.key == topic.key) {
+            Some((_, papers)) => papers.push(paper),
+            None => groups.push((topic, vec![paper])),
+        }
+    }
+    // Stable: followed first, unknown last, the rest in the order of their best paper.
+    groups.sort_by_key(|(topic, _)| match (topic.followed, &topic.label) {
+        (true, _) => 0,
+        (false, Some(_)) => 1,
+        (false, None) => 2,
+    });
+    groups
+        .into_iter()
+        .map(|(topic, papers)| TopicGroup {
+            name: topic
+                .label
+                .unwrap_or_else(|| topics::OTHER_GROUP.to_string()),
+            path: topic.path,
+            papers,
+        })
+        .collect()
 }
 
 /// The group a paper belongs to in a top list: the topic its comment names, or the followed
