@@ -104,7 +104,12 @@ fn assert_accounted(outcome: &ScoreOutcome, candidates: &[Candidate], config: &C
             );
         }
     }
-    let records = decide(candidates, &outcome.verdicts, &config.selection);
+    let records = decide(
+        candidates,
+        &outcome.verdicts,
+        &config.selection,
+        &papersift::score::topics::TopicCatalog::default(),
+    );
     assert_eq!(records.len(), candidates.len());
     for record in &records {
         if record.decision != Decision::Selected {
@@ -129,7 +134,7 @@ fn assert_expected(outcome: &ScoreOutcome, candidates: &[Candidate], title_filte
         let (rejected, relevance, novelty) = expected_verdict(id, 500, title_filter);
         match verdict {
             Verdict::TitleRejected(_) => assert!(rejected, "{id} rejected by title"),
-            Verdict::Scored(scores) => {
+            Verdict::Scored(scores, _) => {
                 assert!(!rejected, "{id} should have been rejected by title");
                 assert_eq!(
                     (scores.relevance, scores.novelty),
@@ -144,7 +149,7 @@ fn assert_expected(outcome: &ScoreOutcome, candidates: &[Candidate], title_filte
 
 fn scored(outcome: &ScoreOutcome, index: usize) -> (u8, u8) {
     match &outcome.verdicts[index] {
-        Verdict::Scored(s) => (s.relevance, s.novelty),
+        Verdict::Scored(s, _) => (s.relevance, s.novelty),
         other => panic!("paper {index} not scored: {other:?}"),
     }
 }
@@ -464,7 +469,7 @@ async fn an_injected_instruction_changes_no_other_paper() {
         let (rejected, relevance, novelty) = expected_verdict(id, 500, true);
         match &outcome.verdicts[index] {
             Verdict::TitleRejected(_) => assert!(rejected, "{id}"),
-            Verdict::Scored(s) => {
+            Verdict::Scored(s, _) => {
                 assert_eq!((s.relevance, s.novelty), (relevance, novelty), "{id}")
             }
             other => panic!("{id}: {other:?}"),
@@ -582,7 +587,7 @@ async fn the_cost_cap_stops_before_it_is_exceeded() {
     let scored = outcome
         .verdicts
         .iter()
-        .filter(|v| matches!(v, Verdict::Scored(_)))
+        .filter(|v| matches!(v, Verdict::Scored(..)))
         .count();
     let stopped = outcome
         .verdicts

@@ -5,7 +5,7 @@
 (function () {
   "use strict";
 
-  var INDEX_VERSION = 1;
+  var INDEX_VERSION = 2;
   var PAGE_SIZE = 50;
   var DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -42,12 +42,13 @@
       terms: parseTerms(elements.query.value),
       from: DATE.test(elements.from.value) ? elements.from.value : "",
       to: DATE.test(elements.to.value) ? elements.to.value : "",
-      minScore: isNaN(minScore) ? 0 : minScore
+      minScore: isNaN(minScore) ? 0 : minScore,
+      topic: elements.topic ? elements.topic.value : ""
     };
   }
 
   function isEmpty(criteria) {
-    return criteria.terms.length === 0 && !criteria.from && !criteria.to && criteria.minScore <= 0;
+    return criteria.terms.length === 0 && !criteria.from && !criteria.to && criteria.minScore <= 0 && !criteria.topic;
   }
 
   function setStatus(text) {
@@ -67,7 +68,7 @@
   function loadYear(year) {
     if (!yearLoads[year.year]) {
       yearLoads[year.year] = fetchJson(year.file).then(function (index) {
-        if (index.v !== INDEX_VERSION || !Array.isArray(index.papers) || !Array.isArray(index.days)) {
+        if (index.v !== INDEX_VERSION || !Array.isArray(index.papers) || !Array.isArray(index.days) || !Array.isArray(index.topics)) {
           throw new Error(year.file + " is not a search index this page understands");
         }
         return index.papers.map(function (row) {
@@ -80,6 +81,7 @@
             comment: row[5] === null ? "" : String(row[5]),
             relevance: row[6],
             novelty: row[7],
+            topics: (row[8] || []).map(function (i) { return String(index.topics[i]); }),
             haystack: fold([row[3], row[4], row[2], row[5] || ""].join("\n"))
           };
         });
@@ -100,6 +102,9 @@
     }
     var scored = typeof paper.relevance === "number" && typeof paper.novelty === "number";
     if (criteria.minScore > 0 && scored && paper.relevance + paper.novelty < criteria.minScore) {
+      return false;
+    }
+    if (criteria.topic && paper.topics.indexOf(criteria.topic) < 0) {
       return false;
     }
     for (var i = 0; i < criteria.terms.length; i += 1) {
@@ -188,6 +193,9 @@
     if (criteria.minScore > 0) {
       params.set("min", String(criteria.minScore));
     }
+    if (criteria.topic) {
+      params.set("topic", criteria.topic);
+    }
     var query = params.toString();
     window.history.replaceState(null, "", query ? "?" + query : window.location.pathname);
   }
@@ -203,7 +211,7 @@
     shown = PAGE_SIZE;
     if (isEmpty(criteria)) {
       showResults();
-      setStatus("Type words, or choose dates or a minimum score, to search " + countText(manifest.total) + ".");
+      setStatus("Type words, or choose dates, a minimum score or a topic, to search " + countText(manifest.total) + ".");
       return;
     }
     var years = yearsFor(criteria);
@@ -249,6 +257,13 @@
     elements.to.value = DATE.test(params.get("to") || "") ? params.get("to") : "";
     var minScore = parseInt(params.get("min") || "", 10);
     elements.minScore.value = isNaN(minScore) ? "" : String(minScore);
+    if (elements.topic) {
+      var topic = params.get("topic") || "";
+      var known = Array.prototype.some.call(elements.topic.options, function (option) {
+        return option.value === topic;
+      });
+      elements.topic.value = known ? topic : "";
+    }
   }
 
   function start() {
@@ -258,6 +273,7 @@
       from: document.getElementById("search-from"),
       to: document.getElementById("search-to"),
       minScore: document.getElementById("search-min-score"),
+      topic: document.getElementById("search-topic"),
       status: document.getElementById("search-status"),
       results: document.getElementById("search-results"),
       more: document.getElementById("search-more")
@@ -276,7 +292,7 @@
       window.clearTimeout(timer);
       timer = window.setTimeout(search, 250);
     });
-    [elements.from, elements.to, elements.minScore].forEach(function (input) {
+    [elements.from, elements.to, elements.minScore, elements.topic].filter(Boolean).forEach(function (input) {
       input.addEventListener("change", search);
     });
     elements.more.addEventListener("click", function () {

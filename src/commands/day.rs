@@ -180,7 +180,13 @@ async fn score_and_record(
     if incomplete.is_some() && !status.is_failure() {
         status = DayStatus::Partial;
     }
-    let mut papers = score::decide(&selection.candidates, &outcome.verdicts, &config.selection);
+    let catalog = Prompts::load(&config.prompts_dir())?.topic_catalog();
+    let mut papers = score::decide(
+        &selection.candidates,
+        &outcome.verdicts,
+        &config.selection,
+        &catalog,
+    );
     papers.extend(selection.excluded);
     let mut counts = selection.counts;
     counts.tally_decisions(&papers);
@@ -202,7 +208,7 @@ async fn score_and_record(
         counts,
         usage: outcome.usage,
         prompt_id,
-        topics: Vec::new(),
+        topics: catalog.labels(),
         papers,
     };
     let path = record::save(&data_dir, &day)?;
@@ -344,11 +350,16 @@ async fn rescore_day(config: &Config, scorer: &Scorer, day: &DayRecord) -> Resul
     healed
         .papers
         .retain(|p| p.decision != record::Decision::Unscored);
+    let catalog = Prompts::load(&config.prompts_dir())?.topic_catalog();
     healed.papers.extend(score::decide(
         &selection.candidates,
         &outcome.verdicts,
         &config.selection,
+        &catalog,
     ));
+    if healed.topics.is_empty() {
+        healed.topics = catalog.labels();
+    }
     healed.papers.extend(selection.excluded);
     score::rank(&mut healed.papers, &config.selection);
     healed.usage.add(&outcome.usage);

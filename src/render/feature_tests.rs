@@ -438,7 +438,7 @@ fn hostile_text_stays_text_in_the_feeds() {
 fn search_index_lists_every_selected_paper_with_its_anchor() {
     let files = render_fixture();
     let manifest = json_of(&files, "search/manifest.json");
-    assert_eq!(manifest["v"], 1);
+    assert_eq!(manifest["v"], 2);
     assert_eq!(manifest["total"], 9);
     assert_eq!(
         manifest["years"],
@@ -475,7 +475,8 @@ fn search_index_lists_every_selected_paper_with_its_anchor() {
             "Yoshua Bengio, Marie Curie",
             "Matches topic 4: training dynamics.",
             7,
-            6
+            6,
+            []
         ])
     );
     // No abstracts: the index stays small.

@@ -18,7 +18,8 @@ use crate::config::Config;
 use crate::paper::abs_url;
 use crate::record::{DayRecord, PaperRecord};
 
-use super::view::{paper_anchor, paper_comment};
+use super::topic_pages::TopicPapers;
+use super::view::{paper_anchor, paper_comment, topic_path};
 use super::{day_path, math};
 
 /// A feed's `updated` when there is no day yet: fixed, so empty feeds are reproducible too.
@@ -115,14 +116,70 @@ fn xml_safe(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// What an Atom feed says about itself.
+struct FeedHead {
+    /// The feed's own path below the site root (`feed.xml`, `topics/<id>/feed.xml`).
+    self_path: String,
+    /// The page the feed belongs to, below the site root (`""` for the home page).
+    page_path: String,
+    title: String,
+    subtitle: String,
+    /// RFC 3339 time of the newest entry's day.
+    updated: String,
+}
+
 /// `feed.xml`: an Atom 1.0 feed of the recent days' papers.
 pub(crate) fn atom(config: &Config, pages: &[&DayRecord]) -> Result<Vec<u8>> {
     let base = base_url(config);
     let entries = entries(&base, pages, config.site.recent_days);
-    let updated = pages
-        .last()
-        .map_or_else(|| NO_DATE.to_string(), |r| format!("{}T00:00:00Z", r.date));
-    let title = xml_safe(&config.site.title);
+    let head = FeedHead {
+        self_path: "feed.xml".into(),
+        page_path: String::new(),
+        title: config.site.title.clone(),
+        subtitle: format!(
+            "Selected arXiv papers of the last {} days",
+            config.site.recent_days
+        ),
+        updated: pages
+            .last()
+            .map_or_else(|| NO_DATE.to_string(), |r| format!("{}T00:00:00Z", r.date)),
+    };
+    atom_document(config, &head, &entries)
+}
+
+/// `topics/<id>/feed.xml`: the topic's newest papers.
+pub(crate) fn topic_atom(config: &Config, topic: &TopicPapers<'_>) -> Result<Vec<u8>> {
+    let base = base_url(config);
+    let entries: Vec<Entry<'_>> = topic
+        .papers
+        .iter()
+        .map(|&(date, number, paper)| Entry {
+            arxiv_url: abs_url(&paper.id),
+            day_url: format!("{base}{}#{}", day_path(date), paper_anchor(number)),
+            updated: format!("{date}T00:00:00Z"),
+            paper,
+        })
+        .collect();
+    let head = FeedHead {
+        self_path: format!("{}feed.xml", topic_path(&topic.id)),
+        page_path: topic_path(&topic.id),
+        title: format!("{} — {}", config.site.title, topic.label),
+        subtitle: format!(
+            "The newest {} selected arXiv papers on {}",
+            super::topic_pages::TOPIC_PAPERS,
+            topic.label
+        ),
+        updated: entries
+            .first()
+            .map_or_else(|| NO_DATE.to_string(), |e| e.updated.clone()),
+    };
+    atom_document(config, &head, &entries)
+}
+
+fn atom_document(config: &Config, head: &FeedHead, entries: &[Entry<'_>]) -> Result<Vec<u8>> {
+    let base = base_url(config);
+    let title = xml_safe(&head.title);
+    let site_title = xml_safe(&config.site.title);
     let mut writer = Writer::new_with_indent(Vec::with_capacity(256 * 1024), b' ', 1);
     writer
         .write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))
@@ -131,28 +188,26 @@ pub(crate) fn atom(config: &Config, pages: &[&DayRecord]) -> Result<Vec<u8>> {
         .create_element("feed")
         .with_attribute(("xmlns", "http://www.w3.org/2005/Atom"))
         .write_inner_content(|w| {
-            text_element(w, "id", &base)?;
+            text_element(w, "id", &format!("{base}{}", head.page_path))?;
             text_element(w, "title", &title)?;
-            text_element(
-                w,
-                "subtitle",
-                &format!(
-                    "Selected arXiv papers of the last {} days",
-                    config.site.recent_days
-                ),
-            )?;
-            text_element(w, "updated", &updated)?;
+            text_element(w, "subtitle", &xml_safe(&head.subtitle))?;
+            text_element(w, "updated", &head.updated)?;
             link(
                 w,
                 "self",
                 "application/atom+xml",
-                &format!("{base}feed.xml"),
+                &format!("{base}{}", head.self_path),
             )?;
-            link(w, "alternate", "text/html", &base)?;
+            link(
+                w,
+                "alternate",
+                "text/html",
+                &format!("{base}{}", head.page_path),
+            )?;
             w.create_element("author")
-                .write_inner_content(|w| text_element(w, "name", &title))?;
+                .write_inner_content(|w| text_element(w, "name", &site_title))?;
             text_element(w, "generator", "papersift")?;
-            for entry in &entries {
+            for entry in entries {
                 atom_entry(w, entry)?;
             }
             Ok(())

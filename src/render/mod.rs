@@ -11,6 +11,7 @@ pub(crate) mod math;
 mod pages;
 mod search;
 mod status;
+mod topic_pages;
 mod topics;
 mod view;
 
@@ -92,8 +93,22 @@ pub(crate) fn render_site(
                 .with_context(|| format!("cannot render the page of {year}"))?,
         );
     }
+    let topic_papers = topic_pages::collect(site.pages());
+    for topic in &topic_papers {
+        let topic_view = topic_pages::topic_view(&config.site.title, topic);
+        files.push(
+            templates
+                .topic(&site_view, &topic_view)
+                .with_context(|| format!("cannot render the page of topic {}", topic.id))?,
+        );
+        files.push(OutputFile {
+            path: format!("{}feed.xml", topic_view.path).into(),
+            bytes: feeds::topic_atom(config, topic)?,
+        });
+    }
     let home = HomeView {
         recent: view::recent_days(&site, config.site.recent_days),
+        topics: topic_papers.iter().map(topic_pages::topic_link).collect(),
     };
     files.push(
         templates
@@ -109,7 +124,7 @@ pub(crate) fn render_site(
     );
     files.push(
         templates
-            .search(&site_view)
+            .search(&site_view, &home.topics)
             .context("cannot render the search page")?,
     );
     files.extend(search::search_files(site.pages())?);

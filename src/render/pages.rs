@@ -14,6 +14,7 @@ use tera::Tera;
 
 use super::OutputFile;
 use super::status::StatusView;
+use super::topic_pages::{TopicLink, TopicView};
 use super::view::{DayView, HomeView, MonthView, SiteView, YearView};
 use crate::text::escape_markdown;
 
@@ -34,7 +35,7 @@ const ASSETS: [(&str, &str, &str); 3] = [
 ];
 
 /// The built-in templates, by name.
-const BUILT_IN: [(&str, &str); 12] = [
+const BUILT_IN: [(&str, &str); 13] = [
     ("base.html", include_str!("templates/base.html")),
     (
         "day_content.html",
@@ -46,6 +47,7 @@ const BUILT_IN: [(&str, &str); 12] = [
     ("top_paper.html", include_str!("templates/top_paper.html")),
     ("paper.html", include_str!("templates/paper.html")),
     ("paper.md", include_str!("templates/paper.md")),
+    ("topic.html", include_str!("templates/topic.html")),
     ("year.html", include_str!("templates/year.html")),
     ("home.html", include_str!("templates/home.html")),
     ("status.html", include_str!("templates/status.html")),
@@ -165,6 +167,14 @@ impl Templates {
         render(&self.html, "home.html", &context, path)
     }
 
+    /// `topics/<id>/index.html`, a topic's newest papers.
+    pub(crate) fn topic(&self, site: &SiteView, topic: &TopicView) -> Result<OutputFile> {
+        let path = format!("{}index.html", topic.path);
+        let mut context = page_context(site, &path);
+        context.insert("topic", topic);
+        render(&self.html, "topic.html", &context, path)
+    }
+
     /// `status/index.html`, the run-health page.
     pub(crate) fn status(&self, site: &SiteView, status: &StatusView) -> Result<OutputFile> {
         let path = "status/index.html".to_string();
@@ -174,9 +184,10 @@ impl Templates {
     }
 
     /// `search/index.html`, the search page (its index files are data, see `search`).
-    pub(crate) fn search(&self, site: &SiteView) -> Result<OutputFile> {
+    pub(crate) fn search(&self, site: &SiteView, topics: &[TopicLink]) -> Result<OutputFile> {
         let path = "search/index.html".to_string();
-        let context = page_context(site, &path);
+        let mut context = page_context(site, &path);
+        context.insert("topics", topics);
         render(&self.html, "search.html", &context, path)
     }
 }

@@ -6,11 +6,13 @@
 //! To stay small the index is compact JSON of arrays, not objects, and holds no abstracts:
 //!
 //! ```text
-//! index-2026.json  {"v":1,"year":2026,"days":["2026-03-02",…],
-//!                   "papers":[[day, number, id, title, authors, comment, relevance, novelty],…]}
+//! index-2026.json  {"v":2,"year":2026,"days":["2026-03-02",…],"topics":["model-architecture",…],
+//!                   "papers":[[day, number, id, title, authors, comment, relevance, novelty, [topic,…]],…]}
 //! ```
 //! `day` indexes `days`; `number` is the paper's place on its day page (its anchor is
-//! `#link{number}`); `comment`, `relevance` and `novelty` are `null` when unknown.
+//! `#link{number}`); `comment`, `relevance` and `novelty` are `null` when unknown; the last
+//! element indexes `topics` (the paper's main topic first), empty for papers without topics.
+//! The topic filter's choices are on the search page itself.
 
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -21,7 +23,7 @@ use super::OutputFile;
 use super::view::paper_comment;
 
 /// Version of the index format, checked by `search.js`.
-pub(crate) const INDEX_VERSION: u32 = 1;
+pub(crate) const INDEX_VERSION: u32 = 2;
 
 /// One year of the index.
 #[derive(Serialize)]
@@ -29,10 +31,11 @@ struct YearIndex<'a> {
     v: u32,
     year: i16,
     days: Vec<String>,
+    topics: Vec<&'a str>,
     papers: Vec<IndexedPaper<'a>>,
 }
 
-/// `[day, number, id, title, authors, comment, relevance, novelty]`.
+/// `[day, number, id, title, authors, comment, relevance, novelty, topics]`.
 type IndexedPaper<'a> = (
     usize,
     usize,
@@ -42,6 +45,7 @@ type IndexedPaper<'a> = (
     Option<String>,
     Option<u8>,
     Option<u8>,
+    Vec<usize>,
 );
 
 /// The manifest: every year with papers, newest first.
@@ -103,12 +107,25 @@ pub(crate) fn search_files(pages: &[&DayRecord]) -> Result<Vec<OutputFile>> {
 
 fn year_index<'a>(year: i16, pages: &[&'a DayRecord]) -> YearIndex<'a> {
     let mut papers = Vec::new();
+    let mut topics: Vec<&str> = Vec::new();
     for (day, record) in pages.iter().enumerate() {
         for (number, paper) in super::groups::numbered_papers(record) {
             let (relevance, novelty) = paper
                 .scores
                 .as_ref()
                 .map_or((None, None), |s| (Some(s.relevance), Some(s.novelty)));
+            let topic_indices = paper
+                .topics
+                .iter()
+                .flat_map(|t| std::iter::once(&t.primary).chain(&t.also))
+                .map(|id| match topics.iter().position(|known| known == id) {
+                    Some(index) => index,
+                    None => {
+                        topics.push(id);
+                        topics.len() - 1
+                    }
+                })
+                .collect();
             papers.push((
                 day,
                 number,
@@ -118,6 +135,7 @@ fn year_index<'a>(year: i16, pages: &[&'a DayRecord]) -> YearIndex<'a> {
                 paper_comment(paper),
                 relevance,
                 novelty,
+                topic_indices,
             ));
         }
     }
@@ -125,6 +143,7 @@ fn year_index<'a>(year: i16, pages: &[&'a DayRecord]) -> YearIndex<'a> {
         v: INDEX_VERSION,
         year,
         days: pages.iter().map(|r| r.date.to_string()).collect(),
+        topics,
         papers,
     }
 }

@@ -373,7 +373,7 @@ fn an_empty_archive_still_renders_a_home_page() {
     assert!(files["status/index.html"].contains("No run has been recorded yet"));
     assert_eq!(
         files["search/manifest.json"],
-        "{\"v\":1,\"total\":0,\"years\":[]}\n"
+        "{\"v\":2,\"total\":0,\"years\":[]}\n"
     );
 }
 
@@ -630,4 +630,83 @@ fn a_synthetic_archive_links_up() {
     assert_eq!(files.keys().filter(|p| p.ends_with("index.md")).count(), 30);
     let problems = broken_links(&files);
     assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// The February fixture days with topics, as a 2026 import or an LLM with topic ids records
+/// them, and the 26th's second paper also listed on the 27th.
+fn records_with_topics() -> (Vec<DayRecord>, BTreeMap<String, PromptSnapshot>) {
+    use crate::record::{PaperTopics, Spotlight, SpotlightKind, TopicLabel, TopicSource};
+    let (mut records, prompts) = fixture_records();
+    let topics = [
+        ("architecture", "Model architecture"),
+        ("efficiency", "Efficiency"),
+    ];
+    for record in records.iter_mut().filter(|r| r.date.month() == 2) {
+        record.topics = topics
+            .iter()
+            .map(|(id, label)| TopicLabel {
+                id: (*id).into(),
+                label: (*label).into(),
+            })
+            .collect();
+        let selected = record
+            .papers
+            .iter_mut()
+            .filter(|p| p.decision == crate::record::Decision::Selected);
+        for (index, paper) in selected.enumerate() {
+            let (primary, also) = if index % 2 == 0 {
+                ("efficiency", vec!["architecture".to_string()])
+            } else {
+                ("architecture", Vec::new())
+            };
+            paper.topics = Some(PaperTopics {
+                primary: primary.into(),
+                also,
+                source: TopicSource::Llm,
+            });
+            if index == 1 {
+                paper.spotlight = Some(Spotlight {
+                    kind: SpotlightKind::NewFrontier,
+                    rank: 1,
+                    comment: Some("Opens a <new> direction.".into()),
+                });
+            }
+        }
+    }
+    let repeated = records[0]
+        .papers
+        .iter()
+        .find(|p| p.decision == crate::record::Decision::Selected && !p.followed_authors.is_empty())
+        .cloned()
+        .unwrap();
+    let mut again = repeated;
+    again.followed_authors.clear();
+    again.listed_before = Some(records[0].date);
+    records[1].papers.insert(0, again);
+    records[1].counts.selected += 1;
+    (records, prompts)
+}
+
+#[test]
+fn snapshot_of_a_day_grouped_by_topic() {
+    let (records, prompts) = records_with_topics();
+    let files = render_text(&fixture_config(), &records, &prompts);
+    insta::assert_snapshot!(
+        "grouped_day_2026_02_26_html",
+        files["2026/02/26/index.html"]
+    );
+    insta::assert_snapshot!("grouped_day_2026_02_26_md", files["2026/02/26/index.md"]);
+}
+
+#[test]
+fn snapshot_of_a_month_by_topic_lists_each_paper_once() {
+    let (records, prompts) = records_with_topics();
+    let files = render_text(&fixture_config(), &records, &prompts);
+    let month = &files["2026/02/index.html"];
+    insta::assert_snapshot!("grouped_month_2026_02_html", month);
+    let top = &month[month.find("Top papers").unwrap()..];
+    assert_eq!(top.matches("Sparse Mixture-of-Experts Routing").count(), 1);
+    assert!(files["2026/02/27/index.html"].contains("Listed before on"));
+    assert!(files.contains_key("topics/efficiency/index.html"));
+    assert!(files.contains_key("topics/architecture/feed.xml"));
 }

@@ -319,6 +319,8 @@ pub(crate) struct MonthSummary {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct HomeView {
     pub recent: Vec<RecentDay>,
+    /// Every topic with a page, in the newest day's topic order.
+    pub topics: Vec<super::topic_pages::TopicLink>,
 }
 
 /// A day in the home page's recent list.

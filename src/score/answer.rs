@@ -16,6 +16,8 @@ pub(crate) const MAX_COMMENT_CHARS: usize = 600;
 pub(crate) struct ScoreAnswer {
     /// Valid scores, by batch ID.
     pub scores: BTreeMap<String, Scores>,
+    /// The topic ids (or labels) the answer named for a paper, best first, by batch ID.
+    pub topics: BTreeMap<String, Vec<String>>,
     /// Batch IDs without a usable score, with the reason (missing, out of range, ...).
     pub rejected: BTreeMap<String, String>,
     /// Answer lines that were ignored (IDs outside the batch, lines that are not records).
@@ -48,6 +50,10 @@ pub(crate) fn parse_score_answer(text: &str, batch: &[&str]) -> ScoreAnswer {
             continue;
         };
         found.entry(batch_id).or_default().push(scores_of(object));
+        let topics = topics_of(object);
+        if !topics.is_empty() {
+            answer.topics.entry(batch_id.to_string()).or_insert(topics);
+        }
     }
     if records.is_empty() {
         answer.ignored.push(format!(
@@ -193,6 +199,36 @@ fn field<'a>(object: &'a serde_json::Map<String, Value>, names: &[&str]) -> Opti
             .collect();
         names.contains(&folded.as_str()).then_some(value)
     })
+}
+
+/// The topics a record names: `PRIMARY_TOPIC_ID` first, then `TOPICS` or `MATCHED_TOPIC_IDS`
+/// (a list, or one string), each once. The names are checked against the user's topics later.
+fn topics_of(object: &serde_json::Map<String, Value>) -> Vec<String> {
+    let strings = |value: Option<&Value>| -> Vec<String> {
+        match value {
+            Some(Value::String(text)) => vec![text.clone()],
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let mut topics: Vec<String> = Vec::new();
+    for name in strings(field(object, &["primarytopicid", "primarytopic"]))
+        .into_iter()
+        .chain(strings(field(
+            object,
+            &["topics", "matchedtopicids", "topicids"],
+        )))
+    {
+        let name = name.trim().to_string();
+        if !name.is_empty() && !topics.contains(&name) {
+            topics.push(name);
+        }
+    }
+    topics
 }
 
 fn scores_of(object: &serde_json::Map<String, Value>) -> Result<Scores, String> {

@@ -27,6 +27,9 @@ pub(crate) enum CachedVerdict {
         relevance: u8,
         novelty: u8,
         comment: String,
+        /// The topics the model named (absent in entries from before topics were asked for).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        topics: Vec<String>,
     },
     /// The title prefilter named it clearly irrelevant. (The page's reason is rebuilt from
     /// the model name, which the prompt key already covers, so it is not stored per paper.)
@@ -234,6 +237,7 @@ mod tests {
             relevance,
             novelty: 5,
             comment: "c \"quoted\"".into(),
+            topics: Vec::new(),
         }
     }
 

@@ -43,7 +43,12 @@ impl KeywordScorer {
     pub(crate) fn score(&self, candidates: &[crate::select::Candidate]) -> ScoreOutcome {
         let verdicts = candidates
             .iter()
-            .map(|c| Verdict::Scored(self.score_text(&c.paper.title, &c.paper.abstract_text)))
+            .map(|c| {
+                Verdict::Scored(
+                    self.score_text(&c.paper.title, &c.paper.abstract_text),
+                    Vec::new(),
+                )
+            })
             .collect();
         ScoreOutcome {
             verdicts,

@@ -161,8 +161,9 @@ impl Stage {
                         "COMMENT": {"type": "string"},
                         "RELEVANCE": {"type": "integer"},
                         "NOVELTY": {"type": "integer"},
+                        "TOPICS": {"type": "array", "items": {"type": "string"}},
                     },
-                    "required": ["ARXIVID", "COMMENT", "RELEVANCE", "NOVELTY"],
+                    "required": ["ARXIVID", "COMMENT", "RELEVANCE", "NOVELTY", "TOPICS"],
                     "additionalProperties": false,
                 }),
             ),
@@ -260,12 +261,16 @@ impl<'a> Run<'a> {
                     relevance,
                     novelty,
                     comment,
+                    topics,
                 }) => {
-                    self.verdicts[index] = Some(Verdict::Scored(Scores {
-                        relevance: *relevance,
-                        novelty: *novelty,
-                        comment: comment.clone(),
-                    }));
+                    self.verdicts[index] = Some(Verdict::Scored(
+                        Scores {
+                            relevance: *relevance,
+                            novelty: *novelty,
+                            comment: comment.clone(),
+                        },
+                        topics.clone(),
+                    ));
                     self.cache_hits += 1;
                 }
                 Some(CachedVerdict::TitleRejected) => {
@@ -550,15 +555,17 @@ impl<'a> Run<'a> {
         for &index in &job.papers {
             let paper = self.paper(index);
             if let Some(scores) = parsed.scores.get(&paper.id) {
+                let topics = parsed.topics.get(&paper.id).cloned().unwrap_or_default();
                 self.cache.put(
                     paper,
                     CachedVerdict::Scored {
                         relevance: scores.relevance,
                         novelty: scores.novelty,
                         comment: scores.comment.clone(),
+                        topics: topics.clone(),
                     },
                 );
-                self.verdicts[index] = Some(Verdict::Scored(scores.clone()));
+                self.verdicts[index] = Some(Verdict::Scored(scores.clone(), topics));
             } else {
                 let reason = parsed
                     .rejected
@@ -650,7 +657,7 @@ impl<'a> Run<'a> {
             .into_iter()
             .map(|v| v.unwrap_or_else(|| fallback.clone()))
             .collect();
-        let nothing_scored = !verdicts.iter().any(|v| matches!(v, Verdict::Scored(_)));
+        let nothing_scored = !verdicts.iter().any(|v| matches!(v, Verdict::Scored(..)));
         let failed = verdicts
             .iter()
             .any(|v| matches!(v, Verdict::Unscored { budget: false, .. }));

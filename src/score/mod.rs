@@ -6,6 +6,7 @@ pub(crate) mod cost;
 pub(crate) mod keywords;
 pub mod llm;
 pub mod prompt;
+pub mod topics;
 
 use crate::config::{Config, SelectionConfig};
 use crate::record::{DayStatus, Decision, PaperRecord, Scores, Usage};
@@ -14,8 +15,9 @@ use crate::select::Candidate;
 /// What a scorer concluded about one candidate.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
-    /// Relevance, novelty and comment.
-    Scored(Scores),
+    /// Relevance, novelty and comment, and the topic ids (or labels) the model named, best
+    /// first (empty from the keyword scorer, and from models not asked for topics).
+    Scored(Scores, Vec<String>),
     /// Dropped by the title prefilter before abstract scoring; the text says why.
     TitleRejected(String),
     /// Not scored; the reason is shown on the page. `budget` marks the cost cap as the cause.
@@ -64,15 +66,29 @@ impl Scorer {
 /// Applies thresholds and ranking to a scored day. Papers by followed authors are always
 /// selected and pinned first; the rest are selected when both scores reach the minimums and
 /// ranked by the weighted sum (ties by relevance, then ID for a stable order).
+///
+/// Each selected paper gets its topics from `topics`: the ones the model named, else the
+/// topics whose keywords it matches.
 pub fn decide(
     candidates: &[Candidate],
     verdicts: &[Verdict],
     selection: &SelectionConfig,
+    topics: &topics::TopicCatalog,
 ) -> Vec<PaperRecord> {
     let mut records: Vec<PaperRecord> = candidates
         .iter()
         .zip(verdicts)
-        .map(|(candidate, verdict)| decide_one(candidate, verdict, selection))
+        .map(|(candidate, verdict)| {
+            let mut record = decide_one(candidate, verdict, selection);
+            if record.decision == Decision::Selected {
+                let named = match verdict {
+                    Verdict::Scored(_, named) => named.as_slice(),
+                    _ => &[],
+                };
+                record.topics = topics.assign(named, &candidate.paper);
+            }
+            record
+        })
         .collect();
     rank(&mut records, selection);
     records
@@ -119,7 +135,7 @@ fn decide_one(
     let paper = &candidate.paper;
     let followed = !candidate.followed_authors.is_empty();
     let mut record = match verdict {
-        Verdict::Scored(scores) => {
+        Verdict::Scored(scores, _) => {
             let passes = scores.relevance >= selection.relevance_min
                 && scores.novelty >= selection.novelty_min;
             if passes || followed {
@@ -234,11 +250,14 @@ mod tests {
     }
 
     fn scored(relevance: u8, novelty: u8) -> Verdict {
-        Verdict::Scored(Scores {
-            relevance,
-            novelty,
-            comment: "c".into(),
-        })
+        Verdict::Scored(
+            Scores {
+                relevance,
+                novelty,
+                comment: "c".into(),
+            },
+            Vec::new(),
+        )
     }
 
     #[test]
@@ -262,7 +281,12 @@ mod tests {
             },
             scored(9, 5),
         ];
-        let records = decide(&candidates, &verdicts, &SelectionConfig::default());
+        let records = decide(
+            &candidates,
+            &verdicts,
+            &SelectionConfig::default(),
+            &topics::TopicCatalog::default(),
+        );
         let order: Vec<_> = records
             .iter()
             .map(|r| (r.id.as_str(), r.decision))

@@ -53,23 +53,17 @@ impl Prompts {
         })
     }
 
+    /// The topics of `topics.md`, with their ids.
+    pub(crate) fn topic_catalog(&self) -> super::topics::TopicCatalog {
+        super::topics::TopicCatalog::parse(&self.topics)
+    }
+
     /// Phrases listed on `Keywords:` lines of the topics file (comma-separated), in order.
     pub(crate) fn topic_keywords(&self) -> Vec<String> {
         let mut keywords: Vec<String> = Vec::new();
-        for line in self.topics.lines() {
-            let line = line.trim_start_matches(|c: char| c.is_whitespace() || c == '-' || c == '*');
-            let Some(rest) = line
-                .get(..9)
-                .filter(|head| head.eq_ignore_ascii_case("keywords:"))
-                .map(|_| &line[9..])
-            else {
-                continue;
-            };
-            for phrase in rest.split(',') {
-                let phrase = phrase.trim().trim_end_matches('.').trim_matches('*').trim();
-                if !phrase.is_empty() && !keywords.iter().any(|k| k.eq_ignore_ascii_case(phrase)) {
-                    keywords.push(phrase.to_string());
-                }
+        for phrase in self.topics.lines().flat_map(super::topics::keyword_line) {
+            if !keywords.iter().any(|k| k.eq_ignore_ascii_case(&phrase)) {
+                keywords.push(phrase);
             }
         }
         keywords
@@ -78,7 +72,7 @@ impl Prompts {
 
 /// Bumped whenever the built-in instructions or the paper layout below change, so that cached
 /// answers given to the old wording are not reused.
-pub(crate) const PROMPT_LAYOUT_VERSION: u32 = 2;
+pub(crate) const PROMPT_LAYOUT_VERSION: u32 = 3;
 
 /// Author lists longer than this are cut to this many names and "et al." (followed authors are
 /// always named): a 300-name collaboration list costs tokens on every call and says nothing
@@ -125,6 +119,12 @@ impl Prompts {
             TITLE_ANSWER_PLAIN
         };
         let mut score = format!("{common}\n\n{}\n\n{}", self.criteria, self.output_format);
+        // The ids are derived from the topics file, so they are as static as the rest of the
+        // prefix and cached with it.
+        if let Some(ids) = self.topic_catalog().id_instructions() {
+            score.push_str("\n\n");
+            score.push_str(&ids);
+        }
         if structured_output {
             score.push_str("\n\n");
             score.push_str(SCORE_ANSWER_STRUCTURED);

@@ -304,6 +304,30 @@ pub fn expected_scores(id: &str) -> (u8, u8) {
     (1 + (h % 10) as u8, 1 + ((h / 10) % 10) as u8)
 }
 
+/// The topic id the mock names for a paper, from the ids the prompt lists (as papersift lists
+/// them: "- `id`: label" under "Topic ids"); `None` when the prompt lists none.
+pub fn expected_topic<'a>(id: &str, topic_ids: &'a [String]) -> Option<&'a str> {
+    (!topic_ids.is_empty())
+        .then(|| topic_ids[(fnv(id) / 7 % topic_ids.len() as u64) as usize].as_str())
+}
+
+/// The topic ids a prompt lists under its "Topic ids" heading.
+pub fn topic_ids_in(prompt: &str) -> Vec<String> {
+    let Some(start) = prompt.find("# Topic ids") else {
+        return Vec::new();
+    };
+    prompt[start..]
+        .lines()
+        .skip(1)
+        .take_while(|line| !line.starts_with('#') && !line.starts_with("The reply"))
+        .filter_map(|line| {
+            line.strip_prefix("- `")?
+                .split_once('`')
+                .map(|(id, _)| id.to_string())
+        })
+        .collect()
+}
+
 /// Whether the mock's title prefilter names this paper irrelevant.
 pub fn title_rejected(id: &str, permille: u32) -> bool {
     (fnv(id) / 1000 % 1000) < u64::from(permille)
@@ -496,11 +520,12 @@ impl Respond for Responder {
             .map(|earlier| common_prefix(earlier, &prompt))
             .max()
             .unwrap_or(0);
+        let topic_ids = topic_ids_in(&prompt);
         state.prompts.push(prompt);
         let answer = garbage.unwrap_or_else(|| {
             let text = match stage {
                 Stage::Title => self.title_answer(&papers, structured),
-                Stage::Score => self.score_answer(&papers, structured, &content_faults),
+                Stage::Score => self.score_answer(&papers, structured, &content_faults, &topic_ids),
             };
             if self.behaviour.fenced {
                 format!("```json\n{text}\n```")
@@ -685,7 +710,13 @@ impl Responder {
         }
     }
 
-    fn score_answer(&self, papers: &[Seen], structured: bool, faults: &[FaultKind]) -> String {
+    fn score_answer(
+        &self,
+        papers: &[Seen],
+        structured: bool,
+        faults: &[FaultKind],
+        topic_ids: &[String],
+    ) -> String {
         let gullible = self.behaviour.gullible && Self::injected(papers);
         let mut lines: Vec<Value> = Vec::new();
         for paper in papers {
@@ -702,6 +733,7 @@ impl Responder {
                 "COMMENT": format!("Matches topic {}.", 1 + fnv(&paper.id) % 4),
                 "RELEVANCE": relevance,
                 "NOVELTY": novelty,
+                "TOPICS": expected_topic(&paper.id, topic_ids).into_iter().collect::<Vec<_>>(),
             });
             for fault in faults {
                 if let FaultKind::Relevance(id, value) = fault
