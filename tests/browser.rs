@@ -580,6 +580,56 @@ async fn search_finds_a_known_paper_and_leads_to_it() {
 
 #[ignore = "needs Chromium and chromedriver (and ../shared/fixtures)"]
 #[tokio::test]
+async fn search_filters_by_topic() {
+    let (browser, sites) = setup().await;
+    // The live day of the archive site was scored by the keyword scorer, which gives topics.
+    let data = sites.archive.parent().unwrap().join("data");
+    let records = papersift::record::load_all(&data).unwrap();
+    let mut per_topic: std::collections::BTreeMap<String, usize> = Default::default();
+    for record in records.iter().filter(|r| r.status.has_page()) {
+        for paper in record.selected() {
+            for topic in paper
+                .topics
+                .iter()
+                .flat_map(|t| std::iter::once(&t.primary).chain(&t.also))
+            {
+                *per_topic.entry(topic.clone()).or_default() += 1;
+            }
+        }
+    }
+    let (topic, count) = per_topic
+        .iter()
+        .max_by_key(|(_, count)| **count)
+        .expect("the live day has topics");
+    browser
+        .open(&format!("{}?topic={topic}", sites.archive_url("search/")))
+        .await;
+    let expected = if *count == 1 {
+        "1 paper found.".to_string()
+    } else {
+        format!("{count} papers found.")
+    };
+    browser
+        .wait_for(
+            "return document.getElementById('search-status').textContent === arguments[0];",
+            vec![json!(expected)],
+            &format!("{expected:?} for topic {topic}"),
+        )
+        .await;
+    let chosen = browser
+        .eval(
+            "return document.getElementById('search-topic').value;",
+            vec![],
+        )
+        .await;
+    assert_eq!(chosen, json!(topic));
+    browser
+        .assert_clean("the search page filtered by topic")
+        .await;
+}
+
+#[ignore = "needs Chromium and chromedriver (and ../shared/fixtures)"]
+#[tokio::test]
 async fn search_shows_hostile_titles_and_queries_as_text() {
     let (browser, sites) = setup().await;
     require_site_feature(&sites.hostile, "search/index.html", "the search page");
