@@ -30,7 +30,12 @@ pub(crate) fn collect<'a>(pages: &[&'a DayRecord]) -> Vec<TopicPapers<'a>> {
     let mut order: Vec<String> = Vec::new();
     for record in pages.iter().rev() {
         for (number, paper) in groups::numbered_papers(record) {
-            let Some(topics) = &paper.topics else {
+            // A paper listed again is linked where it was first listed.
+            let Some(topics) = paper
+                .topics
+                .as_ref()
+                .filter(|_| paper.listed_before.is_none())
+            else {
                 continue;
             };
             for id in std::iter::once(&topics.primary).chain(&topics.also) {
