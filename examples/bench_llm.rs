@@ -9,6 +9,7 @@
 //!     cargo run --release --example bench_llm              # about 1 minute
 //!     cargo run --release --example bench_llm -- --old     # also our code in the old tool's shape (~90 s more)
 //!     cargo run --release --example bench_llm -- --quick batch_size=20 concurrency=16
+//!     cargo run --release --example bench_llm -- --tldr    # the first run with [tldr] enabled
 //!
 //! Everything but the endpoint and the rate limit is the shipped default config; `KEY=VALUE`
 //! arguments override `[llm]` keys (batch_size, title_batch_size, concurrency, abstract_chars)
@@ -77,6 +78,7 @@ fn main() -> Result<()> {
     let options = Options {
         old_shape: args.iter().any(|a| a == "--old"),
         quick: args.iter().any(|a| a == "--quick"),
+        tldr: args.iter().any(|a| a == "--tldr"),
         overrides: args
             .iter()
             .filter_map(|a| a.split_once('='))
@@ -104,6 +106,8 @@ fn main() -> Result<()> {
 struct Options {
     old_shape: bool,
     quick: bool,
+    /// Only the first 500-rpm run, with `[tldr] enabled`: what the TL;DRs add.
+    tldr: bool,
     /// `[llm]` keys set from the command line.
     overrides: Vec<(String, usize)>,
 }
@@ -131,6 +135,9 @@ async fn bench(feed: &Path, options: &Options) -> Result<()> {
     let mut all = Vec::new();
 
     let fast = Scenario::new(Account::FAST, options).await?;
+    if options.tldr {
+        return bench_tldr(&fast, feed, &price).await;
+    }
     all.push(fast.run(feed, "500 rpm, first run").await?);
     if options.quick {
         print_table(&all, &price);
@@ -211,6 +218,55 @@ impl Account {
 struct Scenario {
     repo: tempfile::TempDir,
     mock: MockLlm,
+}
+
+/// The first run with `[tldr] enabled`: scoring as usual, then the TL;DRs of the selected
+/// papers, with their own calls, tokens and cost.
+async fn bench_tldr(scenario: &Scenario, feed: &Path, price: &ModelPrice) -> Result<()> {
+    let path = scenario.repo.path().join("config.toml");
+    let mut config = Config::load(&path)?;
+    config.tldr.enabled = true;
+    std::fs::write(
+        &path,
+        toml::to_string(&config).context("serialising the config")?,
+    )?;
+    let figures = scenario
+        .run(feed, "500 rpm, first run, [tldr] enabled")
+        .await?;
+    let record = figures.record.context("the run wrote no record")?;
+    let tldr = record.tldr.context("the record has no TL;DR account")?;
+    let calls = scenario.mock.calls();
+    let tldr_calls = calls.iter().filter(|c| c.stage == Stage::Tldr).count();
+    let largest = calls
+        .iter()
+        .filter(|c| c.stage == Stage::Tldr)
+        .map(|c| c.ids.len())
+        .max()
+        .unwrap_or(0);
+    let usage = &tldr.usage;
+    let cost = |prompt: u64, cached: u64, completion: u64| {
+        (prompt.saturating_sub(cached) as f64 * price.input
+            + cached as f64 * price.cached_input.unwrap_or(price.input)
+            + completion as f64 * price.output)
+            / 1_000_000.0
+    };
+    println!(
+        "TL;DRs ({}): {} written, {} missing, {tldr_calls} calls (at most {largest} papers each), {} prompt / {} cached / {} completion tokens, ${:.4} (scoring: ${:.4}); whole run {:.1} s",
+        tldr.language,
+        tldr.written,
+        tldr.missing,
+        usage.prompt_tokens,
+        usage.cached_prompt_tokens,
+        usage.completion_tokens,
+        cost(
+            usage.prompt_tokens,
+            usage.cached_prompt_tokens,
+            usage.completion_tokens
+        ),
+        record.usage.cost_usd.unwrap_or(0.0),
+        figures.wall.as_secs_f64()
+    );
+    Ok(())
 }
 
 impl Scenario {

@@ -19,9 +19,33 @@ pub struct Config {
     pub llm: LlmConfig,
     pub selection: SelectionConfig,
     pub notify: NotifyConfig,
+    pub tldr: TldrConfig,
     /// The folder `config.toml` lives in; relative paths in the config resolve against it.
     #[serde(skip)]
     pub root: PathBuf,
+}
+
+/// `[tldr]`: a short summary of each selected paper, in the reader's language, by the LLM.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct TldrConfig {
+    pub enabled: bool,
+    /// Any language name; passed to the model as written ("English", "Deutsch", "简体中文").
+    pub language: String,
+    pub max_words: u32,
+    /// Selected papers summarised per call.
+    pub batch_size: usize,
+}
+
+impl Default for TldrConfig {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            language: "English".into(),
+            max_words: 40,
+            batch_size: 15,
+        }
+    }
 }
 
 /// `[site]`: what the generated site is called, where it lives, and where inputs and outputs are.
@@ -356,6 +380,18 @@ pub struct NotifyConfig {
     /// Open (and later close) an issue in the repository when a day fails.
     pub github_issue_on_failure: bool,
     pub github_api_url: String,
+    /// Recipients of the day's e-mail; empty sends none.
+    pub email_to: Vec<String>,
+    /// The sender, e.g. `papersift <bot@example.org>`.
+    pub email_from: String,
+    /// Environment variable holding the SMTP server's URL with its credentials (a secret).
+    pub smtp_url_env: String,
+    /// Recipients in Bcc instead of a visible To.
+    pub email_bcc: bool,
+    /// The subject's first words: `{prefix} · 2026-08-13 · 12 papers`.
+    pub email_subject_prefix: String,
+    /// Send a short notice when a day failed.
+    pub email_on_failure: bool,
 }
 
 impl Default for NotifyConfig {
@@ -365,6 +401,12 @@ impl Default for NotifyConfig {
             webhook_url_env: "PAPERSIFT_WEBHOOK_URL".into(),
             github_issue_on_failure: true,
             github_api_url: "https://api.github.com".into(),
+            email_to: Vec::new(),
+            email_from: String::new(),
+            smtp_url_env: "SMTP_URL".into(),
+            email_bcc: false,
+            email_subject_prefix: "papersift".into(),
+            email_on_failure: false,
         }
     }
 }
@@ -593,6 +635,13 @@ impl Config {
             1..=1000,
         )?;
         within("site.spotlight", self.site.spotlight as u64, 0..=50)?;
+        within("tldr.max_words", self.tldr.max_words.into(), 5..=200)?;
+        within("tldr.batch_size", self.tldr.batch_size as u64, 1..=50)?;
+        if self.tldr.language.trim().is_empty() {
+            bail!(
+                "tldr.language is empty: name the language the summaries should be in, e.g. \"English\""
+            );
+        }
         let finite = |key: &str, value: f64, min: f64| -> Result<()> {
             if value.is_finite() && value >= min {
                 Ok(())

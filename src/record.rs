@@ -255,6 +255,26 @@ pub struct PaperRecord {
     /// the paper on that first day only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub listed_before: Option<Date>,
+    /// A short summary in the reader's language (`[tldr]`), for selected papers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tldr: Option<String>,
+}
+
+/// The TL;DRs of a day: their language, how many were written, why any are missing, and what
+/// they cost (kept apart from the scoring usage, and shown as its own row).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TldrRecord {
+    pub language: String,
+    pub written: usize,
+    /// Selected papers left without a TL;DR.
+    pub missing: usize,
+    /// Why, counted by reason ("the answer had no TL;DR for it": 2).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub missing_reasons: std::collections::BTreeMap<String, usize>,
+    /// Set when no TL;DR could be asked for at all (no API key): said once on the page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub usage: Usage,
 }
 
 /// Who assigned a paper's topics.
@@ -329,6 +349,7 @@ impl PaperRecord {
             topics: None,
             spotlight: None,
             listed_before: None,
+            tldr: None,
         }
     }
 
@@ -352,6 +373,7 @@ impl PaperRecord {
             topics: None,
             spotlight: None,
             listed_before: None,
+            tldr: None,
         }
     }
 
@@ -383,6 +405,9 @@ pub struct DayRecord {
     /// The day's topics in page order; empty in records from before topics were kept.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub topics: Vec<TopicLabel>,
+    /// What the TL;DR step did, when `[tldr]` was enabled for the day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tldr: Option<TldrRecord>,
     /// Selected papers first in page order, then unscored, then filtered.
     pub papers: Vec<PaperRecord>,
 }

@@ -20,12 +20,7 @@ use repo::user_repo;
 use shared::shared_fixture;
 
 /// The shipped topics' ids, in the file's order.
-const SHIPPED_TOPICS: [&str; 4] = [
-    "model-architecture",
-    "model-compression-and-efficiency",
-    "large-scale-training-and-ml-systems",
-    "representation-learning-and-training-dynamics",
-];
+const SHIPPED_TOPICS: [&str; 4] = ["architecture", "efficiency", "systems", "representations"];
 
 fn only_record(repo: &Path) -> DayRecord {
     let records = record::load_all(&repo.join("data")).unwrap();
@@ -70,7 +65,7 @@ async fn the_model_s_topic_ids_decide_the_sections_pages_and_feeds() {
         .iter()
         .map(|c| c.body.to_string())
         .collect::<String>();
-    assert!(prompt.contains("- `model-architecture`: Model architecture"));
+    assert!(prompt.contains("- `architecture`: Model architecture"));
     let day = only_record(repo.path());
     let ids: Vec<&str> = day.topics.iter().map(|t| t.id.as_str()).collect();
     assert_eq!(ids, SHIPPED_TOPICS);
@@ -143,7 +138,7 @@ async fn the_model_s_topic_ids_decide_the_sections_pages_and_feeds() {
     let home = std::fs::read_to_string(repo.path().join("docs/index.html")).unwrap();
     assert!(home.contains("<h2 id=\"topics-heading\">Topics</h2>"));
     let search = std::fs::read_to_string(repo.path().join("docs/search/index.html")).unwrap();
-    assert!(search.contains("<option value=\"model-architecture\">Model architecture</option>"));
+    assert!(search.contains("<option value=\"architecture\">Model architecture</option>"));
 }
 
 #[test]

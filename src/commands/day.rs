@@ -158,9 +158,37 @@ fn save_without_papers(
             usage: Default::default(),
             prompt_id: None,
             topics: Vec::new(),
+            tldr: None,
             papers: Vec::new(),
         },
     )
+}
+
+/// Adds TL;DRs (`[tldr]`) to the selected `papers`; the day's account of them, when enabled.
+async fn write_tldrs(
+    config: &Config,
+    scorer: &Scorer,
+    candidates: &[select::Candidate],
+    papers: &mut [record::PaperRecord],
+    scoring: &record::Usage,
+) -> Option<record::TldrRecord> {
+    let selected: HashSet<&str> = papers
+        .iter()
+        .filter(|p| p.decision == record::Decision::Selected)
+        .map(|p| p.id.as_str())
+        .collect();
+    let chosen: Vec<&Paper> = candidates
+        .iter()
+        .map(|c| &c.paper)
+        .filter(|p| selected.contains(p.id.as_str()))
+        .collect();
+    let outcome = scorer.tldrs(config, &chosen, scoring).await?;
+    for paper in papers.iter_mut() {
+        if let Some(text) = outcome.texts.get(&paper.id) {
+            paper.tldr = Some(text.clone());
+        }
+    }
+    Some(outcome.record)
 }
 
 /// Scores a day's selection and saves its record. A backfilled source turns `ok` into
@@ -187,6 +215,18 @@ async fn score_and_record(
         &config.selection,
         &catalog,
     );
+    let tldr = if status.has_page() {
+        write_tldrs(
+            config,
+            scorer,
+            &selection.candidates,
+            &mut papers,
+            &outcome.usage,
+        )
+        .await
+    } else {
+        None
+    };
     papers.extend(selection.excluded);
     let mut counts = selection.counts;
     counts.tally_decisions(&papers);
@@ -209,6 +249,7 @@ async fn score_and_record(
         usage: outcome.usage,
         prompt_id,
         topics: catalog.labels(),
+        tldr,
         papers,
     };
     let path = record::save(&data_dir, &day)?;

@@ -250,6 +250,9 @@ pub(crate) async fn run_checks(config: &Config, online: bool) -> anyhow::Result<
         let scorer =
             crate::score::scorer_from_config(config).context(crate::exit::ExitKind::Config)?;
         checks.push(online_check(config, &scorer).await);
+        if let Some(check) = smtp_online_check(config).await {
+            checks.push(check);
+        }
     }
     Ok(checks)
 }
@@ -273,8 +276,64 @@ pub(crate) fn offline_checks(
     ));
     checks.push(workflow_check(workflow));
     checks.push(cost_check(config, records));
+    checks.extend(email_check(
+        config,
+        std::env::var(&config.notify.smtp_url_env).ok().as_deref(),
+    ));
     checks.extend(settings_warnings(config));
     checks
+}
+
+/// `[notify] email_to`: the addresses parse, the SMTP URL variable is set and has a known
+/// scheme. Nothing to check when no recipient is configured.
+fn email_check(config: &Config, smtp_url: Option<&str>) -> Option<Check> {
+    use crate::publish::email::{SmtpServer, addresses};
+    if config.notify.email_to.is_empty() {
+        return None;
+    }
+    if let Err(error) = addresses(config) {
+        return Some(Check::fail("e-mail", format!("{error:#}")));
+    }
+    let variable = &config.notify.smtp_url_env;
+    let Some(url) = smtp_url.map(str::trim).filter(|u| !u.is_empty()) else {
+        return Some(Check::fail(
+            "e-mail",
+            format!(
+                "notify.email_to is set but {variable} is not: add a repository secret {variable} = smtps://user:app-password@smtp.example.org:465 and pass it to the run step"
+            ),
+        ));
+    };
+    let server = SmtpServer::new(url.to_string());
+    Some(match server.check_scheme() {
+        Ok(()) => Check::pass(
+            "e-mail",
+            format!(
+                "{} recipient(s); the day goes out through {}",
+                config.notify.email_to.len(),
+                server.shown()
+            ),
+        ),
+        Err(error) => Check::fail("e-mail", server.redact(&format!("{error:#}"))),
+    })
+}
+
+/// `--online`: connects to the SMTP server and says EHLO, without sending anything.
+async fn smtp_online_check(config: &Config) -> Option<Check> {
+    if config.notify.email_to.is_empty() {
+        return None;
+    }
+    let server = crate::publish::email::SmtpServer::from_env(config)?;
+    Some(match server.test_connection().await {
+        Ok(()) => Check::pass("smtp", format!("{} answered EHLO", server.shown())),
+        Err(error) => Check::fail(
+            "smtp",
+            format!(
+                "{}; check the server, port and credentials in {}",
+                server.redact(&format!("{error:#}")),
+                config.notify.smtp_url_env
+            ),
+        ),
+    })
 }
 
 /// Settings that work but are likely to hurt: the config's own warnings, and an answer cap too

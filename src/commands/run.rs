@@ -146,6 +146,7 @@ fn record_fetch_failure(
         usage: Default::default(),
         prompt_id: None,
         topics: Vec::new(),
+        tldr: None,
         papers: Vec::new(),
     };
     record::save(&data_dir, &failed)?;

@@ -1,6 +1,7 @@
 //! Publish: commit `data/` and `docs/` with git (and push), the Actions job summary, the
 //! failure issue and notifications.
 
+pub(crate) mod email;
 pub mod github;
 pub(crate) mod notify;
 
@@ -309,8 +310,9 @@ pub(crate) fn write_job_summary(config: &Config, day: &DayRecord) -> Result<()> 
         })
 }
 
-/// After a run, given every day it recorded (oldest first): the job summary, Slack and
-/// webhook notifications for the newest published day, and the failure issue (opened or
+/// After a run, given every day it recorded (oldest first): the job summary, Slack, webhook
+/// and e-mail notifications for the newest published day (or, with `email_on_failure`, an
+/// e-mail notice of the newest failed day when none was published), and the failure issue (opened or
 /// updated while any day failed, closed when all were healthy). Each is optional, and a
 /// failure of one is a warning, never a failed day.
 pub(crate) async fn announce(config: &Config, days: &[DayRecord]) {
@@ -321,6 +323,11 @@ pub(crate) async fn announce(config: &Config, days: &[DayRecord]) {
     }
     if let Some(day) = days.iter().rev().find(|d| d.status.has_page()) {
         notify_day(config, day).await;
+        email::send_day(config, day).await;
+    } else if config.notify.email_on_failure
+        && let Some(failed) = days.iter().rev().find(|d| d.status.is_failure())
+    {
+        email::send_day(config, failed).await;
     }
     if days.is_empty() || !config.notify.github_issue_on_failure {
         return;

@@ -47,13 +47,16 @@ pub(crate) fn slack_payload(day: &DayRecord, page_url: &str) -> Value {
             .as_ref()
             .map(|s| format!(" (relevance {}, novelty {})", s.relevance, s.novelty))
             .unwrap_or_default();
-        let line = format!(
+        let mut line = format!(
             "{}. <{}|{}>{}",
             rank + 1,
             crate::paper::abs_url(&paper.id),
             escape_slack(&truncate(&paper.title, 300)),
             scores
         );
+        if let Some(tldr) = &paper.tldr {
+            line.push_str(&format!("\n{}", escape_slack(&truncate(tldr, 600))));
+        }
         blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": truncate(&line, SLACK_SECTION_CHARS)}}));
     }
     json!({ "text": header, "blocks": blocks })
@@ -72,6 +75,7 @@ pub(crate) fn webhook_payload(day: &DayRecord, page_url: &str) -> Value {
                 "relevance": p.scores.as_ref().map(|s| s.relevance),
                 "novelty": p.scores.as_ref().map(|s| s.novelty),
                 "comment": p.scores.as_ref().map(|s| s.comment.clone()),
+                "tldr": p.tldr,
             })
         })
         .collect();

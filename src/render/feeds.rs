@@ -74,6 +74,9 @@ fn content_html(entry: &Entry<'_>) -> String {
     let paper = entry.paper;
     let escape = math::escape_html;
     let mut html = String::with_capacity(2048);
+    if let Some(tldr) = &paper.tldr {
+        html.push_str(&format!("<p><strong>TL;DR:</strong> {}</p>", escape(tldr)));
+    }
     if !paper.authors.is_empty() {
         html.push_str(&format!(
             "<p><strong>Authors:</strong> {}</p>",

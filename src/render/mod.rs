@@ -146,6 +146,35 @@ pub(crate) fn render_site(
     Ok(files)
 }
 
+/// A day's e-mail: subject, plain-text part and HTML part, from the `email.txt` and
+/// `email.html` templates (overridable like the pages).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Email {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// The e-mail of `record`: its papers by topic, or a short failure notice for a day without a
+/// page. The subject is `{prefix} · 2026-08-13 · 12 papers` (or `· llm-failed`).
+pub(crate) fn email(config: &Config, record: &DayRecord) -> Result<Email> {
+    let templates = Templates::load(&config.templates_dir())?;
+    let view = view::email_view(config, record);
+    let (html, text) = templates.email(&view)?;
+    let prefix = config.notify.email_subject_prefix.trim();
+    let what = if record.status.has_page() {
+        let n = record.counts.selected;
+        format!("{n} paper{}", if n == 1 { "" } else { "s" })
+    } else {
+        record.status.as_str().to_string()
+    };
+    Ok(Email {
+        subject: format!("{prefix} · {} · {what}", record.date),
+        text,
+        html,
+    })
+}
+
 /// A calendar month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct YearMonth {

@@ -15,7 +15,7 @@ use tera::Tera;
 use super::OutputFile;
 use super::status::StatusView;
 use super::topic_pages::{TopicLink, TopicView};
-use super::view::{DayView, HomeView, MonthView, SiteView, YearView};
+use super::view::{DayView, EmailView, HomeView, MonthView, SiteView, YearView};
 use crate::text::escape_markdown;
 
 /// Static files copied into the site as they are (overridable like templates): `(name in the
@@ -35,7 +35,7 @@ const ASSETS: [(&str, &str, &str); 3] = [
 ];
 
 /// The built-in templates, by name.
-const BUILT_IN: [(&str, &str); 13] = [
+const BUILT_IN: [(&str, &str); 15] = [
     ("base.html", include_str!("templates/base.html")),
     (
         "day_content.html",
@@ -52,12 +52,16 @@ const BUILT_IN: [(&str, &str); 13] = [
     ("home.html", include_str!("templates/home.html")),
     ("status.html", include_str!("templates/status.html")),
     ("search.html", include_str!("templates/search.html")),
+    ("email.html", include_str!("templates/email.html")),
+    ("email.txt", include_str!("templates/email.txt")),
 ];
 
 /// The compiled templates of one build.
 pub(crate) struct Templates {
     html: Tera,
     markdown: Tera,
+    /// Plain-text templates (the e-mail's text part): nothing is escaped.
+    text: Tera,
     /// The static files, built in or overridden.
     assets: Vec<OutputFile>,
 }
@@ -112,9 +116,16 @@ impl Templates {
                 tera.autoescape_on([".md"]);
             },
         )?;
+        let text = compile(
+            &sources,
+            "plain-text",
+            |name| name.ends_with(".txt"),
+            |tera| tera.autoescape_on(Vec::<&str>::new()),
+        )?;
         Ok(Templates {
             html,
             markdown,
+            text,
             assets,
         })
     }
@@ -165,6 +176,17 @@ impl Templates {
         context.insert("day", &latest);
         context.insert("home", home);
         render(&self.html, "home.html", &context, path)
+    }
+
+    /// The day's e-mail: its HTML part (`email.html`) and plain-text part (`email.txt`).
+    pub(crate) fn email(&self, email: &EmailView) -> Result<(String, String)> {
+        let mut context = tera::Context::new();
+        context.insert("email", email);
+        let html = render(&self.html, "email.html", &context, "e-mail".into())?;
+        let text = render(&self.text, "email.txt", &context, "e-mail".into())?;
+        let utf8 =
+            |file: OutputFile| String::from_utf8(file.bytes).context("the e-mail is not UTF-8");
+        Ok((utf8(html)?, utf8(text)?))
     }
 
     /// `topics/<id>/index.html`, a topic's newest papers.
@@ -278,7 +300,7 @@ fn read_overrides(dir: &Path) -> Result<Vec<(String, String, PathBuf)>> {
             continue;
         };
         let asset = ASSETS.iter().any(|(asset, _, _)| *asset == name);
-        let wanted = is_html(&name) || name.ends_with(".md") || asset;
+        let wanted = is_html(&name) || name.ends_with(".md") || name.ends_with(".txt") || asset;
         let readme = name.to_ascii_lowercase().starts_with("readme");
         if name.starts_with('.') || readme || !wanted || !path.is_file() {
             continue;

@@ -611,6 +611,7 @@ pub(super) fn synthetic_archive(days: usize) -> Vec<DayRecord> {
                         topics: None,
                         spotlight: None,
                         listed_before: None,
+                        tldr: None,
                     }
                 })
                 .collect();
@@ -709,4 +710,24 @@ fn snapshot_of_a_month_by_topic_lists_each_paper_once() {
     assert!(files["2026/02/27/index.html"].contains("Listed before on"));
     assert!(files.contains_key("topics/efficiency/index.html"));
     assert!(files.contains_key("topics/architecture/feed.xml"));
+}
+#[test]
+fn the_email_groups_by_topic_escapes_html_and_keeps_the_text_part_plain() {
+    let (mut records, _) = records_with_topics();
+    records[0].papers[1].tldr = Some("Does <b>this</b> & finds that.".into());
+    let email = super::email(&fixture_config(), &records[0]).unwrap();
+    assert_eq!(email.subject, "papersift · 2026-02-26 · 3 papers");
+    assert!(
+        email
+            .html
+            .contains("<strong>TL;DR:</strong> Does &lt;b&gt;this&lt;/b&gt; &amp; finds that.")
+    );
+    assert!(email.text.contains("TL;DR: Does <b>this</b> & finds that."));
+    for part in [&email.html, &email.text] {
+        let followed = part.find("Followed authors").unwrap();
+        let architecture = part.find("Model architecture").unwrap();
+        assert!(followed < architecture, "followed authors come first");
+        assert!(part.contains("https://arxiv.org/abs/2602.21002"));
+    }
+    assert!(!email.html.contains("<style") && !email.html.contains("<img"));
 }

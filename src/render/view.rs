@@ -69,10 +69,26 @@ pub(crate) struct DayView {
     pub grouped: bool,
     /// The day's best papers, each linking to its entry in its section.
     pub spotlight: Vec<SpotlightView>,
+    /// The TL;DRs' account, when `[tldr]` was enabled for the day.
+    pub tldr: Option<TldrView>,
     pub unscored: Vec<UnscoredView>,
     pub prompt: Option<PromptView>,
     /// The prompt id the record names when no snapshot of it exists.
     pub missing_prompt_id: Option<String>,
+}
+
+/// What the TL;DR step of a day did and cost.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct TldrView {
+    pub language: String,
+    pub written: usize,
+    pub missing: usize,
+    /// `2 × the answer had no TL;DR for it`, for the page.
+    pub missing_reasons: Vec<String>,
+    /// Said once instead of any TL;DR (no API key).
+    pub note: Option<String>,
+    /// Tokens and cost, like scoring's; `None` when no call was needed or made.
+    pub usage: Option<UsageView>,
 }
 
 /// One section of a day page.
@@ -180,6 +196,7 @@ pub(crate) struct PaperView {
     pub also_topics: Vec<TopicChip>,
     /// The day that listed the paper first, when it was listed before.
     pub listed_before: Option<Link>,
+    pub tldr: Option<String>,
 }
 
 /// Relevance and novelty of a scored paper.
@@ -465,6 +482,18 @@ pub(crate) fn day_view(
         groups: group_views(record),
         grouped: record.selected().any(|p| p.topics.is_some()),
         spotlight: spotlight_views(config, record),
+        tldr: record.tldr.as_ref().map(|t| TldrView {
+            language: t.language.clone(),
+            written: t.written,
+            missing: t.missing,
+            missing_reasons: t
+                .missing_reasons
+                .iter()
+                .map(|(reason, count)| format!("{count} × {reason}"))
+                .collect(),
+            note: t.note.clone(),
+            usage: (t.usage.calls > 0 || t.usage.cache_hits > 0).then(|| usage_view(&t.usage)),
+        }),
         unscored: record.unscored().map(unscored_view).collect(),
         prompt,
         missing_prompt_id,
@@ -734,6 +763,7 @@ fn paper_view(record: &DayRecord, number: usize, paper: &PaperRecord) -> PaperVi
             label: date.to_string(),
             path: day_path(date),
         }),
+        tldr: paper.tldr.clone(),
     }
 }
 
@@ -1174,5 +1204,97 @@ mod tests {
     fn long_date_names_weekday_and_month() {
         let date: Date = "2026-03-13".parse().unwrap();
         assert_eq!(long_date(date), "Friday 13 March 2026");
+    }
+}
+
+/// The day's e-mail, as its templates read it. Links are absolute (from `site.base_url`).
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct EmailView {
+    pub site_title: String,
+    pub date: String,
+    pub long_date: String,
+    pub status: &'static str,
+    /// The day page, absolute; `None` for a day without a page (a failure notice).
+    pub page_url: Option<String>,
+    pub status_url: String,
+    /// Why the day failed, for a failure notice.
+    pub failure: Option<String>,
+    pub selected: usize,
+    pub groups: Vec<EmailGroup>,
+    /// Said once when the day has no TL;DRs (no API key).
+    pub tldr_note: Option<String>,
+}
+
+/// One topic of the e-mail.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct EmailGroup {
+    /// Empty for a day without topics (one list).
+    pub label: String,
+    pub papers: Vec<EmailPaper>,
+}
+
+/// One paper of the e-mail.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct EmailPaper {
+    pub number: usize,
+    pub title: String,
+    pub authors: String,
+    /// The TL;DR, or else the scorer's comment.
+    pub summary: Option<String>,
+    pub summary_is_tldr: bool,
+    pub scores: Option<ScoresView>,
+    pub url: String,
+    /// The paper on its day page, absolute.
+    pub page_url: String,
+}
+
+/// The e-mail of a day (a failure notice when the day has no page).
+pub(crate) fn email_view(config: &Config, record: &DayRecord) -> EmailView {
+    let base = super::feeds::base_url(config);
+    let has_page = record.status.has_page();
+    let page = format!("{base}{}", day_path(record.date));
+    let groups = if has_page {
+        groups::day_groups(record)
+            .into_iter()
+            .map(|group| EmailGroup {
+                label: group.label,
+                papers: group
+                    .papers
+                    .into_iter()
+                    .map(|(number, paper)| {
+                        let comment = paper_comment(paper);
+                        EmailPaper {
+                            number,
+                            title: paper.title.clone(),
+                            authors: short_authors(&paper.authors),
+                            summary_is_tldr: paper.tldr.is_some(),
+                            summary: paper.tldr.clone().or(comment),
+                            scores: scores_view(paper),
+                            url: abs_url(&paper.id),
+                            page_url: format!("{page}#{}", paper_anchor(number)),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    EmailView {
+        site_title: config.site.title.clone(),
+        date: record.date.to_string(),
+        long_date: long_date(record.date),
+        status: record.status.as_str(),
+        page_url: has_page.then_some(page),
+        status_url: format!("{base}status/"),
+        failure: (!has_page).then(|| {
+            record
+                .status_reason
+                .clone()
+                .unwrap_or_else(|| "no reason recorded".into())
+        }),
+        selected: record.counts.selected,
+        groups,
+        tldr_note: record.tldr.as_ref().and_then(|t| t.note.clone()),
     }
 }

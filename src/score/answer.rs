@@ -78,6 +78,63 @@ pub(crate) fn parse_score_answer(text: &str, batch: &[&str]) -> ScoreAnswer {
     answer
 }
 
+/// Longest TL;DR kept from an answer, in characters (a few times `max_words` of any script).
+pub(crate) const MAX_TLDR_CHARS: usize = 1200;
+
+/// What a TL;DR answer gave for one batch: a text per batch ID, or why there is none. Like a
+/// scoring answer, only the batch's IDs count.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct TldrAnswer {
+    pub texts: BTreeMap<String, String>,
+    pub missing: BTreeMap<String, String>,
+}
+
+/// Parses a TL;DR answer (JSONL of `ARXIVID` and `TLDR`; other fields are ignored).
+pub(crate) fn parse_tldr_answer(text: &str, batch: &[&str]) -> TldrAnswer {
+    let mut answer = TldrAnswer::default();
+    let values = json_values(text);
+    let mut objects = Vec::new();
+    for value in &values {
+        collect_objects(value, &mut objects);
+    }
+    for object in objects {
+        let Some(id) = field(object, &["arxivid", "id", "paperid", "arxiv"])
+            .and_then(Value::as_str)
+            .map(normalise_id)
+        else {
+            continue;
+        };
+        if !batch.contains(&id.as_str()) || answer.texts.contains_key(&id) {
+            continue;
+        }
+        let summary = match field(object, &["tldr", "summary"]) {
+            Some(Value::String(text)) => text.split_whitespace().collect::<Vec<_>>().join(" "),
+            _ => String::new(),
+        };
+        if summary.is_empty() {
+            answer
+                .missing
+                .insert(id, "the answer's TL;DR for it was empty".into());
+            continue;
+        }
+        let summary = match summary.char_indices().nth(MAX_TLDR_CHARS) {
+            Some((end, _)) => format!("{}…", &summary[..end]),
+            None => summary,
+        };
+        answer.missing.remove(&id);
+        answer.texts.insert(id, summary);
+    }
+    for &id in batch {
+        if !answer.texts.contains_key(id) {
+            answer
+                .missing
+                .entry(id.to_string())
+                .or_insert_with(|| "the answer had no TL;DR for it".into());
+        }
+    }
+    answer
+}
+
 /// Parses a title-prefilter answer: the batch IDs named as clearly irrelevant. An answer that
 /// holds no JSON, or names an ID outside the batch, is not trusted at all (`Err` with why):
 /// a wrong rejection would drop a paper unseen, so the batch is asked again instead.

@@ -36,12 +36,15 @@ pub(crate) enum CachedVerdict {
     TitleRejected,
     /// The title prefilter let it through; its abstract was not scored (yet).
     TitleKept,
+    /// A TL;DR (kept in the TL;DR cache's own folder, keyed by its prompt and language).
+    Summary { text: String },
 }
 
 impl CachedVerdict {
     /// Which of two verdicts for the same paper wins: a score says the most.
     fn weight(&self) -> u8 {
         match self {
+            CachedVerdict::Summary { .. } => 3,
             CachedVerdict::Scored { .. } => 2,
             CachedVerdict::TitleRejected => 1,
             CachedVerdict::TitleKept => 0,

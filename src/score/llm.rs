@@ -8,6 +8,7 @@
 pub(crate) mod client;
 pub(crate) mod limiter;
 pub(crate) mod quirks;
+pub(crate) mod tldr;
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -41,6 +42,8 @@ pub struct LlmScorer {
     settings: LlmConfig,
     stages: StagePrompts,
     cache_folder: PathBuf,
+    /// `data/cache/tldr`: TL;DR caches, one folder per prompt.
+    tldr_cache_root: PathBuf,
     price: Option<ModelPrice>,
     shape: RequestShape,
     client: Arc<ApiClient>,
@@ -63,6 +66,7 @@ impl LlmScorer {
             ));
         let client = ApiClient::new(&settings, ApiKey::new(api_key))?;
         Ok(LlmScorer {
+            tldr_cache_root: config.data_dir().join("cache/tldr"),
             price: config.model_price(),
             shape: RequestShape::new(&settings),
             settings,
@@ -113,6 +117,21 @@ impl LlmScorer {
         match self.client.complete(&body, 40, 20).await.result {
             Ok(completion) => Ok(completion.content.trim().to_string()),
             Err(error) => Err(error.message().to_string()),
+        }
+    }
+
+    /// The usage record of `requests` calls that used `tokens`.
+    fn usage(&self, requests: u64, tokens: &TokenCounts, cache_hits: u64) -> Usage {
+        Usage {
+            scorer: crate::record::ScorerKind::Llm,
+            model: Some(self.settings.model.clone()),
+            calls: requests,
+            prompt_tokens: tokens.prompt,
+            cached_prompt_tokens: tokens.cached,
+            completion_tokens: tokens.completion,
+            reasoning_tokens: tokens.reasoning,
+            cost_usd: self.price.map(|p| cost_usd(&p, tokens)),
+            cache_hits,
         }
     }
 
@@ -278,11 +297,18 @@ impl<'a> Run<'a> {
                     self.cache_hits += 1;
                 }
                 Some(CachedVerdict::TitleKept) => self.waiting.push(index),
-                None if prompt::looks_like_instructions(paper) => alone.push(index),
-                None if settings.title_filter && !self.known_interesting(index) => {
+                // The score cache never holds TL;DRs (they have a folder of their own).
+                None | Some(CachedVerdict::Summary { .. })
+                    if prompt::looks_like_instructions(paper) =>
+                {
+                    alone.push(index)
+                }
+                None | Some(CachedVerdict::Summary { .. })
+                    if settings.title_filter && !self.known_interesting(index) =>
+                {
                     to_screen.push(index)
                 }
-                None => self.waiting.push(index),
+                None | Some(CachedVerdict::Summary { .. }) => self.waiting.push(index),
             }
         }
         for batch in balanced(to_screen, settings.title_batch_size) {
@@ -675,17 +701,9 @@ impl<'a> Run<'a> {
             cache_hits = self.cache_hits,
             "LLM scoring done"
         );
-        let usage = Usage {
-            scorer: crate::record::ScorerKind::Llm,
-            model: Some(self.scorer.settings.model.clone()),
-            calls: self.requests,
-            prompt_tokens: self.tokens.prompt,
-            cached_prompt_tokens: self.tokens.cached,
-            completion_tokens: self.tokens.completion,
-            reasoning_tokens: self.tokens.reasoning,
-            cost_usd: self.scorer.price.map(|p| cost_usd(&p, &self.tokens)),
-            cache_hits: self.cache_hits,
-        };
+        let usage = self
+            .scorer
+            .usage(self.requests, &self.tokens, self.cache_hits);
         ScoreOutcome {
             verdicts,
             usage,

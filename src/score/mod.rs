@@ -54,6 +54,44 @@ impl Scorer {
         outcome
     }
 
+    /// TL;DRs of the selected papers when `[tldr]` is enabled: by the LLM, within what the cost
+    /// cap leaves after `scoring`; with the keyword scorer none, and the record says why once.
+    pub(crate) async fn tldrs(
+        &self,
+        config: &crate::config::Config,
+        papers: &[&crate::paper::Paper],
+        scoring: &Usage,
+    ) -> Option<llm::tldr::TldrOutcome> {
+        let settings = &config.tldr;
+        if !settings.enabled {
+            return None;
+        }
+        match self {
+            Scorer::Keywords(_) => Some(llm::tldr::TldrOutcome {
+                texts: Default::default(),
+                record: crate::record::TldrRecord {
+                    language: settings.language.trim().to_string(),
+                    missing: papers.len(),
+                    note: Some(
+                        "No TL;DRs on this day: they are written by the LLM, and no API key was set."
+                            .into(),
+                    ),
+                    ..Default::default()
+                },
+            }),
+            Scorer::Llm(scorer) => {
+                let path = config.prompts_dir().join("tldr.md");
+                // A fork whose prompts/ predates tldr.md gets the built-in prompt.
+                let template = std::fs::read_to_string(&path)
+                    .ok()
+                    .filter(|text| !text.trim().is_empty())
+                    .unwrap_or_else(|| llm::tldr::DEFAULT_PROMPT.to_string());
+                let budget = config.llm.max_cost_usd - scoring.cost_usd.unwrap_or(0.0);
+                Some(scorer.tldrs(settings, &template, papers, budget).await)
+            }
+        }
+    }
+
     /// A short description for logs: which scorer and model.
     pub(crate) fn describe(&self) -> String {
         match self {

@@ -250,12 +250,7 @@ mod tests {
         let ids: Vec<&str> = catalog.topics.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(
             ids,
-            [
-                "model-architecture",
-                "model-compression-and-efficiency",
-                "large-scale-training-and-ml-systems",
-                "representation-learning-and-training-dynamics",
-            ]
+            ["architecture", "efficiency", "systems", "representations"]
         );
         assert_eq!(catalog.topics[1].label, "Model compression and efficiency");
         assert!(catalog.topics[1].keywords.contains(&"KV cache".to_string()));
@@ -299,15 +294,15 @@ mod tests {
                 &pruning,
             )
             .unwrap();
-        assert_eq!(by_model.primary, "model-architecture");
-        assert_eq!(by_model.also, ["model-compression-and-efficiency"]);
+        assert_eq!(by_model.primary, "architecture");
+        assert_eq!(by_model.also, ["efficiency"]);
         assert_eq!(by_model.source, TopicSource::Llm);
 
         let by_keywords = catalog.assign(&["made-up".into()], &pruning).unwrap();
         assert_eq!(by_keywords.source, TopicSource::Keywords);
         // pruning (title, 2) + quantization (1) beat mixture of experts (1).
-        assert_eq!(by_keywords.primary, "model-compression-and-efficiency");
-        assert_eq!(by_keywords.also, ["model-architecture"]);
+        assert_eq!(by_keywords.primary, "efficiency");
+        assert_eq!(by_keywords.also, ["architecture"]);
         assert_eq!(catalog.assign(&[], &paper("Weather", "Rain.")), None);
     }
 
@@ -315,7 +310,7 @@ mod tests {
     fn the_model_is_told_the_ids() {
         let text = TopicCatalog::parse(SHIPPED).id_instructions().unwrap();
         assert!(
-            text.contains("- `model-architecture`: Model architecture"),
+            text.contains("- `architecture`: Model architecture"),
             "{text}"
         );
         assert_eq!(TopicCatalog::default().id_instructions(), None);

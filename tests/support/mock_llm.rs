@@ -129,6 +129,8 @@ pub enum UsageStyle {
 pub enum Stage {
     Title,
     Score,
+    /// A TL;DR request ("Papers to summarise").
+    Tldr,
 }
 
 /// A fault fires on matching requests until it has fired `times` times.
@@ -328,6 +330,36 @@ pub fn topic_ids_in(prompt: &str) -> Vec<String> {
         .collect()
 }
 
+/// The TL;DR the mock writes for a paper in a language.
+pub fn expected_tldr(id: &str, language: &str) -> String {
+    format!("[{language}] Summary of {id}: what it does and finds.")
+}
+
+/// The language a TL;DR prompt asks for ("… written in Deutsch.").
+fn language_in(prompt: &str) -> String {
+    prompt
+        .split("written in ")
+        .nth(1)
+        .and_then(|rest| rest.split(['.', '\n']).next())
+        .unwrap_or("?")
+        .trim()
+        .to_string()
+}
+
+/// A TL;DR answer: one JSONL line per paper (with an extra field, as real models add), left
+/// out for papers an `Omit` fault names.
+fn tldr_answer(papers: &[Seen], language: &str, faults: &[FaultKind]) -> String {
+    papers
+        .iter()
+        .filter(|p| !faults.contains(&FaultKind::Omit(p.id.clone())))
+        .map(|p| {
+            json!({"ARXIVID": p.id, "TLDR": expected_tldr(&p.id, language), "CONFIDENCE": "high"})
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Whether the mock's title prefilter names this paper irrelevant.
 pub fn title_rejected(id: &str, permille: u32) -> bool {
     (fnv(id) / 1000 % 1000) < u64::from(permille)
@@ -521,11 +553,13 @@ impl Respond for Responder {
             .max()
             .unwrap_or(0);
         let topic_ids = topic_ids_in(&prompt);
+        let prompt_text = prompt.clone();
         state.prompts.push(prompt);
         let answer = garbage.unwrap_or_else(|| {
             let text = match stage {
                 Stage::Title => self.title_answer(&papers, structured),
                 Stage::Score => self.score_answer(&papers, structured, &content_faults, &topic_ids),
+                Stage::Tldr => tldr_answer(&papers, &language_in(&prompt_text), &content_faults),
             };
             if self.behaviour.fenced {
                 format!("```json\n{text}\n```")
@@ -733,8 +767,15 @@ impl Responder {
                 "COMMENT": format!("Matches topic {}.", 1 + fnv(&paper.id) % 4),
                 "RELEVANCE": relevance,
                 "NOVELTY": novelty,
-                "TOPICS": expected_topic(&paper.id, topic_ids).into_iter().collect::<Vec<_>>(),
             });
+            // As the shipped answer format asks: topics only for papers of relevance 5 or more.
+            if relevance >= 5 {
+                line["TOPICS"] = json!(
+                    expected_topic(&paper.id, topic_ids)
+                        .into_iter()
+                        .collect::<Vec<_>>()
+                );
+            }
             for fault in faults {
                 if let FaultKind::Relevance(id, value) = fault
                     && *id == paper.id
@@ -784,7 +825,12 @@ fn read_papers(user: &str) -> (Stage, Vec<Seen>) {
                 })
             })
             .collect();
-        (Stage::Score, papers)
+        let stage = if user.starts_with("Papers to summarise") {
+            Stage::Tldr
+        } else {
+            Stage::Score
+        };
+        (stage, papers)
     } else {
         let papers = user
             .lines()

@@ -291,6 +291,7 @@ fn merge_day(
         usage,
         prompt_id: None,
         topics,
+        tldr: None,
         papers,
     };
     ImportedDay {

@@ -256,6 +256,7 @@ fn convert_raw(key: &str, entry: RawEntry) -> Result<ImportedPaper> {
         topics: None,
         spotlight: None,
         listed_before: None,
+        tldr: None,
     };
     Ok(ImportedPaper {
         record,
