@@ -402,7 +402,7 @@ async fn hostile_text_runs_nothing_and_shows_as_text() {
     }
     browser.open(&sites.hostile_url("2026/08/13/")).await;
     let title = browser
-        .find("article.paper h2 a")
+        .find("article.paper :is(h2, h3) a")
         .await
         .text()
         .await
@@ -695,7 +695,7 @@ async fn math_in_titles_and_abstracts_renders_as_visible_mathml() {
     browser.open(&sites.hostile_url("2026/08/14/")).await;
     let title_math = browser
         .eval(
-            "const h = [...document.querySelectorAll('article.paper h2')].find((h) => h.textContent.includes('models with'));
+            "const h = [...document.querySelectorAll('article.paper :is(h2, h3)')].find((h) => h.textContent.includes('models with'));
              return h.querySelectorAll('math msub, math msubsup').length;",
             vec![],
         )
