@@ -409,3 +409,52 @@ fn help_describes_import_and_force() {
         "{help}"
     );
 }
+
+/// The page without MathML annotations (a formula's TeX source, not shown) and without the
+/// formulas shown as TeX because the author's markup is broken (`\textbf{2.5\times$}$`).
+fn visible(html: &str) -> String {
+    let mut text = html.to_string();
+    for (open, close) in [
+        ("<annotation", "</annotation>"),
+        ("<span class=\"tex\">", "</span>"),
+    ] {
+        let mut kept = String::with_capacity(text.len());
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find(open) {
+            kept.push_str(&rest[..at]);
+            rest = rest[at..]
+                .find(close)
+                .map_or("", |end| &rest[at + end + close.len()..]);
+        }
+        kept.push_str(rest);
+        text = kept;
+    }
+    text
+}
+
+#[test]
+#[ignore = "needs ../shared/fixtures"]
+fn no_text_mode_tex_is_left_on_the_imported_archive_s_pages() {
+    let repo = user_repo();
+    papersift(repo.path())
+        .arg("import")
+        .arg(shared_fixture(REAL_ARCHIVE))
+        .assert()
+        .success();
+    let mut pages = 0;
+    let mut links = 0;
+    for (path, bytes) in files_under(&repo.path().join("docs")) {
+        if path.file_name().is_none_or(|n| n != "index.html") {
+            continue;
+        }
+        pages += 1;
+        let html = String::from_utf8(bytes).unwrap();
+        links += html.matches("rel=\"nofollow noopener\"").count();
+        let text = visible(&html);
+        for raw in ["\\textbf{", "\\emph{", "\\textit{", "\\href{", "\\texttt{"] {
+            assert!(!text.contains(raw), "{} shows {raw}", path.display());
+        }
+    }
+    assert!(pages > 200, "{pages}");
+    assert!(links > 500, "abstract addresses are links: {links}");
+}

@@ -84,7 +84,10 @@ fn content_html(entry: &Entry<'_>) -> String {
         ));
     }
     if let Some(abstract_text) = &paper.abstract_text {
-        html.push_str(&format!("<p>{}</p>", escape(abstract_text)));
+        html.push_str(&format!(
+            "<p>{}</p>",
+            escape(&math::text_to_plain(abstract_text))
+        ));
     }
     if let Some(comment) = paper_comment(paper) {
         html.push_str(&format!(
@@ -227,7 +230,9 @@ fn atom_entry(w: &mut Writer<Vec<u8>>, entry: &Entry<'_>) -> std::io::Result<()>
         text_element(w, "id", &entry.arxiv_url)?;
         w.create_element("title")
             .with_attribute(("type", "text"))
-            .write_text_content(BytesText::new(&xml_safe(&paper.title)))?;
+            .write_text_content(BytesText::new(&xml_safe(&math::text_to_plain(
+                &paper.title,
+            ))))?;
         text_element(w, "updated", &entry.updated)?;
         text_element(w, "published", &entry.updated)?;
         link(w, "alternate", "text/html", &entry.day_url)?;
@@ -241,10 +246,10 @@ fn atom_entry(w: &mut Writer<Vec<u8>>, entry: &Entry<'_>) -> std::io::Result<()>
                 .with_attribute(("term", xml_safe(category).as_ref()))
                 .write_empty()?;
         }
-        let summary = paper.abstract_text.as_deref().unwrap_or(&paper.title);
+        let summary = math::text_to_plain(paper.abstract_text.as_deref().unwrap_or(&paper.title));
         w.create_element("summary")
             .with_attribute(("type", "text"))
-            .write_text_content(BytesText::new(&xml_safe(summary)))?;
+            .write_text_content(BytesText::new(&xml_safe(&summary)))?;
         w.create_element("content")
             .with_attribute(("type", "html"))
             .write_text_content(BytesText::new(&xml_safe(&content_html(entry))))?;
@@ -291,10 +296,10 @@ struct JsonItem<'a> {
     id: &'a str,
     url: &'a str,
     external_url: &'a str,
-    title: &'a str,
+    title: String,
     content_html: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    summary: Option<&'a str>,
+    summary: Option<String>,
     date_published: &'a str,
     date_modified: &'a str,
     authors: Vec<JsonAuthor<'a>>,
@@ -325,9 +330,13 @@ pub(crate) fn json_feed(config: &Config, pages: &[&DayRecord]) -> Result<Vec<u8>
                 id: &entry.arxiv_url,
                 url: &entry.day_url,
                 external_url: &entry.arxiv_url,
-                title: &entry.paper.title,
+                title: math::text_to_plain(&entry.paper.title),
                 content_html: content_html(entry),
-                summary: entry.paper.abstract_text.as_deref(),
+                summary: entry
+                    .paper
+                    .abstract_text
+                    .as_deref()
+                    .map(math::text_to_plain),
                 date_published: &entry.updated,
                 date_modified: &entry.updated,
                 authors: entry

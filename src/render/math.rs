@@ -76,42 +76,42 @@ const ATTRIBUTES: [&str; 20] = [
     "notation",
 ];
 
-/// Plain text (a title or an abstract) as HTML: the text escaped, its formulas as MathML.
+/// Plain text (a title or an abstract) as HTML: the text escaped with its text-mode TeX
+/// (`\textbf{}`, `\href{}{}`, `--`, web addresses…) as HTML, its formulas as MathML.
 pub(crate) fn text_to_html(text: &str) -> String {
     let mut html = String::with_capacity(text.len() + text.len() / 8);
-    let mut plain_from = 0;
-    let mut at = 0;
-    while let Some(offset) = text[at..].find(['$', '\\']) {
-        let start = at + offset;
-        match find_formula(text, start) {
-            Some(formula) => {
-                escape_into(&text[plain_from..start], &mut html);
-                match to_mathml(formula.tex, formula.display) {
-                    Some(mathml) => html.push_str(&mathml),
-                    None => {
-                        html.push_str("<span class=\"tex\">");
-                        escape_into(&text[start..formula.end], &mut html);
-                        html.push_str("</span>");
-                    }
-                }
-                plain_from = formula.end;
-                at = formula.end;
-            }
-            // `\$` is a literal dollar: step over both characters so it never opens math.
-            None if text[start..].starts_with("\\$") => at = start + 2,
-            None => at = start + 1,
+    super::textmode::to_html(text, &mut html);
+    html
+}
+
+/// Plain text with its text-mode TeX resolved (`\textbf{x}` → `x`, `\%` → `%`, links as
+/// `text (url)`) and its formulas kept as TeX: for feeds, the search index and Markdown.
+pub(crate) fn text_to_plain(text: &str) -> String {
+    super::textmode::to_plain(text)
+}
+
+/// A formula (`source` with its delimiters) as HTML: MathML, or when it does not convert, its
+/// TeX escaped; a "formula" that is only text-mode markup (`$\href{…}{…}$`) as that text.
+pub(crate) fn formula_html(source: &str, formula: &Formula<'_>, out: &mut String) {
+    match to_mathml(formula.tex, formula.display) {
+        Some(mathml) => out.push_str(&mathml),
+        None if super::textmode::is_text_markup(formula.tex) => {
+            super::textmode::to_html(formula.tex, out)
+        }
+        None => {
+            out.push_str("<span class=\"tex\">");
+            escape_into(source, out);
+            out.push_str("</span>");
         }
     }
-    escape_into(&text[plain_from..], &mut html);
-    html
 }
 
 /// A formula found in text: its TeX (without delimiters), whether it is displayed, and the
 /// byte offset just after its closing delimiter.
-struct Formula<'a> {
-    tex: &'a str,
-    display: bool,
-    end: usize,
+pub(crate) struct Formula<'a> {
+    pub tex: &'a str,
+    pub display: bool,
+    pub end: usize,
 }
 
 /// The formula opening at `start` (a `$` or `\`), if one does.
@@ -119,7 +119,7 @@ struct Formula<'a> {
 /// `$...$` closes at the next unescaped `$`, and is math only when the opening `$` is followed
 /// by a non-space and the closing one follows a non-space, which tells math from prices
 /// (`costs $8 and $9` is no math). No formula spans a blank line.
-fn find_formula(text: &str, start: usize) -> Option<Formula<'_>> {
+pub(crate) fn find_formula(text: &str, start: usize) -> Option<Formula<'_>> {
     let rest = &text[start..];
     let (open, close, display) = if rest.starts_with("$$") {
         ("$$", "$$", true)
@@ -373,7 +373,7 @@ pub(crate) fn escape_html(text: &str) -> String {
 }
 
 /// Appends `text` escaped for HTML text and attribute values.
-fn escape_into(text: &str, out: &mut String) {
+pub(crate) fn escape_into(text: &str, out: &mut String) {
     let mut written = 0;
     for (index, byte) in text.bytes().enumerate() {
         let replacement = match byte {
@@ -499,7 +499,7 @@ mod tests {
         );
         assert_eq!(text_to_html("from $5 to $10."), "from $5 to $10.");
         assert_eq!(text_to_html("a $ b $ c"), "a $ b $ c");
-        assert_eq!(text_to_html("price \\$5 and \\$6"), "price \\$5 and \\$6");
+        assert_eq!(text_to_html("price \\$5 and \\$6"), "price $5 and $6");
         assert_eq!(
             text_to_html("Tom's \"model\""),
             "Tom&#x27;s &quot;model&quot;"

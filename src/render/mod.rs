@@ -11,6 +11,7 @@ pub(crate) mod math;
 mod pages;
 mod search;
 mod status;
+mod textmode;
 mod topic_pages;
 mod topics;
 mod view;

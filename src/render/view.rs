@@ -694,7 +694,7 @@ fn spotlight_views(config: &Config, record: &DayRecord) -> Vec<SpotlightView> {
         .map(|(number, paper)| SpotlightView {
             number,
             anchor: paper_anchor(number),
-            title: paper.title.clone(),
+            title: math::text_to_plain(&paper.title),
             title_html: math::text_to_html(&paper.title),
             badge: match &paper.spotlight {
                 Some(s) if s.kind == SpotlightKind::NewFrontier => Some("New frontier"),
@@ -724,11 +724,11 @@ fn paper_view(record: &DayRecord, number: usize, paper: &PaperRecord) -> PaperVi
         anchor: paper_anchor(number),
         id: paper.id.clone(),
         url: abs_url(&paper.id),
-        title: paper.title.clone(),
+        title: math::text_to_plain(&paper.title),
         title_html: math::text_to_html(&paper.title),
         authors: paper.authors.join(", "),
         authors_short: short_authors(&paper.authors),
-        abstract_text: paper.abstract_text.clone(),
+        abstract_text: paper.abstract_text.as_deref().map(math::text_to_plain),
         abstract_html: paper.abstract_text.as_deref().map(math::text_to_html),
         comment,
         scores: scores_view(paper),
@@ -771,7 +771,7 @@ fn unscored_view(paper: &PaperRecord) -> UnscoredView {
     UnscoredView {
         id: paper.id.clone(),
         url: abs_url(&paper.id),
-        title: paper.title.clone(),
+        title: math::text_to_plain(&paper.title),
         title_html: math::text_to_html(&paper.title),
         authors_short: short_authors(&paper.authors),
         reason: paper
@@ -843,7 +843,7 @@ pub(crate) fn top_paper(rank: usize, date: Date, number: usize, paper: &PaperRec
         rank,
         date: date.to_string(),
         path: format!("{}#{}", day_path(date), paper_anchor(number)),
-        title: paper.title.clone(),
+        title: math::text_to_plain(&paper.title),
         title_html: math::text_to_html(&paper.title),
         authors_short: short_authors(&paper.authors),
         scores: scores_view(paper),
@@ -1265,7 +1265,7 @@ pub(crate) fn email_view(config: &Config, record: &DayRecord) -> EmailView {
                         let comment = paper_comment(paper);
                         EmailPaper {
                             number,
-                            title: paper.title.clone(),
+                            title: math::text_to_plain(&paper.title),
                             authors: short_authors(&paper.authors),
                             summary_is_tldr: paper.tldr.is_some(),
                             summary: paper.tldr.clone().or(comment),

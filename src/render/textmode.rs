@@ -1,0 +1,372 @@
+//! Text-mode TeX outside formulas, as arXiv authors write it in titles and abstracts:
+//! `\textbf{…}`, `\emph{…}`, `\textit{…}`, `\texttt{…}`, `\href{url}{text}`, `\url{…}`, `~`,
+//! `\%`, `\&`, `\_`, `\#`, `\ `, `--`, `---`, ``` ``…'' ```, and bare web addresses, with the
+//! formulas among them (also inside a macro's argument: `\textbf{19.4$\times$}`) left to
+//! [`super::math`]. [`to_html`]
+//! writes safe HTML (every text escaped, links only to `http`/`https` with
+//! `rel="nofollow noopener"`); [`to_plain`] writes clean text for feeds, search and Markdown.
+
+/// What a span of text becomes.
+enum Piece {
+    Text(String),
+    /// A formula, with its delimiters: MathML in HTML, kept as TeX in text.
+    Math(String),
+    Styled(&'static str, Vec<Piece>),
+    Link {
+        url: String,
+        text: Vec<Piece>,
+    },
+}
+
+/// Styling macros and their HTML elements.
+const STYLES: [(&str, &str); 6] = [
+    ("textbf", "strong"),
+    ("emph", "em"),
+    ("textit", "em"),
+    ("textsl", "em"),
+    ("texttt", "code"),
+    ("textsc", "span"),
+];
+
+/// Deeper nesting than this is left as text (hostile input cannot recurse deeply).
+const MAX_DEPTH: usize = 8;
+
+/// `text` (no formulas in it) as safe HTML.
+pub(crate) fn to_html(text: &str, out: &mut String) {
+    for piece in parse(text, 0) {
+        piece_html(&piece, out);
+    }
+}
+
+/// True when `tex` opens with a text-mode macro this module converts (`\href`, `\url`,
+/// `\textbf`…): a "formula" that is really text.
+pub(crate) fn is_text_markup(tex: &str) -> bool {
+    let tex = tex.trim_start();
+    ["href", "url"]
+        .into_iter()
+        .chain(STYLES.iter().map(|(name, _)| *name))
+        .any(|name| {
+            tex.strip_prefix('\\')
+                .and_then(|rest| rest.strip_prefix(name))
+                .is_some_and(|rest| rest.starts_with('{'))
+        })
+}
+
+/// `text` as clean text: styling dropped, links as `text (url)`, escapes resolved.
+pub(crate) fn to_plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for piece in parse(text, 0) {
+        piece_plain(&piece, &mut out);
+    }
+    out
+}
+
+fn piece_html(piece: &Piece, out: &mut String) {
+    match piece {
+        Piece::Text(text) => super::math::escape_into(text, out),
+        Piece::Math(source) => {
+            let formula = super::math::find_formula(source, 0).expect("a formula piece is one");
+            super::math::formula_html(source, &formula, out);
+        }
+        Piece::Styled(element, inner) => {
+            out.push_str(&format!("<{element}>"));
+            inner.iter().for_each(|p| piece_html(p, out));
+            out.push_str(&format!("</{element}>"));
+        }
+        Piece::Link { url, text } => {
+            out.push_str("<a href=\"");
+            super::math::escape_into(url, out);
+            out.push_str("\" rel=\"nofollow noopener\">");
+            text.iter().for_each(|p| piece_html(p, out));
+            out.push_str("</a>");
+        }
+    }
+}
+
+fn piece_plain(piece: &Piece, out: &mut String) {
+    match piece {
+        Piece::Text(text) => out.push_str(text),
+        // `$\textbf{L}$` is text in math clothing: as text it is `L`.
+        Piece::Math(source) => match super::math::find_formula(source, 0) {
+            Some(formula) if is_text_markup(formula.tex) && !formula.tex.contains('$') => {
+                for piece in parse(formula.tex, 1) {
+                    piece_plain(&piece, out);
+                }
+            }
+            _ => out.push_str(source),
+        },
+        Piece::Styled(_, inner) => inner.iter().for_each(|p| piece_plain(p, out)),
+        Piece::Link { url, text } => {
+            let mut label = String::new();
+            text.iter().for_each(|p| piece_plain(p, &mut label));
+            if label == *url {
+                out.push_str(url);
+            } else {
+                out.push_str(&format!("{label} ({url})"));
+            }
+        }
+    }
+}
+
+/// True for the links pages may carry.
+fn allowed_url(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && url.len() > "https://".len()
+        && !url
+            .chars()
+            .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>')
+}
+
+/// The `{…}` group opening at `text[0]`: its content and the rest after it.
+fn group(text: &str) -> Option<(&str, &str)> {
+    let mut depth = 0usize;
+    for (index, c) in text.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some((&text[1..index], &text[index + 1..]));
+                }
+            }
+            _ if index == 0 => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+fn parse(text: &str, depth: usize) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut plain = String::new();
+    let mut rest = text;
+    let flush = |plain: &mut String, pieces: &mut Vec<Piece>| {
+        if !plain.is_empty() {
+            pieces.push(Piece::Text(std::mem::take(plain)));
+        }
+    };
+    while let Some(c) = rest.chars().next() {
+        if (c == '$' || rest.starts_with("\\(") || rest.starts_with("\\["))
+            && let Some(formula) = super::math::find_formula(rest, 0)
+        {
+            flush(&mut plain, &mut pieces);
+            pieces.push(Piece::Math(rest[..formula.end].to_string()));
+            rest = &rest[formula.end..];
+            continue;
+        }
+        if c == '\\' && depth < MAX_DEPTH {
+            let name_len = rest[1..]
+                .bytes()
+                .take_while(u8::is_ascii_alphabetic)
+                .count();
+            let name = &rest[1..1 + name_len];
+            let after = &rest[1 + name_len..];
+            if let Some(&(_, element)) = STYLES.iter().find(|(macro_name, _)| *macro_name == name)
+                && let Some((inner, tail)) = group(after)
+            {
+                flush(&mut plain, &mut pieces);
+                pieces.push(Piece::Styled(element, parse(inner, depth + 1)));
+                rest = tail;
+                continue;
+            }
+            // A styling macro whose group never closes (broken markup such as
+            // `$\textbf{2.5$\times$…}$`) loses its name: the words stay, the TeX goes.
+            if STYLES.iter().any(|(macro_name, _)| *macro_name == name) && after.starts_with('{') {
+                rest = &after[1..];
+                continue;
+            }
+            if name == "href"
+                && let Some((url, tail)) = group(after)
+                && let Some((label, tail)) = group(tail)
+            {
+                flush(&mut plain, &mut pieces);
+                let label = parse(label, depth + 1);
+                if allowed_url(url.trim()) {
+                    pieces.push(Piece::Link {
+                        url: url.trim().to_string(),
+                        text: label,
+                    });
+                } else {
+                    pieces.extend(label);
+                }
+                rest = tail;
+                continue;
+            }
+            if name == "url"
+                && let Some((url, tail)) = group(after)
+            {
+                flush(&mut plain, &mut pieces);
+                let url = url.trim().to_string();
+                if allowed_url(&url) {
+                    pieces.push(Piece::Link {
+                        text: vec![Piece::Text(url.clone())],
+                        url,
+                    });
+                } else {
+                    plain.push_str(&url);
+                }
+                rest = tail;
+                continue;
+            }
+            // One-character escapes: `\%`, `\&`, `\_`, `\#`, `\$`, `\{`, `\}`, `\ ` (a space).
+            if name_len == 0
+                && let Some(escaped) = rest[1..].chars().next()
+                && "%&_#${} ".contains(escaped)
+            {
+                plain.push(escaped);
+                rest = &rest[1 + escaped.len_utf8()..];
+                continue;
+            }
+        }
+        if let Some(tail) = rest.strip_prefix("---") {
+            plain.push('—');
+            rest = tail;
+        } else if let Some(tail) = rest.strip_prefix("--") {
+            plain.push('–');
+            rest = tail;
+        } else if let Some(tail) = rest.strip_prefix("``") {
+            plain.push('“');
+            rest = tail;
+        } else if let Some(tail) = rest.strip_prefix("''") {
+            plain.push('”');
+            rest = tail;
+        } else if c == '~' {
+            plain.push('\u{a0}');
+            rest = &rest[1..];
+        } else if (rest.starts_with("http://") || rest.starts_with("https://"))
+            && !plain.ends_with(|p: char| p.is_alphanumeric())
+        {
+            let (url, tail) = bare_url(rest);
+            flush(&mut plain, &mut pieces);
+            pieces.push(Piece::Link {
+                text: vec![Piece::Text(url.to_string())],
+                url: url.to_string(),
+            });
+            rest = tail;
+        } else {
+            plain.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    flush(&mut plain, &mut pieces);
+    pieces
+}
+
+/// A bare web address and the text after it: up to white space, without trailing punctuation
+/// (`.`, `,`, `;`, `:`, `!`, `?`, quotes) or a closing bracket it did not open.
+fn bare_url(text: &str) -> (&str, &str) {
+    let end = text
+        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '{' | '}' | '\\'))
+        .unwrap_or(text.len());
+    let mut url = &text[..end];
+    loop {
+        let trimmed = url.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', '*']);
+        let trimmed = match trimmed.chars().last() {
+            Some(close @ (')' | ']')) => {
+                let open = if close == ')' { '(' } else { '[' };
+                if trimmed.matches(open).count() < trimmed.matches(close).count() {
+                    &trimmed[..trimmed.len() - 1]
+                } else {
+                    trimmed
+                }
+            }
+            _ => trimmed,
+        };
+        if trimmed.len() == url.len() {
+            break;
+        }
+        url = trimmed;
+    }
+    (url, &text[url.len()..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(text: &str) -> String {
+        let mut out = String::new();
+        to_html(text, &mut out);
+        out
+    }
+
+    #[test]
+    fn styling_macros_become_elements() {
+        assert_eq!(
+            html(r"\textbf{Bold} and \emph{it \texttt{code}} \textit{x}"),
+            "<strong>Bold</strong> and <em>it <code>code</code></em> <em>x</em>"
+        );
+        assert_eq!(to_plain(r"\textbf{Bold} and \emph{it}"), "Bold and it");
+    }
+
+    #[test]
+    fn escapes_dashes_quotes_and_ties() {
+        assert_eq!(
+            to_plain(r"40\% of A\&B use x\_i, 400\ times, pp.~3--5 --- ``quoted''"),
+            "40% of A&B use x_i, 400 times, pp.\u{a0}3–5 — “quoted”"
+        );
+    }
+
+    #[test]
+    fn links_only_to_http_with_nofollow() {
+        assert_eq!(
+            html(r"\href{https://ex.org/a?b=1&c=2}{our code}"),
+            "<a href=\"https://ex.org/a?b=1&amp;c=2\" rel=\"nofollow noopener\">our code</a>"
+        );
+        assert_eq!(html(r"\href{javascript:alert(1)}{click}"), "click");
+        assert_eq!(
+            html(r"\url{http://x.org/y}"),
+            "<a href=\"http://x.org/y\" rel=\"nofollow noopener\">http://x.org/y</a>"
+        );
+        assert_eq!(
+            to_plain(r"\href{https://ex.org}{code}"),
+            "code (https://ex.org)"
+        );
+    }
+
+    #[test]
+    fn bare_addresses_are_linked_without_trailing_punctuation() {
+        assert_eq!(
+            html("Code: https://github.com/a/b. More (see https://x.org/p_(1))."),
+            "Code: <a href=\"https://github.com/a/b\" rel=\"nofollow noopener\">https://github.com/a/b</a>. More (see <a href=\"https://x.org/p_(1)\" rel=\"nofollow noopener\">https://x.org/p_(1)</a>)."
+        );
+        assert_eq!(html("not a link: xhttps://a.b"), "not a link: xhttps://a.b");
+    }
+
+    #[test]
+    fn formulas_inside_macro_arguments_stay_formulas() {
+        let html = html(r"up to \textbf{19.39$\times$} faster, 5\$ each");
+        assert!(html.starts_with("up to <strong>19.39<math"), "{html}");
+        assert!(html.ends_with("</math></strong> faster, 5$ each"), "{html}");
+        assert_eq!(
+            to_plain(r"\textbf{19.39$\times$} -- $a--b$ $\textbf{L}$oad"),
+            "19.39$\\times$ – $a--b$ Load"
+        );
+    }
+
+    #[test]
+    fn a_formula_that_is_only_a_link_shows_as_one() {
+        let html = super::super::math::text_to_html(
+            r"Code at $\href{https://github.com/a/b}{\texttt{a/b}}$.",
+        );
+        assert_eq!(
+            html,
+            "Code at <a href=\"https://github.com/a/b\" rel=\"nofollow noopener\"><code>a/b</code></a>."
+        );
+    }
+
+    #[test]
+    fn hostile_text_stays_text() {
+        assert_eq!(
+            html(r#"\textbf{<script>alert(1)</script>} \href{https://a.org/"onmouseover="x}{t}"#),
+            "<strong>&lt;script&gt;alert(1)&lt;/script&gt;</strong> t"
+        );
+        let deep = format!("{}x{}", r"\emph{".repeat(50), "}".repeat(50));
+        assert!(
+            html(&deep).contains("\\emph"),
+            "deep nesting is left as text"
+        );
+        assert_eq!(html(r"\textbf{unclosed"), "unclosed");
+    }
+}
