@@ -721,3 +721,26 @@ fn a_new_day_changes_only_the_files_it_should() {
     .into();
     assert_eq!(changed, expected);
 }
+
+#[test]
+fn keyword_days_show_no_novelty_and_llm_days_do() {
+    let files = render_fixture();
+    let (records, _) = fixture_records();
+    for record in records.iter().filter(|r| r.status.has_page()) {
+        let page = &files[&format!("{}/index.html", record.date.to_string().replace('-', "/"))];
+        let keyword_day = record.usage.scorer == crate::record::ScorerKind::Keywords;
+        let scored = record.selected().any(|p| p.scores.is_some());
+        assert_eq!(
+            page.contains("<strong>Novelty:</strong>"),
+            !keyword_day && scored,
+            "{}",
+            record.date
+        );
+    }
+    assert!(
+        records
+            .iter()
+            .any(|r| r.usage.scorer == crate::record::ScorerKind::Keywords),
+        "the fixture has a keyword day"
+    );
+}

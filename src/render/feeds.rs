@@ -34,6 +34,8 @@ struct Entry<'a> {
     /// RFC 3339 timestamp of the page date.
     updated: String,
     paper: &'a PaperRecord,
+    /// False on keyword-scored days, whose novelty is a placeholder.
+    judges_novelty: bool,
 }
 
 /// The site's absolute base URL, ending in `/`.
@@ -62,6 +64,7 @@ fn entries<'a>(base: &str, pages: &[&'a DayRecord], days: usize) -> Vec<Entry<'a
                 day_url: format!("{base}{}#{}", day_path(record.date), paper_anchor(number)),
                 updated: updated.clone(),
                 paper,
+                judges_novelty: super::view::judges_novelty(record),
             });
         }
     }
@@ -96,9 +99,13 @@ fn content_html(entry: &Entry<'_>) -> String {
         ));
     }
     match &paper.scores {
-        Some(scores) => html.push_str(&format!(
+        Some(scores) if entry.judges_novelty => html.push_str(&format!(
             "<p><strong>Relevance:</strong> {} · <strong>Novelty:</strong> {}</p>",
             scores.relevance, scores.novelty
+        )),
+        Some(scores) => html.push_str(&format!(
+            "<p><strong>Relevance:</strong> {}</p>",
+            scores.relevance
         )),
         None => html.push_str("<p>Not scored: selected for its author.</p>"),
     }
@@ -159,11 +166,12 @@ pub(crate) fn topic_atom(config: &Config, topic: &TopicPapers<'_>) -> Result<Vec
     let entries: Vec<Entry<'_>> = topic
         .papers
         .iter()
-        .map(|&(date, number, paper)| Entry {
+        .map(|&(record, number, paper)| Entry {
             arxiv_url: abs_url(&paper.id),
-            day_url: format!("{base}{}#{}", day_path(date), paper_anchor(number)),
-            updated: format!("{date}T00:00:00Z"),
+            day_url: format!("{base}{}#{}", day_path(record.date), paper_anchor(number)),
+            updated: format!("{}T00:00:00Z", record.date),
             paper,
+            judges_novelty: super::view::judges_novelty(record),
         })
         .collect();
     let head = FeedHead {

@@ -15,6 +15,10 @@ use pulldown_latex::{Parser, RenderConfig, Storage, push_mathml};
 /// hostile input from costing time.
 const MAX_FORMULA_BYTES: usize = 1000;
 
+/// Inline formulas with more TeX than this may be wider than a phone: they get a box that
+/// scrolls sideways on its own.
+const WIDE_INLINE_FORMULA: usize = 40;
+
 /// Deeper brace nesting is shown as TeX, so hostile input cannot recurse deeply in the parser.
 const MAX_BRACE_DEPTH: usize = 32;
 
@@ -94,6 +98,12 @@ pub(crate) fn text_to_plain(text: &str) -> String {
 /// TeX escaped; a "formula" that is only text-mode markup (`$\href{…}{…}$`) as that text.
 pub(crate) fn formula_html(source: &str, formula: &Formula<'_>, out: &mut String) {
     match to_mathml(formula.tex, formula.display) {
+        // A long inline formula scrolls inside its own box instead of widening a phone's page.
+        Some(mathml) if !formula.display && formula.tex.len() > WIDE_INLINE_FORMULA => {
+            out.push_str("<span class=\"math-scroll\">");
+            out.push_str(&mathml);
+            out.push_str("</span>");
+        }
         Some(mathml) => out.push_str(&mathml),
         None if super::textmode::is_text_markup(formula.tex) => {
             super::textmode::to_html(formula.tex, out)

@@ -20,7 +20,12 @@ use crate::text::escape_markdown;
 
 /// Static files copied into the site as they are (overridable like templates): `(name in the
 /// templates folder, path in the site, built-in text)`.
-const ASSETS: [(&str, &str, &str); 3] = [
+const ASSETS: [(&str, &str, &str); 4] = [
+    (
+        "favicon.svg",
+        "favicon.svg",
+        include_str!("templates/favicon.svg"),
+    ),
     (
         "style.css",
         "style.css",

@@ -21,6 +21,9 @@ use super::view::{long_date, month_name};
 /// How many page dates the page shows.
 pub(crate) const STATUS_DAYS: usize = 60;
 
+/// The calendar column of a record dated on a Saturday or Sunday.
+const WEEKEND_COLUMN: i8 = 6;
+
 /// The status of a page date that has no record at all.
 const MISSING: &str = "missing";
 
@@ -34,8 +37,10 @@ pub(crate) struct StatusView {
     /// True when the calendar shows the full `STATUS_DAYS` page dates (false while the archive is
     /// younger than that).
     pub complete: bool,
-    /// Column headings, Monday first (page dates are weekdays).
-    pub weekdays: [&'static str; 5],
+    /// Column headings, Monday first (page dates are weekdays), and a sixth, "Sat/Sun", when a
+    /// shown record is dated on a weekend (imported archives have some).
+    pub weekdays: Vec<&'static str>,
+    pub with_weekend: bool,
     /// Oldest first.
     pub days: Vec<StatusDay>,
     /// How many of the shown days have each status, in legend order, zero counts left out.
@@ -51,7 +56,7 @@ pub(crate) struct StatusDay {
     pub short_label: String,
     /// `Monday 2 March 2026`.
     pub long_date: String,
-    /// 1 (Monday) to 5 (Friday), the calendar column; 0 for a weekend date.
+    /// 1 (Monday) to 5 (Friday), the calendar column; 6 for a weekend date.
     pub column: i8,
     /// A record status or `missing`; also the CSS class suffix.
     pub status: &'static str,
@@ -157,11 +162,17 @@ pub(crate) fn status_view(config: &Config, records: &[&DayRecord]) -> Result<Sta
         })
         .filter(|total| total.count > 0)
         .collect();
+    let with_weekend = days.iter().any(|d| d.column == WEEKEND_COLUMN);
+    let mut weekdays = vec!["Mon", "Tue", "Wed", "Thu", "Fri"];
+    if with_weekend {
+        weekdays.push("Sat/Sun");
+    }
     Ok(StatusView {
         title: format!("{} — run health", config.site.title),
         first: days.first().map(|d| d.date.clone()),
         last: days.last().map(|d| d.date.clone()),
-        weekdays: ["Mon", "Tue", "Wed", "Thu", "Fri"],
+        weekdays,
+        with_weekend,
         complete: days.len() >= STATUS_DAYS,
         days,
         totals,
@@ -199,7 +210,7 @@ fn status_day(date: Date, record: Option<&DayRecord>) -> StatusDay {
     let status = record.map(|r| r.status);
     let has_page = status.is_some_and(DayStatus::has_page);
     let column = match date.weekday() {
-        Weekday::Saturday | Weekday::Sunday => 0,
+        Weekday::Saturday | Weekday::Sunday => WEEKEND_COLUMN,
         weekday => weekday.to_monday_one_offset(),
     };
     StatusDay {

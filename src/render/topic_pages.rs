@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::record::{DayRecord, PaperRecord};
@@ -20,7 +19,7 @@ pub(crate) struct TopicPapers<'a> {
     pub id: String,
     /// The label the newest day gives the topic.
     pub label: String,
-    pub papers: Vec<(Date, usize, &'a PaperRecord)>,
+    pub papers: Vec<(&'a DayRecord, usize, &'a PaperRecord)>,
 }
 
 /// Every topic named by a day page (as a paper's primary or other topic), in the order of the
@@ -50,7 +49,7 @@ pub(crate) fn collect<'a>(pages: &[&'a DayRecord]) -> Vec<TopicPapers<'a>> {
                 if entry.papers.len() < TOPIC_PAPERS
                     && !entry.papers.iter().any(|(_, _, p)| p.id == paper.id)
                 {
-                    entry.papers.push((record.date, number, paper));
+                    entry.papers.push((record, number, paper));
                 }
             }
         }
@@ -103,8 +102,9 @@ pub(crate) struct TopicLink {
 
 pub(crate) fn topic_view(site_title: &str, topic: &TopicPapers<'_>) -> TopicView {
     let mut days: Vec<TopicDay> = Vec::new();
-    for (rank, &(date, number, paper)) in topic.papers.iter().enumerate() {
-        let entry = top_paper(rank + 1, date, number, paper);
+    for (rank, &(record, number, paper)) in topic.papers.iter().enumerate() {
+        let date = record.date;
+        let entry = top_paper(rank + 1, record, number, paper);
         match days.last_mut() {
             Some(day) if day.day.label == date.to_string() => day.papers.push(entry),
             _ => days.push(TopicDay {

@@ -48,6 +48,8 @@ pub(crate) struct DayView {
     pub title: String,
     /// `site.title` alone, for the heading that keeps the date on one line.
     pub site_title: String,
+    /// The page's `<meta name="description">`: the count and the first titles.
+    pub description: String,
     pub path: String,
     pub status: &'static str,
     pub notice: Option<Notice>,
@@ -203,7 +205,8 @@ pub(crate) struct PaperView {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct ScoresView {
     pub relevance: u8,
-    pub novelty: u8,
+    /// `None` when the day's scorer judges no novelty (the keyword scorer).
+    pub novelty: Option<u8>,
 }
 
 /// A paper the scorer could not score, with the reason.
@@ -291,6 +294,9 @@ pub(crate) struct CalendarDay {
     /// The record's status when it is not plainly `ok` (failed, partial, backfilled…).
     pub status: Option<&'static str>,
     pub failed: bool,
+    /// An announcement date inside the archive's span with no record at all: a missed run,
+    /// which must not look like a weekend.
+    pub missed: bool,
 }
 
 /// A paper in a month's top list, linked to its place on its day page.
@@ -461,6 +467,7 @@ pub(crate) fn day_view(
     DayView {
         title: format!("{} {date}", config.site.title),
         site_title: config.site.title.clone(),
+        description: day_description(record),
         long_date: long_date(record.date),
         path: day_path(record.date),
         status: record.status.as_str(),
@@ -498,6 +505,30 @@ pub(crate) fn day_view(
         prompt,
         missing_prompt_id,
         date,
+    }
+}
+
+/// `12 arXiv papers selected on Friday 13 March 2026: First title; second title; …`, at most
+/// about 300 characters (search engines show less).
+fn day_description(record: &DayRecord) -> String {
+    let count = record.counts.selected;
+    let mut text = format!(
+        "{count} arXiv paper{} selected on {}",
+        if count == 1 { "" } else { "s" },
+        long_date(record.date)
+    );
+    let titles: Vec<String> = groups::numbered_papers(record)
+        .into_iter()
+        .take(3)
+        .map(|(_, p)| math::text_to_plain(&p.title))
+        .collect();
+    if !titles.is_empty() {
+        text.push_str(": ");
+        text.push_str(&titles.join("; "));
+    }
+    match text.char_indices().nth(300) {
+        Some((cut, _)) => format!("{}…", text[..cut].trim_end()),
+        None => text,
     }
 }
 
@@ -609,11 +640,16 @@ fn usage_view(usage: &Usage) -> UsageView {
     }
 }
 
-fn scores_view(paper: &PaperRecord) -> Option<ScoresView> {
+fn scores_view(record: &DayRecord, paper: &PaperRecord) -> Option<ScoresView> {
     paper.scores.as_ref().map(|s| ScoresView {
         relevance: s.relevance,
-        novelty: s.novelty,
+        novelty: judges_novelty(record).then_some(s.novelty),
     })
+}
+
+/// False for days the keyword scorer ranked: its novelty is a placeholder, never shown.
+pub(crate) fn judges_novelty(record: &DayRecord) -> bool {
+    record.usage.scorer != ScorerKind::Keywords
 }
 
 /// The paper's element id on its day page.
@@ -710,7 +746,7 @@ fn spotlight_views(config: &Config, record: &DayRecord) -> Vec<SpotlightView> {
                 .as_ref()
                 .and_then(|s| s.comment.clone())
                 .or_else(|| paper_comment(paper)),
-            scores: scores_view(paper),
+            scores: scores_view(record, paper),
         })
         .collect()
 }
@@ -731,7 +767,7 @@ fn paper_view(record: &DayRecord, number: usize, paper: &PaperRecord) -> PaperVi
         abstract_text: paper.abstract_text.as_deref().map(math::text_to_plain),
         abstract_html: paper.abstract_text.as_deref().map(math::text_to_html),
         comment,
-        scores: scores_view(paper),
+        scores: scores_view(record, paper),
         followed_authors: (!paper.followed_authors.is_empty())
             .then(|| paper.followed_authors.join(", ")),
         categories: paper.categories.clone(),
@@ -838,7 +874,13 @@ pub(crate) fn rank_papers(config: &Config, papers: &mut [(Date, usize, &PaperRec
 }
 
 /// A top-list entry for a paper at `number` on the page of `date`.
-pub(crate) fn top_paper(rank: usize, date: Date, number: usize, paper: &PaperRecord) -> TopPaper {
+pub(crate) fn top_paper(
+    rank: usize,
+    record: &DayRecord,
+    number: usize,
+    paper: &PaperRecord,
+) -> TopPaper {
+    let date = record.date;
     TopPaper {
         rank,
         date: date.to_string(),
@@ -846,7 +888,7 @@ pub(crate) fn top_paper(rank: usize, date: Date, number: usize, paper: &PaperRec
         title: math::text_to_plain(&paper.title),
         title_html: math::text_to_html(&paper.title),
         authors_short: short_authors(&paper.authors),
-        scores: scores_view(paper),
+        scores: scores_view(record, paper),
         followed: !paper.followed_authors.is_empty(),
     }
 }
@@ -870,13 +912,27 @@ pub(crate) fn month_view(
 ) -> MonthView {
     let records: BTreeMap<i8, &DayRecord> =
         site.records_in(month).map(|r| (r.date.day(), r)).collect();
+    let calendar = crate::calendar::Calendar::from_config(&config.arxiv).ok();
+    let span = site
+        .records()
+        .first()
+        .zip(site.records().last())
+        .map(|(first, last)| (first.date, last.date));
+    let missed = |date: Date, record: Option<&DayRecord>| {
+        record.is_none()
+            && span.is_some_and(|(first, last)| first <= date && date <= last)
+            && calendar.as_ref().is_some_and(|c| c.is_page_date(date))
+    };
     let first = month.first_day();
     let leading_blanks =
         usize::try_from(first.weekday().to_sunday_zero_offset()).expect("weekday offsets are 0-6");
     let mut cells: Vec<Option<CalendarDay>> = vec![None; leading_blanks];
     for day in 1..=first.days_in_month() {
         let date = Date::new(month.year, month.month, day).expect("a day of the month");
-        cells.push(Some(calendar_day(date, records.get(&day).copied())));
+        let record = records.get(&day).copied();
+        let mut cell = calendar_day(date, record);
+        cell.missed = missed(date, record);
+        cells.push(Some(cell));
     }
     while !cells.len().is_multiple_of(7) {
         cells.push(None);
@@ -885,7 +941,7 @@ pub(crate) fn month_view(
     let pages: Vec<&DayRecord> = site.pages_in(month).collect();
     let candidates = month_candidates(config, &pages, topic_names);
     let topic_counts = month_topic_counts(&candidates);
-    let top = capped_top_list(config, candidates);
+    let top = capped_top_list(config, &pages, candidates);
     let top_papers: Vec<TopPaper> = top.iter().map(|(paper, _)| paper.clone()).collect();
     let topic_groups = if top.iter().any(|(_, topic)| topic.from_record) {
         group_by_record_topic(top)
@@ -1038,6 +1094,7 @@ fn month_topic_counts(
 /// `site.month_top_papers` in all.
 fn capped_top_list(
     config: &Config,
+    pages: &[&DayRecord],
     candidates: Vec<(Date, usize, &PaperRecord, MonthTopic)>,
 ) -> Vec<(TopPaper, MonthTopic)> {
     let mut per_topic: BTreeMap<String, usize> = BTreeMap::new();
@@ -1051,7 +1108,11 @@ fn capped_top_list(
             continue;
         }
         *taken += 1;
-        top.push((top_paper(top.len() + 1, date, number, paper), topic));
+        let record = pages
+            .iter()
+            .find(|r| r.date == date)
+            .expect("every candidate is of a page of the month");
+        top.push((top_paper(top.len() + 1, record, number, paper), topic));
     }
     top
 }
@@ -1111,6 +1172,7 @@ fn calendar_day(date: Date, record: Option<&DayRecord>) -> CalendarDay {
             .filter(|&status| status != DayStatus::Ok)
             .map(DayStatus::as_str),
         failed: record.is_some_and(|r| r.status.is_failure()),
+        missed: false,
     }
 }
 
@@ -1269,7 +1331,7 @@ pub(crate) fn email_view(config: &Config, record: &DayRecord) -> EmailView {
                             authors: short_authors(&paper.authors),
                             summary_is_tldr: paper.tldr.is_some(),
                             summary: paper.tldr.clone().or(comment),
-                            scores: scores_view(paper),
+                            scores: scores_view(record, paper),
                             url: abs_url(&paper.id),
                             page_url: format!("{page}#{}", paper_anchor(number)),
                         }

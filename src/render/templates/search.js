@@ -100,8 +100,10 @@
     if ((criteria.from && paper.date < criteria.from) || (criteria.to && paper.date > criteria.to)) {
       return false;
     }
-    var scored = typeof paper.relevance === "number" && typeof paper.novelty === "number";
-    if (criteria.minScore > 0 && scored && paper.relevance + paper.novelty < criteria.minScore) {
+    // Keyword-scored days judge no novelty: their papers count the neutral 5 it ranks them by.
+    var scored = typeof paper.relevance === "number";
+    var novelty = typeof paper.novelty === "number" ? paper.novelty : 5;
+    if (criteria.minScore > 0 && scored && paper.relevance + novelty < criteria.minScore) {
       return false;
     }
     if (criteria.topic && paper.topics.indexOf(criteria.topic) < 0) {
@@ -149,8 +151,8 @@
     heading.appendChild(title);
     item.appendChild(heading);
     var details = [paper.date, "arXiv " + paper.id];
-    if (typeof paper.relevance === "number" && typeof paper.novelty === "number") {
-      details.push("relevance " + paper.relevance + " · novelty " + paper.novelty);
+    if (typeof paper.relevance === "number") {
+      details.push("relevance " + paper.relevance + (typeof paper.novelty === "number" ? " · novelty " + paper.novelty : ""));
     }
     item.appendChild(element("p", "detail", details.join(" · ")));
     if (paper.authors) {

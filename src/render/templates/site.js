@@ -87,7 +87,7 @@
     }
     var next = event.key === "j" ? current + 1 : current - 1;
     next = Math.max(0, Math.min(papers.length - 1, next));
-    var link = papers[next].querySelector("h2 a");
+    var link = papers[next].querySelector("h2 a, h3 a");
     if (link) {
       link.focus();
       papers[next].scrollIntoView({ block: "start" });
@@ -98,5 +98,10 @@
   document.addEventListener("DOMContentLoaded", function () {
     setUpThemeButton();
     document.addEventListener("keydown", onKey);
+    // The keys work only with this script, so only it tells of them.
+    var hint = document.querySelector(".key-hint");
+    if (hint) {
+      hint.hidden = false;
+    }
   });
 })();
