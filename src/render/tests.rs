@@ -759,3 +759,27 @@ fn the_email_groups_by_topic_escapes_html_and_keeps_the_text_part_plain() {
     }
     assert!(!email.html.contains("<style") && !email.html.contains("<img"));
 }
+
+#[test]
+fn every_paper_has_its_links_and_a_bibtex_entry_in_the_page() {
+    let files = render_fixture();
+    let page = &files["2026/02/26/index.html"];
+    for link in [
+        "href=\"https://arxiv.org/pdf/2602.21001\"",
+        "href=\"https://arxiv.org/html/2602.21001\"",
+        "href=\"#link1\">Permalink",
+    ] {
+        assert!(page.contains(link), "{link}");
+    }
+    let (records, _) = fixture_records();
+    let paper = records[0].selected().next().unwrap();
+    let entry = super::view::bibtex(&records[0], paper);
+    assert!(entry.starts_with("@misc{arxiv2602.21001,\n  title={Sparse Mixture-of-Experts Routing as Optimal Transport},"), "{entry}");
+    assert!(entry.contains("author={Ada Lovelace and Yoshua Bengio and Jürgen Schmidhuber}"));
+    assert!(entry.contains("year={2026},\n  eprint={2602.21001},\n  archivePrefix={arXiv},"));
+    assert!(
+        entry.ends_with("url={https://arxiv.org/abs/2602.21001}\n}"),
+        "{entry}"
+    );
+    assert!(page.contains("<pre id=\"bib-link1\">@misc{arxiv2602.21001,"));
+}

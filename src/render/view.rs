@@ -171,6 +171,11 @@ pub(crate) struct PaperView {
     pub anchor: String,
     pub id: String,
     pub url: String,
+    pub pdf_url: String,
+    pub html_url: String,
+    /// A BibTeX entry of the paper (`@misc{…, eprint=…, archivePrefix={arXiv}}`), in the page
+    /// so it works without JavaScript.
+    pub bibtex: String,
     /// The title as arXiv gave it (TeX math as TeX), for text outputs.
     pub title: String,
     /// The title as safe HTML: escaped, with its formulas as MathML.
@@ -673,6 +678,47 @@ pub(crate) fn topic_path(id: &str) -> String {
     format!("topics/{id}/")
 }
 
+/// The paper as a BibTeX `@misc` entry, as arXiv's own export writes it: key `arXiv:<id>`-like
+/// (`arxiv2501.01234`), authors joined by `and`, the year of its arXiv ID (else of the page),
+/// `eprint`, `archivePrefix`, `primaryClass` when the category is known, and the URL.
+pub(crate) fn bibtex(record: &DayRecord, paper: &PaperRecord) -> String {
+    // Braces must balance in BibTeX; a title whose braces do not is written without them.
+    let braced = |text: &str| {
+        let mut depth = 0i32;
+        let balanced = text.chars().all(|c| {
+            depth += match c {
+                '{' => 1,
+                '}' => -1,
+                _ => 0,
+            };
+            depth >= 0
+        }) && depth == 0;
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if balanced {
+            text
+        } else {
+            text.replace(['{', '}'], "")
+        }
+    };
+    let year = paper
+        .id
+        .get(..2)
+        .filter(|yy| paper.id.get(4..5) == Some(".") && yy.bytes().all(|b| b.is_ascii_digit()))
+        .map_or_else(|| record.date.year().to_string(), |yy| format!("20{yy}"));
+    let key = format!("arxiv{}", paper.id.replace('/', "_"));
+    let mut entry = format!(
+        "@misc{{{key},\n  title={{{}}},\n  author={{{}}},\n  year={{{year}}},\n  eprint={{{}}},\n  archivePrefix={{arXiv}},",
+        braced(&paper.title),
+        braced(&paper.authors.join(" and ")),
+        paper.id
+    );
+    if let Some(category) = paper.categories.first() {
+        entry.push_str(&format!("\n  primaryClass={{{category}}},"));
+    }
+    entry.push_str(&format!("\n  url={{{}}}\n}}", abs_url(&paper.id)));
+    entry
+}
+
 fn group_views(record: &DayRecord) -> Vec<GroupView> {
     groups::day_groups(record)
         .into_iter()
@@ -760,6 +806,9 @@ fn paper_view(record: &DayRecord, number: usize, paper: &PaperRecord) -> PaperVi
         anchor: paper_anchor(number),
         id: paper.id.clone(),
         url: abs_url(&paper.id),
+        pdf_url: format!("https://arxiv.org/pdf/{}", paper.id),
+        html_url: format!("https://arxiv.org/html/{}", paper.id),
+        bibtex: bibtex(record, paper),
         title: math::text_to_plain(&paper.title),
         title_html: math::text_to_html(&paper.title),
         authors: paper.authors.join(", "),

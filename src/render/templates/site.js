@@ -95,9 +95,56 @@
     }
   }
 
+  // "Copy BibTeX" buttons: the entry is in the page (a <details> block), so they only copy it.
+  function setUpCopyButtons() {
+    document.querySelectorAll("button.copy-bibtex").forEach(function (button) {
+      var entry = document.getElementById(button.getAttribute("data-bibtex"));
+      if (!entry || !navigator.clipboard) {
+        return;
+      }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(entry.textContent).then(function () {
+          button.textContent = "Copied";
+        }, function () {
+          button.textContent = "Copy failed: select the BibTeX below";
+        });
+      });
+    });
+  }
+
+  // On a phone the table of contents starts closed and long abstracts show three lines with a
+  // "more" button; the whole text stays in the page for search engines, print and no-JS readers.
+  function setUpFolding() {
+    var phone = window.matchMedia && window.matchMedia("(max-width: 40rem)").matches;
+    var toc = document.querySelector("details.toc");
+    if (toc && phone) {
+      toc.open = false;
+    }
+    document.querySelectorAll("p.abstract").forEach(function (abstract) {
+      if (abstract.textContent.length < 320) {
+        return;
+      }
+      abstract.classList.add("folded");
+      var more = document.createElement("button");
+      more.type = "button";
+      more.className = "more";
+      more.textContent = "more";
+      more.setAttribute("aria-expanded", "false");
+      more.addEventListener("click", function () {
+        var folded = abstract.classList.toggle("folded");
+        more.textContent = folded ? "more" : "less";
+        more.setAttribute("aria-expanded", folded ? "false" : "true");
+      });
+      abstract.insertAdjacentElement("afterend", more);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setUpThemeButton();
     document.addEventListener("keydown", onKey);
+    setUpCopyButtons();
+    setUpFolding();
     // The keys work only with this script, so only it tells of them.
     var hint = document.querySelector(".key-hint");
     if (hint) {
