@@ -578,6 +578,61 @@ async fn search_finds_a_known_paper_and_leads_to_it() {
     );
 }
 
+/// Whether the page's first paper shows as starred and read, and its star button's text.
+async fn reader_state(browser: &Browser) -> Json {
+    browser
+        .eval(
+            "const p = document.querySelector('article.paper'); return [p.classList.contains('is-starred'), p.classList.contains('is-read'), p.querySelector('button.star').textContent];",
+            vec![],
+        )
+        .await
+}
+
+#[ignore = "needs Chromium and chromedriver (and ../shared/fixtures)"]
+#[tokio::test]
+async fn starred_and_read_papers_are_remembered_after_a_reload() {
+    let (browser, sites) = setup().await;
+    browser.open(&sites.archive_url(SEARCH_DAY)).await;
+    let first = "article.paper:nth-of-type(1)";
+    browser
+        .find(&format!("{first} button.star"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser
+        .find(&format!("{first} button.mark-read"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        reader_state(&browser).await,
+        json!([true, true, "★ Starred"])
+    );
+    browser.reload().await;
+    browser
+        .wait_for(
+            "return document.querySelector('article.paper button.star') !== null;",
+            vec![],
+            "the reader buttons after a reload",
+        )
+        .await;
+    assert_eq!(
+        reader_state(&browser).await,
+        json!([true, true, "★ Starred"])
+    );
+    // The relevance floor hides papers below it, and stays too.
+    let hidden = browser
+        .eval(
+            "const f = document.getElementById('relevance-floor'); f.value = '9'; f.dispatchEvent(new Event('change')); return [...document.querySelectorAll('article.paper')].filter((p) => p.hidden).length;",
+            vec![],
+        )
+        .await;
+    assert!(hidden.as_u64().unwrap() > 0, "{hidden}");
+    browser.assert_clean("the day page with reader state").await;
+}
+
 #[ignore = "needs Chromium and chromedriver (and ../shared/fixtures)"]
 #[tokio::test]
 async fn search_filters_by_topic() {

@@ -340,7 +340,7 @@ fn home_shows_the_latest_day_and_recent_days() {
     let files = render_text(&config, &records, &prompts);
     let home = &files["index.html"];
     assert!(home.contains(
-        "<h1>Personalized Daily ArXiv Papers <span class=\"nowrap\">2026-03-04</span></h1>"
+        "<h1 data-day=\"2026-03-04\">Personalized Daily ArXiv Papers <span class=\"nowrap\">2026-03-04</span></h1>"
     ));
     assert!(home.contains("href=\"./2026/03/04/\">Wednesday 4 March 2026</a>"));
     assert!(home.contains("href=\"./2026/03/02/\">Monday 2 March 2026</a>"));
