@@ -635,6 +635,59 @@ async fn starred_and_read_papers_are_remembered_after_a_reload() {
 
 #[ignore = "needs Chromium and chromedriver (and ../shared/fixtures)"]
 #[tokio::test]
+async fn search_matches_whole_words_not_parts_of_words() {
+    let (browser, sites) = setup().await;
+    browser
+        .open(&format!("{}?q=gan", sites.archive_url("search/")))
+        .await;
+    browser
+        .wait_for(
+            "return /found\\.$/.test(document.getElementById('search-status').textContent);",
+            vec![],
+            "the results for gan",
+        )
+        .await;
+    let results = browser
+        .eval(
+            "return [...document.querySelectorAll('#search-results li')].map((li) => li.innerText);",
+            vec![],
+        )
+        .await;
+    let results: Vec<&str> = results
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Json::as_str)
+        .collect();
+    let word = regex_lite_word("gan");
+    // A result shows at most a few authors; one with all its authors shown must show the word.
+    for text in results.iter().filter(|t| !t.contains("et al.")) {
+        assert!(word(text), "{text:?} has no word starting with gan");
+    }
+    assert!(
+        results.len() < 100,
+        "{} results for gan: substring matches?",
+        results.len()
+    );
+    browser.assert_clean("the search page for gan").await;
+}
+
+/// A test for a whole word starting with `prefix`, case-insensitive.
+fn regex_lite_word(prefix: &str) -> impl Fn(&str) -> bool + '_ {
+    move |text: &str| {
+        let lower = text.to_lowercase();
+        lower.match_indices(prefix).any(|(at, _)| {
+            at == 0
+                || !lower[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric)
+        })
+    }
+}
+
+#[ignore = "needs Chromium and chromedriver (and ../shared/fixtures)"]
+#[tokio::test]
 async fn search_filters_by_topic() {
     let (browser, sites) = setup().await;
     // The live day of the archive site was scored by the keyword scorer, which gives topics.

@@ -21,18 +21,41 @@
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
-  // Words, or "quoted phrases", all of which must occur.
+  // Folded text as whole words between single spaces (" mixture of experts "), so a term
+  // matches whole words only: "gan" finds "GAN", never "organ".
+  function words(text) {
+    return " " + fold(text).replace(/[^\p{L}\p{N}]+/gu, " ").trim() + " ";
+  }
+
+  // Words, or "quoted phrases", all of which must occur as whole words; the last one, while it
+  // is being typed (no space after it yet), also as the start of a word.
   function parseTerms(text) {
     var terms = [];
     var pattern = /"([^"]*)"|(\S+)/g;
     var found;
     while ((found = pattern.exec(text)) !== null) {
-      var term = fold(found[1] !== undefined ? found[1] : found[2]).trim();
+      var term = words(found[1] !== undefined ? found[1] : found[2]).trim();
       if (term) {
-        terms.push(term);
+        terms.push({ text: term, prefix: false, quoted: found[1] !== undefined });
       }
     }
+    if (terms.length > 0 && !/\s$/.test(text) && !terms[terms.length - 1].quoted) {
+      terms[terms.length - 1].prefix = true;
+    }
     return terms;
+  }
+
+  function occurs(haystack, term) {
+    return haystack.indexOf(" " + term.text + (term.prefix ? "" : " ")) >= 0;
+  }
+
+  // Title matches count twice: a paper about the words ranks above one that mentions them.
+  function relevanceOf(paper, terms) {
+    var score = 0;
+    terms.forEach(function (term) {
+      score += occurs(paper.titleWords, term) ? 2 : 1;
+    });
+    return score;
   }
 
   function readCriteria() {
@@ -82,7 +105,8 @@
             relevance: row[6],
             novelty: row[7],
             topics: (row[8] || []).map(function (i) { return String(index.topics[i]); }),
-            haystack: fold([row[3], row[4], row[2], row[5] || ""].join("\n"))
+            titleWords: words(row[3]),
+            haystack: words([row[3], row[4], row[2], row[5] || ""].join(" "))
           };
         });
       });
@@ -110,7 +134,7 @@
       return false;
     }
     for (var i = 0; i < criteria.terms.length; i += 1) {
-      if (paper.haystack.indexOf(criteria.terms[i]) < 0) {
+      if (!occurs(paper.haystack, criteria.terms[i])) {
         return false;
       }
     }
@@ -236,10 +260,17 @@
         var inYear = papers.filter(function (paper) {
           return matchesPaper(paper, criteria);
         });
-        inYear.sort(function (a, b) {
-          return a.date === b.date ? a.number - b.number : (a.date < b.date ? 1 : -1);
+        inYear.forEach(function (paper) {
+          paper.rank = relevanceOf(paper, criteria.terms);
         });
         found = found.concat(inYear);
+        // Best matches first, then newest day first, then page order.
+        found.sort(function (a, b) {
+          if (a.rank !== b.rank) {
+            return b.rank - a.rank;
+          }
+          return a.date === b.date ? a.number - b.number : (a.date < b.date ? 1 : -1);
+        });
         matches = found;
         showResults();
         return step(index + 1);
