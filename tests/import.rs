@@ -410,12 +410,14 @@ fn help_describes_import_and_force() {
     );
 }
 
-/// The page without MathML annotations (a formula's TeX source, not shown) and without the
-/// formulas shown as TeX because the author's markup is broken (`\textbf{2.5\times$}$`).
+/// The page without MathML annotations (a formula's TeX source, not shown), the BibTeX entries
+/// (TeX is what BibTeX wants) and the formulas shown as TeX because the author's markup is
+/// broken (`\textbf{2.5\times$}$`).
 fn visible(html: &str) -> String {
     let mut text = html.to_string();
     for (open, close) in [
         ("<annotation", "</annotation>"),
+        ("<pre id=\"bib-", "</pre>"),
         ("<span class=\"tex\">", "</span>"),
     ] {
         let mut kept = String::with_capacity(text.len());
