@@ -731,7 +731,8 @@ fn keyword_days_show_no_novelty_and_llm_days_do() {
         let keyword_day = record.usage.scorer == crate::record::ScorerKind::Keywords;
         let scored = record.selected().any(|p| p.scores.is_some());
         assert_eq!(
-            page.contains("<strong>Novelty:</strong>"),
+            page.contains("<span class=\"chip chip-score\">relevance")
+                && page.contains(" · novelty "),
             !keyword_day && scored,
             "{}",
             record.date

@@ -197,8 +197,9 @@ pub(crate) struct PaperView {
     pub doi: Option<String>,
     pub doi_url: Option<String>,
     pub journal_ref: Option<String>,
-    /// The primary topic's label (on grouped days).
+    /// The primary topic's label (on grouped days), and its page.
     pub topic: Option<String>,
+    pub topic_path: Option<String>,
     /// The paper's other topics.
     pub also_topics: Vec<TopicChip>,
     /// The day that listed the paper first, when it was listed before.
@@ -833,6 +834,7 @@ fn paper_view(record: &DayRecord, number: usize, paper: &PaperRecord) -> PaperVi
         doi: paper.doi.clone(),
         journal_ref: paper.journal_ref.clone(),
         topic: topics.map(|t| groups::topic_label(record, &t.primary).to_string()),
+        topic_path: topics.map(|t| topic_path(&t.primary)),
         also_topics: topics
             .map(|t| {
                 t.also
