@@ -672,6 +672,45 @@ async fn search_matches_whole_words_not_parts_of_words() {
     browser.assert_clean("the search page for gan").await;
 }
 
+#[ignore = "needs Chromium and chromedriver (and ../shared/fixtures)"]
+#[tokio::test]
+async fn search_filters_by_author() {
+    let (browser, sites) = setup().await;
+    browser
+        .open(&format!("{}?author=Bengio", sites.archive_url("search/")))
+        .await;
+    browser
+        .wait_for(
+            "return /found\\.$/.test(document.getElementById('search-status').textContent);",
+            vec![],
+            "the results for the author Bengio",
+        )
+        .await;
+    let results = browser
+        .eval(
+            "return [...document.querySelectorAll('#search-results li')].map((li) => li.innerText);",
+            vec![],
+        )
+        .await;
+    let results: Vec<&str> = results
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Json::as_str)
+        .collect();
+    assert!(!results.is_empty());
+    for text in results.iter().filter(|t| !t.contains("et al.")) {
+        assert!(text.contains("Bengio"), "{text:?}");
+    }
+    let field = browser
+        .eval(
+            "return document.getElementById('search-author').value;",
+            vec![],
+        )
+        .await;
+    assert_eq!(field, json!("Bengio"));
+}
+
 /// A test for a whole word starting with `prefix`, case-insensitive.
 fn regex_lite_word(prefix: &str) -> impl Fn(&str) -> bool + '_ {
     move |text: &str| {

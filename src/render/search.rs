@@ -110,6 +110,10 @@ fn year_index<'a>(year: i16, pages: &[&'a DayRecord]) -> YearIndex<'a> {
     let mut topics: Vec<&str> = Vec::new();
     for (day, record) in pages.iter().enumerate() {
         for (number, paper) in super::groups::numbered_papers(record) {
+            // A paper listed again is found once, where it was first listed.
+            if paper.listed_before.is_some() {
+                continue;
+            }
             let (relevance, novelty) = paper.scores.as_ref().map_or((None, None), |s| {
                 let novelty = super::view::judges_novelty(record).then_some(s.novelty);
                 (Some(s.relevance), novelty)

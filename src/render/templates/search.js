@@ -66,12 +66,14 @@
       from: DATE.test(elements.from.value) ? elements.from.value : "",
       to: DATE.test(elements.to.value) ? elements.to.value : "",
       minScore: isNaN(minScore) ? 0 : minScore,
-      topic: elements.topic ? elements.topic.value : ""
+      topic: elements.topic ? elements.topic.value : "",
+      author: elements.author ? parseTerms(elements.author.value) : [],
+      authorText: elements.author ? elements.author.value.trim() : ""
     };
   }
 
   function isEmpty(criteria) {
-    return criteria.terms.length === 0 && !criteria.from && !criteria.to && criteria.minScore <= 0 && !criteria.topic;
+    return criteria.terms.length === 0 && !criteria.from && !criteria.to && criteria.minScore <= 0 && !criteria.topic && criteria.author.length === 0;
   }
 
   function setStatus(text) {
@@ -101,6 +103,7 @@
             id: String(row[2]),
             title: String(row[3]),
             authors: String(row[4]),
+            authorWords: words(row[4]),
             comment: row[5] === null ? "" : String(row[5]),
             relevance: row[6],
             novelty: row[7],
@@ -132,6 +135,11 @@
     }
     if (criteria.topic && paper.topics.indexOf(criteria.topic) < 0) {
       return false;
+    }
+    for (var a = 0; a < criteria.author.length; a += 1) {
+      if (!occurs(paper.authorWords, criteria.author[a])) {
+        return false;
+      }
     }
     for (var i = 0; i < criteria.terms.length; i += 1) {
       if (!occurs(paper.haystack, criteria.terms[i])) {
@@ -222,6 +230,9 @@
     if (criteria.topic) {
       params.set("topic", criteria.topic);
     }
+    if (criteria.authorText) {
+      params.set("author", criteria.authorText);
+    }
     var query = params.toString();
     window.history.replaceState(null, "", query ? "?" + query : window.location.pathname);
   }
@@ -237,7 +248,7 @@
     shown = PAGE_SIZE;
     if (isEmpty(criteria)) {
       showResults();
-      setStatus("Type words, or choose dates, a minimum score or a topic, to search " + countText(manifest.total) + ".");
+      setStatus("Type words or an author, or choose dates, a minimum score or a topic, to search " + countText(manifest.total) + ".");
       return;
     }
     var years = yearsFor(criteria);
@@ -290,6 +301,9 @@
     elements.to.value = DATE.test(params.get("to") || "") ? params.get("to") : "";
     var minScore = parseInt(params.get("min") || "", 10);
     elements.minScore.value = isNaN(minScore) ? "" : String(minScore);
+    if (elements.author) {
+      elements.author.value = params.get("author") || "";
+    }
     if (elements.topic) {
       var topic = params.get("topic") || "";
       var known = Array.prototype.some.call(elements.topic.options, function (option) {
@@ -307,6 +321,7 @@
       to: document.getElementById("search-to"),
       minScore: document.getElementById("search-min-score"),
       topic: document.getElementById("search-topic"),
+      author: document.getElementById("search-author"),
       status: document.getElementById("search-status"),
       results: document.getElementById("search-results"),
       more: document.getElementById("search-more")
@@ -325,6 +340,12 @@
       window.clearTimeout(timer);
       timer = window.setTimeout(search, 250);
     });
+    if (elements.author) {
+      elements.author.addEventListener("input", function () {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(search, 250);
+      });
+    }
     [elements.from, elements.to, elements.minScore, elements.topic].filter(Boolean).forEach(function (input) {
       input.addEventListener("change", search);
     });
