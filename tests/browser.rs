@@ -633,18 +633,15 @@ async fn starred_and_read_papers_are_remembered_after_a_reload() {
     browser.assert_clean("the day page with reader state").await;
 }
 
-#[ignore = "needs Chromium and chromedriver (and ../shared/fixtures)"]
-#[tokio::test]
-async fn search_matches_whole_words_not_parts_of_words() {
-    let (browser, sites) = setup().await;
-    browser
-        .open(&format!("{}?q=gan", sites.archive_url("search/")))
-        .await;
+/// Opens the search page at `url`, waits for its "… found." status and returns each result's
+/// visible text.
+async fn search_results(browser: &Browser, url: &str) -> Vec<String> {
+    browser.open(url).await;
     browser
         .wait_for(
             "return /found\\.$/.test(document.getElementById('search-status').textContent);",
             vec![],
-            "the results for gan",
+            &format!("the results of {url}"),
         )
         .await;
     let results = browser
@@ -653,12 +650,20 @@ async fn search_matches_whole_words_not_parts_of_words() {
             vec![],
         )
         .await;
-    let results: Vec<&str> = results
+    results
         .as_array()
         .unwrap()
         .iter()
-        .filter_map(Json::as_str)
-        .collect();
+        .filter_map(|text| text.as_str().map(str::to_string))
+        .collect()
+}
+
+#[ignore = "needs Chromium and chromedriver (and ../shared/fixtures)"]
+#[tokio::test]
+async fn search_matches_whole_words_not_parts_of_words() {
+    let (browser, sites) = setup().await;
+    let results = search_results(&browser, &sites.archive_url("search/?q=gan")).await;
+    let results: Vec<&str> = results.iter().map(String::as_str).collect();
     let word = regex_lite_word("gan");
     // A result shows at most a few authors; one with all its authors shown must show the word.
     for text in results.iter().filter(|t| !t.contains("et al.")) {
@@ -676,28 +681,8 @@ async fn search_matches_whole_words_not_parts_of_words() {
 #[tokio::test]
 async fn search_filters_by_author() {
     let (browser, sites) = setup().await;
-    browser
-        .open(&format!("{}?author=Bengio", sites.archive_url("search/")))
-        .await;
-    browser
-        .wait_for(
-            "return /found\\.$/.test(document.getElementById('search-status').textContent);",
-            vec![],
-            "the results for the author Bengio",
-        )
-        .await;
-    let results = browser
-        .eval(
-            "return [...document.querySelectorAll('#search-results li')].map((li) => li.innerText);",
-            vec![],
-        )
-        .await;
-    let results: Vec<&str> = results
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(Json::as_str)
-        .collect();
+    let results = search_results(&browser, &sites.archive_url("search/?author=Bengio")).await;
+    let results: Vec<&str> = results.iter().map(String::as_str).collect();
     assert!(!results.is_empty());
     for text in results.iter().filter(|t| !t.contains("et al.")) {
         assert!(text.contains("Bengio"), "{text:?}");

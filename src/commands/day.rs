@@ -208,7 +208,9 @@ async fn score_and_record(
     if incomplete.is_some() && !status.is_failure() {
         status = DayStatus::Partial;
     }
-    let catalog = Prompts::load(&config.prompts_dir())?.topic_catalog();
+    // Read once: the topics assign each paper's topics, the whole is the day's snapshot.
+    let prompts = Prompts::load(&config.prompts_dir())?;
+    let catalog = prompts.topic_catalog();
     let mut papers = score::decide(
         &selection.candidates,
         &outcome.verdicts,
@@ -233,7 +235,7 @@ async fn score_and_record(
     let data_dir = config.data_dir();
     let prompt_id = Some(record::save_prompt_snapshot(
         &data_dir,
-        &prompt_snapshot(config, scorer)?,
+        &prompt_snapshot(prompts, scorer),
     )?);
     let day = DayRecord {
         schema_version: SCHEMA_VERSION,
@@ -309,9 +311,8 @@ fn status_reason(
 }
 
 /// The prompts (and keyword phrases) this run scores with, for the page's appendix.
-fn prompt_snapshot(config: &Config, scorer: &Scorer) -> Result<PromptSnapshot> {
-    let prompts = Prompts::load(&config.prompts_dir())?;
-    Ok(PromptSnapshot {
+fn prompt_snapshot(prompts: Prompts, scorer: &Scorer) -> PromptSnapshot {
+    PromptSnapshot {
         system: prompts.system,
         topics: prompts.topics,
         criteria: prompts.criteria,
@@ -320,7 +321,7 @@ fn prompt_snapshot(config: &Config, scorer: &Scorer) -> Result<PromptSnapshot> {
             Scorer::Keywords(keywords) => keywords.phrases().to_vec(),
             Scorer::Llm(_) => Vec::new(),
         },
-    })
+    }
 }
 
 /// IDs of papers recorded on days within `lookback_days` before `date` (failed days excluded:

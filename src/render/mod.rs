@@ -78,8 +78,9 @@ pub(crate) fn render_site(
         files.extend(pages);
         latest = Some(day);
     }
+    let calendar = crate::calendar::Calendar::from_config(&config.arxiv)?;
     for month in site.months() {
-        let month_view = view::month_view(config, &site, month, &topic_names);
+        let month_view = view::month_view(config, &site, month, &topic_names, &calendar);
         files.push(
             templates
                 .month(&site_view, &month_view)

@@ -960,10 +960,10 @@ pub(crate) fn month_view(
     site: &SiteModel<'_>,
     month: YearMonth,
     topic_names: &BTreeMap<String, TopicNames>,
+    calendar: &crate::calendar::Calendar,
 ) -> MonthView {
     let records: BTreeMap<i8, &DayRecord> =
         site.records_in(month).map(|r| (r.date.day(), r)).collect();
-    let calendar = crate::calendar::Calendar::from_config(&config.arxiv).ok();
     let span = site
         .records()
         .first()
@@ -972,7 +972,7 @@ pub(crate) fn month_view(
     let missed = |date: Date, record: Option<&DayRecord>| {
         record.is_none()
             && span.is_some_and(|(first, last)| first <= date && date <= last)
-            && calendar.as_ref().is_some_and(|c| c.is_page_date(date))
+            && calendar.is_page_date(date)
     };
     let first = month.first_day();
     let leading_blanks =

@@ -27,6 +27,17 @@ pub(crate) struct TokenCounts {
     pub estimated: bool,
 }
 
+impl TokenCounts {
+    /// Adds another response's counts; the sum is estimated if either part was.
+    pub(crate) fn add(&mut self, more: &TokenCounts) {
+        self.prompt += more.prompt;
+        self.cached += more.cached;
+        self.completion += more.completion;
+        self.reasoning += more.reasoning;
+        self.estimated |= more.estimated;
+    }
+}
+
 /// Tokens in `chars` characters of text, by [`CHARS_PER_TOKEN`].
 pub(crate) fn tokens_for_chars(chars: usize) -> u64 {
     (chars / CHARS_PER_TOKEN) as u64

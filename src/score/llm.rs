@@ -489,11 +489,7 @@ impl<'a> Run<'a> {
         if tokens.estimated && !self.tokens.estimated {
             tracing::warn!("the API reported no token usage; counting characters / 4 instead");
         }
-        self.tokens.prompt += tokens.prompt;
-        self.tokens.cached += tokens.cached;
-        self.tokens.completion += tokens.completion;
-        self.tokens.reasoning += tokens.reasoning;
-        self.tokens.estimated |= tokens.estimated;
+        self.tokens.add(tokens);
         if let Some(price) = &self.scorer.price {
             self.spent_usd += cost_usd(price, tokens);
         }

@@ -127,7 +127,7 @@ impl LlmScorer {
                 let ids: Vec<&str> = batch.iter().map(|p| p.id.as_str()).collect();
                 match report.result {
                     Ok(completion) => {
-                        add_tokens(&mut tokens, &completion.tokens);
+                        tokens.add(&completion.tokens);
                         let parsed = parse_tldr_answer(&completion.content, &ids);
                         for paper in batch {
                             match parsed.texts.get(&paper.id) {
@@ -202,12 +202,4 @@ impl LlmScorer {
         self.shape.apply(&mut body);
         serde_json::to_vec(&body).expect("a JSON value always serialises")
     }
-}
-
-fn add_tokens(total: &mut TokenCounts, more: &TokenCounts) {
-    total.prompt += more.prompt;
-    total.cached += more.cached;
-    total.completion += more.completion;
-    total.reasoning += more.reasoning;
-    total.estimated |= more.estimated;
 }
