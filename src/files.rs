@@ -17,8 +17,28 @@ static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 /// Writes `bytes` to `path` atomically: readers see the old content or the new, never a part.
 /// Returns `false` without touching the file when it already holds exactly `bytes`.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<bool> {
+    match stage(path, bytes)? {
+        Some(staged) => {
+            commit(vec![staged])?;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
+}
+
+/// A file written in full beside its destination under a temporary name, put in place by
+/// [`commit`] or thrown away by [`discard`]: many files can be prepared before any changes.
+#[derive(Debug)]
+pub(crate) struct Staged {
+    temp: PathBuf,
+    path: PathBuf,
+}
+
+/// Writes and syncs `bytes` to a temporary file beside `path`; `None` when `path` already holds
+/// exactly `bytes`.
+pub(crate) fn stage(path: &Path, bytes: &[u8]) -> Result<Option<Staged>> {
     if std::fs::read(path).is_ok_and(|existing| existing == bytes) {
-        return Ok(false);
+        return Ok(None);
     }
     let folder = path
         .parent()
@@ -34,21 +54,48 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<bool> {
         std::process::id(),
         TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
-    let written = write_and_sync(&temp, bytes).and_then(|()| {
-        std::fs::rename(&temp, path).with_context(|| {
-            format!(
-                "cannot move {} into place at {}",
-                temp.display(),
-                path.display()
-            )
-        })
-    });
-    if written.is_err() {
+    if let Err(error) = write_and_sync(&temp, bytes) {
         let _ = std::fs::remove_file(&temp);
+        return Err(error);
     }
-    written?;
-    sync_folder(folder);
-    Ok(true)
+    Ok(Some(Staged {
+        temp,
+        path: path.to_path_buf(),
+    }))
+}
+
+/// Moves staged files into place (each rename is atomic), then syncs each folder once. On an
+/// error the files not yet moved are removed.
+pub(crate) fn commit(staged: Vec<Staged>) -> Result<()> {
+    let mut folders = std::collections::BTreeSet::new();
+    let mut pending = staged.into_iter();
+    while let Some(file) = pending.next() {
+        if let Err(error) = std::fs::rename(&file.temp, &file.path) {
+            let _ = std::fs::remove_file(&file.temp);
+            discard(pending.collect());
+            return Err(error).with_context(|| {
+                format!(
+                    "cannot move {} into place at {}",
+                    file.temp.display(),
+                    file.path.display()
+                )
+            });
+        }
+        if let Some(folder) = file.path.parent() {
+            folders.insert(folder.to_path_buf());
+        }
+    }
+    for folder in folders {
+        sync_folder(&folder);
+    }
+    Ok(())
+}
+
+/// Removes staged files that will not be committed.
+pub(crate) fn discard(staged: Vec<Staged>) {
+    for file in staged {
+        let _ = std::fs::remove_file(&file.temp);
+    }
 }
 
 fn write_and_sync(path: &Path, bytes: &[u8]) -> Result<()> {

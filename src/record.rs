@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::paper::{AnnounceType, Paper};
 
-/// Version of the day-record format; bumped when a field changes meaning.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of the day-record format; bumped when a field changes meaning or shape. Version 2
+/// writes filtered papers as short rows (see [`PaperRecord`]); version 1 records still read.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The tool whose archives `papersift import` reads, as pages name it.
 pub const IMPORTED_TOOL: &str = "ChatGPT-ArXiv-Paper-Assistant / gpt_paper_assistant";
@@ -353,14 +354,24 @@ impl PaperRecord {
         }
     }
 
-    /// A filtered paper: ID, title, scores and the reason only.
+    /// A filtered paper: ID, title, scores and the reason only (the file keeps less: see
+    /// [`DayRecord::papers`]).
     pub fn filtered(paper: &Paper, reason: String, scores: Option<Scores>) -> PaperRecord {
         PaperRecord {
-            id: paper.id.clone(),
-            version: paper.version,
             title: paper.title.clone(),
-            decision: Decision::Filtered,
             reason: Some(reason),
+            ..PaperRecord::filtered_row(paper.id.clone(), paper.version, scores)
+        }
+    }
+
+    /// A filtered paper as its file row keeps it: no title, no comment, no reason yet.
+    fn filtered_row(id: String, version: u32, scores: Option<Scores>) -> PaperRecord {
+        PaperRecord {
+            id,
+            version,
+            title: String::new(),
+            decision: Decision::Filtered,
+            reason: None,
             scores,
             followed_authors: Vec::new(),
             authors: Vec::new(),
@@ -408,7 +419,11 @@ pub struct DayRecord {
     /// What the TL;DR step did, when `[tldr]` was enabled for the day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tldr: Option<TldrRecord>,
-    /// Selected papers first in page order, then unscored, then filtered.
+    /// Selected papers first in page order, then unscored, then filtered. In the file each
+    /// paper is one line; a filtered paper is a row `[id, version, relevance, novelty]` (the
+    /// scores `null` when unknown, and a fifth element with the reason unless it was the score
+    /// thresholds), because nothing but its decision is ever shown or needed again.
+    #[serde(with = "stored_papers")]
     pub papers: Vec<PaperRecord>,
 }
 
@@ -516,13 +531,244 @@ pub fn record_path(data_dir: &Path, date: Date) -> PathBuf {
         .join(format!("{:02}.json", date.day()))
 }
 
-/// Saves a day record (pretty JSON, trailing newline) atomically.
+/// Saves a day record atomically: the header indented, one line per paper, trailing newline.
 pub fn save(data_dir: &Path, record: &DayRecord) -> Result<PathBuf> {
     let path = record_path(data_dir, record.date);
-    let mut json = serde_json::to_vec_pretty(record).context("cannot serialise day record")?;
-    json.push(b'\n');
+    let json = to_json_lines(record).context("cannot serialise day record")?;
     crate::files::write_atomic(&path, &json)?;
     Ok(path)
+}
+
+/// `value` as JSON whose top two levels are indented and whose deeper values (a record's
+/// papers, an index's days) take one line each: readable, diffable line by line, and about a
+/// third smaller than indenting everything.
+pub(crate) fn to_json_lines<T: Serialize>(value: &T) -> serde_json::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut serializer =
+        serde_json::Serializer::with_formatter(&mut out, LinesFormatter::default());
+    value.serialize(&mut serializer)?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+/// serde_json's pretty layout for the outer two levels of nesting, compact below.
+#[derive(Default)]
+struct LinesFormatter {
+    /// Containers open around the next token.
+    depth: usize,
+    pretty: serde_json::ser::PrettyFormatter<'static>,
+}
+
+/// Containers opened below this depth are written on one line.
+const PRETTY_LEVELS: usize = 2;
+
+impl LinesFormatter {
+    /// True when the container being opened or closed, or holding the next value, is pretty.
+    fn opening_pretty(&self) -> bool {
+        self.depth < PRETTY_LEVELS
+    }
+
+    fn inside_pretty(&self) -> bool {
+        self.depth <= PRETTY_LEVELS
+    }
+}
+
+impl serde_json::ser::Formatter for LinesFormatter {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        let pretty = self.opening_pretty();
+        self.depth += 1;
+        if pretty {
+            self.pretty.begin_array(writer)
+        } else {
+            writer.write_all(b"[")
+        }
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.opening_pretty() {
+            self.pretty.end_array(writer)
+        } else {
+            writer.write_all(b"]")
+        }
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if self.inside_pretty() {
+            self.pretty.begin_array_value(writer, first)
+        } else if first {
+            Ok(())
+        } else {
+            writer.write_all(b",")
+        }
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+    ) -> std::io::Result<()> {
+        if self.inside_pretty() {
+            self.pretty.end_array_value(writer)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        let pretty = self.opening_pretty();
+        self.depth += 1;
+        if pretty {
+            self.pretty.begin_object(writer)
+        } else {
+            writer.write_all(b"{")
+        }
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.opening_pretty() {
+            self.pretty.end_object(writer)
+        } else {
+            writer.write_all(b"}")
+        }
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if self.inside_pretty() {
+            self.pretty.begin_object_key(writer, first)
+        } else if first {
+            Ok(())
+        } else {
+            writer.write_all(b",")
+        }
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+    ) -> std::io::Result<()> {
+        if self.inside_pretty() {
+            self.pretty.begin_object_value(writer)
+        } else {
+            writer.write_all(b":")
+        }
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+    ) -> std::io::Result<()> {
+        if self.inside_pretty() {
+            self.pretty.end_object_value(writer)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// The file shape of [`DayRecord::papers`]: objects for selected and unscored papers, short
+/// rows for filtered ones (schema 2). Version 1 files, all objects, read the same.
+mod stored_papers {
+    use serde::de::{self, SeqAccess, Visitor};
+    use serde::ser::SerializeSeq;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{Decision, PaperRecord, Scores};
+
+    /// The reason a row without one stands for; the scores in the row say by how much.
+    const THRESHOLD_REASON: &str = "below thresholds";
+
+    pub(super) fn serialize<S: Serializer>(
+        papers: &[PaperRecord],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(papers.len()))?;
+        for paper in papers {
+            if paper.decision == Decision::Filtered {
+                seq.serialize_element(&FilteredRow(paper))?;
+            } else {
+                seq.serialize_element(paper)?;
+            }
+        }
+        seq.end()
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<PaperRecord>, D::Error> {
+        let stored = Vec::<StoredPaper>::deserialize(deserializer)?;
+        Ok(stored.into_iter().map(|paper| paper.0).collect())
+    }
+
+    /// `[id, version, relevance, novelty]`, plus the reason unless it was the thresholds.
+    struct FilteredRow<'a>(&'a PaperRecord);
+
+    impl Serialize for FilteredRow<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let paper = self.0;
+            let reason = paper
+                .reason
+                .as_deref()
+                .filter(|reason| !reason.starts_with(THRESHOLD_REASON));
+            let mut row = serializer.serialize_seq(Some(4 + usize::from(reason.is_some())))?;
+            row.serialize_element(&paper.id)?;
+            row.serialize_element(&paper.version)?;
+            row.serialize_element(&paper.scores.as_ref().map(|s| s.relevance))?;
+            row.serialize_element(&paper.scores.as_ref().map(|s| s.novelty))?;
+            if let Some(reason) = reason {
+                row.serialize_element(reason)?;
+            }
+            row.end()
+        }
+    }
+
+    struct StoredPaper(PaperRecord);
+
+    impl<'de> Deserialize<'de> for StoredPaper {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_any(StoredPaperVisitor)
+        }
+    }
+
+    struct StoredPaperVisitor;
+
+    impl<'de> Visitor<'de> for StoredPaperVisitor {
+        type Value = StoredPaper;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a paper object or a filtered-paper row [id, version, relevance, novelty]")
+        }
+
+        fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<StoredPaper, A::Error> {
+            PaperRecord::deserialize(de::value::MapAccessDeserializer::new(map)).map(StoredPaper)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut row: A) -> Result<StoredPaper, A::Error> {
+            let missing =
+                |what| de::Error::custom(format!("a filtered-paper row lacks its {what}"));
+            let id: String = row.next_element()?.ok_or_else(|| missing("id"))?;
+            let version: u32 = row.next_element()?.ok_or_else(|| missing("version"))?;
+            let relevance: Option<u8> = row.next_element()?.ok_or_else(|| missing("relevance"))?;
+            let novelty: Option<u8> = row.next_element()?.ok_or_else(|| missing("novelty"))?;
+            let reason: Option<String> = row.next_element()?;
+            let scores = relevance.zip(novelty).map(|(relevance, novelty)| Scores {
+                relevance,
+                novelty,
+                comment: String::new(),
+            });
+            let mut paper = PaperRecord::filtered_row(id, version, scores);
+            paper.reason = Some(reason.unwrap_or_else(|| THRESHOLD_REASON.to_string()));
+            Ok(StoredPaper(paper))
+        }
+    }
 }
 
 /// Loads the record of one date, `None` when there is none.
@@ -619,6 +865,133 @@ pub fn load_all(data_dir: &Path) -> Result<Vec<DayRecord>> {
         .collect::<Result<Vec<_>>>()?;
     records.sort_by_key(|r| r.date);
     Ok(records)
+}
+
+/// What the pages that list many days need of one day, kept per year in
+/// `data/YYYY/index.json` so a run renders its day without reading the whole archive. Derived
+/// from the records (`papersift build` rewrites it); never the source of truth.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DaySummary {
+    pub date: Date,
+    pub status: DayStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    pub selected: usize,
+    /// Selected papers listed here first (a paper listed again is found on its first day).
+    pub first_listed: usize,
+    /// The record file's size when summarised: a record changed since is summarised again.
+    pub bytes: u64,
+    /// The day's topic ids in page order ([`DayRecord::topics`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topic_order: Vec<String>,
+    /// Each topic the day's papers name (first listings only), in page order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<TopicTally>,
+}
+
+/// How many of a day's papers a topic lists, and the label the day gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicTally {
+    pub id: String,
+    pub label: String,
+    pub papers: usize,
+}
+
+/// Name of a year's summary file, `data/YYYY/index.json`.
+pub const INDEX_FILE: &str = "index.json";
+
+/// Version of the summary format; a file of another version is summarised again.
+const INDEX_VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct YearIndex {
+    index_version: u32,
+    days: Vec<DaySummary>,
+}
+
+/// What the summary files say and what the record files are: a record whose size differs
+/// from its summary's, or that has none, is summarised again by the caller.
+#[derive(Debug, Default)]
+pub struct IndexState {
+    /// Every summary the index files hold (some may be out of date, or of deleted records).
+    pub stored: std::collections::BTreeMap<Date, DaySummary>,
+    /// Every record file's size, by date.
+    pub sizes: std::collections::BTreeMap<Date, u64>,
+}
+
+/// Reads every year's summary file and the record files' names and sizes (a directory listing
+/// and a `stat` per record: no record is parsed).
+pub fn read_index(data_dir: &Path) -> Result<IndexState> {
+    let mut state = IndexState::default();
+    for year in sorted_entries(data_dir, |name| name.len() == 4)? {
+        state.stored.extend(read_year_index(&year.join(INDEX_FILE)));
+        for month in sorted_entries(&year, |name| name.len() == 2)? {
+            for day in sorted_entries(&month, |name| name.len() == 7 && name.ends_with(".json"))? {
+                let Some(date) = date_of_record_path(&day) else {
+                    continue;
+                };
+                let bytes = std::fs::metadata(&day)
+                    .with_context(|| format!("cannot read {}", day.display()))?
+                    .len();
+                state.sizes.insert(date, bytes);
+            }
+        }
+    }
+    Ok(state)
+}
+
+/// The summaries of a year's index file; none when it is missing, unreadable or of another
+/// version (every record of the year is then summarised again).
+fn read_year_index(path: &Path) -> std::collections::BTreeMap<Date, DaySummary> {
+    let parsed = std::fs::read(path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<YearIndex>(&bytes).ok())
+        .filter(|index| index.index_version == INDEX_VERSION);
+    parsed
+        .map(|index| index.days.into_iter().map(|d| (d.date, d)).collect())
+        .unwrap_or_default()
+}
+
+/// `data/2026/03/13.json` → 2026-03-13.
+fn date_of_record_path(path: &Path) -> Option<Date> {
+    let name = |p: Option<&Path>| p?.file_name()?.to_str().map(str::to_string);
+    let day = name(Some(path))?;
+    let month = name(path.parent())?;
+    let year = name(path.parent().and_then(Path::parent))?;
+    format!("{year}-{month}-{}", day.get(..2)?).parse().ok()
+}
+
+/// Writes each year's summary file (only those whose content changes) and removes the files of
+/// years without records.
+pub fn write_index(
+    data_dir: &Path,
+    summaries: &std::collections::BTreeMap<Date, DaySummary>,
+) -> Result<()> {
+    let mut years: std::collections::BTreeMap<i16, Vec<DaySummary>> = Default::default();
+    for summary in summaries.values() {
+        years
+            .entry(summary.date.year())
+            .or_default()
+            .push(summary.clone());
+    }
+    for year in sorted_entries(data_dir, |name| name.len() == 4)? {
+        let stale = year.join(INDEX_FILE);
+        let number: Option<i16> = year.file_name().and_then(|n| n.to_str()?.parse().ok());
+        if number.is_none_or(|n| !years.contains_key(&n)) && stale.is_file() {
+            std::fs::remove_file(&stale)
+                .with_context(|| format!("cannot remove {}", stale.display()))?;
+        }
+    }
+    for (year, days) in years {
+        let index = YearIndex {
+            index_version: INDEX_VERSION,
+            days,
+        };
+        let bytes = to_json_lines(&index).context("cannot serialise the day summaries")?;
+        let path = data_dir.join(format!("{year:04}")).join(INDEX_FILE);
+        crate::files::write_atomic(&path, &bytes)?;
+    }
+    Ok(())
 }
 
 /// Children of `dir` whose names are ASCII digits (plus the accepted suffix), sorted.

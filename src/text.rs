@@ -3,6 +3,23 @@
 
 use std::io::{self, Write};
 
+/// A short, stable hex hash of some byte strings (each length-prefixed, so the parts cannot
+/// run into each other): 16 hex digits of their SHA-256.
+pub(crate) fn short_hash(parts: &[&[u8]]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .take(8)
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
 /// Lower-cases and replaces every run of non-alphanumeric characters by one space, with a
 /// space at each end.
 pub(crate) fn normalise(text: &str) -> String {

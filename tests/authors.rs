@@ -108,13 +108,26 @@ fn day_record(repo: &Path) -> serde_json::Value {
         .unwrap()
 }
 
-/// (id, decision, followed authors, reason) of every paper in record order.
+/// (id, decision, followed authors, reason) of every paper in record order. A filtered paper
+/// is a row `[id, version, relevance, novelty, reason?]` in the file.
 fn decisions(record: &serde_json::Value) -> Vec<(String, String, Vec<String>, String)> {
     record["papers"]
         .as_array()
         .unwrap()
         .iter()
         .map(|p| {
+            if let Some(row) = p.as_array() {
+                let reason = row
+                    .get(4)
+                    .and_then(|r| r.as_str())
+                    .unwrap_or("below thresholds");
+                return (
+                    row[0].as_str().unwrap().to_string(),
+                    "filtered".to_string(),
+                    Vec::new(),
+                    reason.to_string(),
+                );
+            }
             (
                 p["id"].as_str().unwrap().to_string(),
                 p["decision"].as_str().unwrap().to_string(),

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use jiff::civil::Date;
 
-use super::build::build;
+use super::build::update;
 use super::day::{api_client, calendar_with_seen_holidays, heal_day};
 use super::report::{DayReport, RunReport, finish};
 use crate::calendar::Calendar;
@@ -74,7 +74,8 @@ pub(crate) async fn backfill(
             .push(heal_day(config, &calendar, &scorer, &client, date, existing.as_ref()).await?);
     }
     if shard.is_none() && report.needs_build() {
-        report.site_files_changed = Some(build(config)?);
+        let days: Vec<jiff::civil::Date> = report.days.iter().filter_map(|day| day.date).collect();
+        report.site_files_changed = Some(update(config, &days)?);
     }
     Ok(report)
 }

@@ -1,14 +1,19 @@
-//! `papersift build`: re-renders all of `docs/` from `data/`, the templates and config.
+//! `papersift build`: re-renders all of `docs/` from `data/`, the templates and config; and the
+//! incremental render every run, backfill and publish ends with, which renders only what the
+//! days it changed alter.
 
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-use std::collections::BTreeSet;
-use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result, bail};
+use jiff::civil::Date;
 
 use crate::config::Config;
-use crate::record;
+use crate::files::Staged;
+use crate::record::{self, DayRecord, DaySummary};
+use crate::render::{self, Coverage, OutputFile, RecordSource, Scope};
 
 /// `papersift build`: renders and prints how many files changed.
 pub fn execute(config: &Config) -> Result<ExitCode> {
@@ -23,51 +28,198 @@ pub fn execute(config: &Config) -> Result<ExitCode> {
 
 /// The list of the files papersift generated in the output folder, one path per line, so a
 /// build rewrites and deletes only its own files and leaves anything else (a `CNAME`, the
-/// user's own pages) alone.
+/// user's own pages) alone. Its first line, `# papersift <inputs> <summaries>`, says what the
+/// site was built from, so the next run knows whether rendering only its day is enough.
 pub(crate) const MANIFEST: &str = ".papersift-files";
 
-/// Re-renders `docs/` from `data/`, templates and config. Everything is rendered in memory
-/// before the first write, so a template error never leaves a half-written site. Only files
-/// papersift generated are rewritten or deleted: a file at a generated path that the manifest
-/// does not list is the user's, and the build stops before writing anything. Returns the
-/// number of files whose content changed.
+/// Changed days above which an update renders the whole site instead (an import, a long
+/// backfill): one pass over every month is then cheaper than following each day.
+const MAX_INCREMENTAL_DAYS: usize = 31;
+
+/// Re-renders all of `docs/` from `data/`, templates and config, and rewrites the day summaries
+/// (`data/YYYY/index.json`). Returns the number of files whose content changed.
 pub(crate) fn build(config: &Config) -> Result<usize> {
+    render_docs(config, &[], true)
+}
+
+/// Brings `docs/` in step with `data/` after the records of `days` were written: renders only
+/// the pages those days (and any record changed since the last render) alter, or the whole
+/// site when it was built from other summaries, config, templates or papersift, or when many
+/// days changed. Returns the number of files whose content changed.
+pub(crate) fn update(config: &Config, days: &[Date]) -> Result<usize> {
+    render_docs(config, days, false)
+}
+
+fn render_docs(config: &Config, days: &[Date], whole: bool) -> Result<usize> {
     let data_dir = config.data_dir();
-    let records = record::load_all(&data_dir)?;
-    let prompts = record::load_prompt_snapshots(&data_dir)?;
-    let files = crate::render::render_site(config, &records, &prompts)?;
     let out = config.output_dir();
+    let index = record::read_index(&data_dir)?;
+    let source = ArchiveSource::new(&data_dir);
+    let mut changed: BTreeSet<Date> = days.iter().copied().collect();
+    let mut summaries: BTreeMap<Date, DaySummary> = BTreeMap::new();
+    for (&date, &bytes) in &index.sizes {
+        match index.stored.get(&date) {
+            Some(summary) if summary.bytes == bytes && !changed.contains(&date) => {
+                summaries.insert(date, summary.clone());
+            }
+            _ => {
+                let record = source.record(date)?;
+                summaries.insert(date, render::summarize(&record, bytes));
+                changed.insert(date);
+            }
+        }
+    }
+    // Days whose record is gone.
+    changed.extend(
+        index
+            .stored
+            .keys()
+            .filter(|date| !index.sizes.contains_key(date)),
+    );
+
+    let fingerprint = render::fingerprint(config)?;
     let previous = read_manifest(&out)?;
-    if let Some(previous) = &previous {
-        refuse_to_overwrite_foreign_files(&out, &files, previous)?;
-    }
-    // A killed run leaves its temporary files behind; none of ours is under way now.
-    for dir in [&out, &data_dir] {
-        let removed = crate::files::remove_stale_temp_files(dir)?;
-        if removed > 0 {
-            tracing::info!(removed, folder = %dir.display(), "removed stale temporary files");
+    let built_from_stored = previous.as_ref().is_some_and(|manifest| {
+        manifest.inputs.as_deref() == Some(fingerprint.as_str())
+            && manifest.summaries.as_deref() == Some(digest(&index.stored).as_str())
+    });
+    let scope = if whole || !built_from_stored || changed.len() > MAX_INCREMENTAL_DAYS {
+        Scope::Everything
+    } else {
+        Scope::Days {
+            before: changed
+                .iter()
+                .filter_map(|date| index.stored.get(date).cloned())
+                .collect(),
+            changed,
+        }
+    };
+    if matches!(scope, Scope::Everything) {
+        // A killed run leaves its temporary files behind; none of ours is under way now.
+        for dir in [&out, &data_dir] {
+            let removed = crate::files::remove_stale_temp_files(dir)?;
+            if removed > 0 {
+                tracing::info!(removed, folder = %dir.display(), "removed stale temporary files");
+            }
         }
     }
-    let mut changed = 0;
-    for file in &files {
-        if crate::files::write_atomic(&out.join(&file.path), &file.bytes)? {
-            changed += 1;
+    let prompts = record::load_prompt_snapshots(&data_dir)?;
+    let mut written = render_pass(
+        config,
+        &out,
+        &summaries,
+        &source,
+        &prompts,
+        &scope,
+        previous.as_ref(),
+    )?;
+    if matches!(scope, Scope::Everything) {
+        // A record edited by hand to the same size kept its old summary: the full render read
+        // every record, so its summary is known now, and pages that list it are rendered again.
+        let read = source.summaries_read();
+        let edited: BTreeSet<Date> = read
+            .iter()
+            .filter(|(date, summary)| summaries.get(date) != Some(summary))
+            .map(|(date, _)| *date)
+            .collect();
+        if !edited.is_empty() {
+            let before = edited
+                .iter()
+                .filter_map(|d| summaries.get(d).cloned())
+                .collect();
+            for date in &edited {
+                summaries.insert(*date, read[date].clone());
+            }
+            let again = render_pass(
+                config,
+                &out,
+                &summaries,
+                &source,
+                &prompts,
+                &Scope::Days {
+                    changed: edited,
+                    before,
+                },
+                Some(&written.manifest),
+            )?;
+            written.changed += again.changed;
+            written.manifest = again.manifest;
         }
     }
-    let generated: BTreeSet<String> = files
+    record::write_index(&data_dir, &summaries)?;
+    let header = format!("# papersift {fingerprint} {}\n", digest(&summaries));
+    let listing: String = written
+        .manifest
+        .paths
         .iter()
-        .map(|file| file.path.to_string_lossy().replace('\\', "/"))
+        .map(|path| format!("{path}\n"))
         .collect();
-    let manifest: String = generated.iter().map(|path| format!("{path}\n")).collect();
-    if crate::files::write_atomic(&out.join(MANIFEST), manifest.as_bytes())? {
-        changed += 1;
+    if crate::files::write_atomic(&out.join(MANIFEST), format!("{header}{listing}").as_bytes())? {
+        written.changed += 1;
     }
-    // Pages papersift made before and makes no more (a removed topic, a changed layout).
-    for stale in previous
+    Ok(written.changed)
+}
+
+/// What one render pass left: the files it changed and the manifest it implies.
+struct Written {
+    changed: usize,
+    manifest: Manifest,
+}
+
+/// Renders `scope`, staging every file whose content changes, and only when all of them
+/// rendered moves them into place and deletes the pages the site no longer has: a template
+/// error leaves `docs/` as it was. A file at a generated path that the manifest does not list
+/// is the user's, and the pass stops before changing anything.
+fn render_pass(
+    config: &Config,
+    out: &Path,
+    summaries: &BTreeMap<Date, DaySummary>,
+    source: &ArchiveSource,
+    prompts: &BTreeMap<String, record::PromptSnapshot>,
+    scope: &Scope,
+    previous: Option<&Manifest>,
+) -> Result<Written> {
+    let summaries: Vec<DaySummary> = summaries.values().cloned().collect();
+    let staged: Mutex<Vec<Staged>> = Mutex::new(Vec::new());
+    let made: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+    let sink = |files: Vec<OutputFile>| -> Result<()> {
+        for file in files {
+            let relative = site_path(&file.path);
+            if let Some(previous) = previous {
+                refuse_to_overwrite_foreign_file(out, &file, &relative, previous)?;
+            }
+            if let Some(one) = crate::files::stage(&out.join(&file.path), &file.bytes)? {
+                staged.lock().expect("no render thread panics").push(one);
+            }
+            made.lock()
+                .expect("no render thread panics")
+                .insert(relative);
+        }
+        Ok(())
+    };
+    let coverage = match render::render(config, &summaries, source, prompts, scope, &sink) {
+        Ok(coverage) => coverage,
+        Err(error) => {
+            crate::files::discard(staged.into_inner().expect("no render thread panics"));
+            return Err(error);
+        }
+    };
+    let staged = staged.into_inner().expect("no render thread panics");
+    let made = made.into_inner().expect("no render thread panics");
+    let mut changed = staged.len();
+    crate::files::commit(staged)?;
+    // Pages papersift made before and makes no more (a removed topic, a day without a page).
+    let previous_paths = previous.map(|m| m.paths.clone()).unwrap_or_default();
+    let gone: Vec<String> = previous_paths
         .iter()
-        .flatten()
-        .filter(|path| !generated.contains(*path))
-    {
+        .filter(|path| !made.contains(*path))
+        .filter(|path| match &coverage {
+            Coverage::Everything => true,
+            Coverage::Paths(covered) => covered.contains(*path),
+        })
+        .cloned()
+        .collect();
+    for stale in &gone {
         let path = out.join(stale);
         if path.is_file() {
             std::fs::remove_file(&path)
@@ -75,45 +227,159 @@ pub(crate) fn build(config: &Config) -> Result<usize> {
             changed += 1;
         }
     }
-    Ok(changed)
-}
-
-/// The paths the last build generated; `None` before the first build that kept a manifest
-/// (whatever is at a generated path then is taken as papersift's, as older versions made it).
-fn read_manifest(out: &Path) -> Result<Option<BTreeSet<String>>> {
-    let path = out.join(MANIFEST);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Ok(Some(
-            text.lines()
-                .map(str::trim)
-                .filter(|line| !line.is_empty() && !line.contains(".."))
-                .map(str::to_string)
-                .collect(),
-        )),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(error).with_context(|| format!("cannot read {}", path.display())),
+    let mut paths = match coverage {
+        Coverage::Everything => BTreeSet::new(),
+        Coverage::Paths(_) => previous_paths,
+    };
+    for stale in &gone {
+        paths.remove(stale);
     }
+    paths.extend(made);
+    Ok(Written {
+        changed,
+        manifest: Manifest {
+            inputs: None,
+            summaries: None,
+            paths,
+        },
+    })
 }
 
-fn refuse_to_overwrite_foreign_files(
-    out: &Path,
-    files: &[crate::render::OutputFile],
-    previous: &BTreeSet<String>,
-) -> Result<()> {
-    for file in files {
-        let relative = file.path.to_string_lossy().replace('\\', "/");
-        let path = out.join(&file.path);
-        let foreign = !previous.contains(&relative)
-            && path.is_file()
-            && std::fs::read(&path).is_ok_and(|existing| existing != file.bytes);
-        if foreign {
-            bail!(
-                "{} is not a file papersift generated (it is not in {}), and building would overwrite it: move it out of {}, then build again",
-                path.display(),
-                out.join(MANIFEST).display(),
-                out.display()
-            );
+/// `docs/.papersift-files`: what the last build made and from what.
+#[derive(Debug, Clone, Default)]
+struct Manifest {
+    /// The fingerprint of config, templates and papersift the site was built with.
+    inputs: Option<String>,
+    /// The digest of the day summaries it was built from.
+    summaries: Option<String>,
+    paths: BTreeSet<String>,
+}
+
+/// The manifest of the last build; `None` before the first build that kept one (whatever is at
+/// a generated path then is taken as papersift's, as older versions made it).
+fn read_manifest(out: &Path) -> Result<Option<Manifest>> {
+    let path = out.join(MANIFEST);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => {
+            return Err(error).with_context(|| format!("cannot read {}", path.display()));
+        }
+    };
+    let mut manifest = Manifest::default();
+    for line in text.lines().map(str::trim) {
+        if let Some(header) = line.strip_prefix("# papersift ") {
+            let mut parts = header.split_whitespace();
+            manifest.inputs = parts.next().map(str::to_string);
+            manifest.summaries = parts.next().map(str::to_string);
+        } else if !line.is_empty() && !line.starts_with('#') && !line.contains("..") {
+            manifest.paths.insert(line.to_string());
         }
     }
+    Ok(Some(manifest))
+}
+
+/// A digest of the day summaries: the manifest names the summaries the site was built from.
+fn digest(summaries: &BTreeMap<Date, DaySummary>) -> String {
+    let json = serde_json::to_vec(&summaries.values().collect::<Vec<_>>())
+        .expect("day summaries always serialise");
+    crate::text::short_hash(&[&json])
+}
+
+/// A site path with `/` separators, as the manifest lists it.
+fn site_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+fn refuse_to_overwrite_foreign_file(
+    out: &Path,
+    file: &OutputFile,
+    relative: &str,
+    previous: &Manifest,
+) -> Result<()> {
+    let path = out.join(&file.path);
+    let foreign = !previous.paths.contains(relative)
+        && path.is_file()
+        && std::fs::read(&path).is_ok_and(|existing| existing != file.bytes);
+    if foreign {
+        bail!(
+            "{} is not a file papersift generated (it is not in {}), and building would overwrite it: move it out of {}, then build again",
+            path.display(),
+            out.join(MANIFEST).display(),
+            out.display()
+        );
+    }
     Ok(())
+}
+
+/// Day records read from `data/` as the render asks for them, the newest few kept (the home
+/// page, feeds and topic pages read the same recent days), each summarised as it is read.
+struct ArchiveSource {
+    data_dir: PathBuf,
+    kept: Mutex<Kept>,
+    summaries: Mutex<BTreeMap<Date, DaySummary>>,
+}
+
+/// Records kept in memory, oldest-kept first.
+#[derive(Default)]
+struct Kept {
+    order: VecDeque<Date>,
+    records: HashMap<Date, Arc<DayRecord>>,
+}
+
+/// Records [`ArchiveSource`] keeps: a few weeks of days.
+const KEPT_RECORDS: usize = 48;
+
+impl ArchiveSource {
+    fn new(data_dir: &Path) -> ArchiveSource {
+        ArchiveSource {
+            data_dir: data_dir.to_path_buf(),
+            kept: Mutex::new(Kept::default()),
+            summaries: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// The summaries of every record read so far, from their content and file size.
+    fn summaries_read(&self) -> BTreeMap<Date, DaySummary> {
+        self.summaries
+            .lock()
+            .expect("no render thread panics")
+            .clone()
+    }
+}
+
+impl RecordSource for ArchiveSource {
+    fn record(&self, date: Date) -> Result<Arc<DayRecord>> {
+        if let Some(record) = self
+            .kept
+            .lock()
+            .expect("no render thread panics")
+            .records
+            .get(&date)
+        {
+            return Ok(Arc::clone(record));
+        }
+        let path = record::record_path(&self.data_dir, date);
+        let bytes = std::fs::metadata(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?
+            .len();
+        let record = Arc::new(
+            record::load(&self.data_dir, date)?
+                .with_context(|| format!("{} is gone", path.display()))?,
+        );
+        self.summaries
+            .lock()
+            .expect("no render thread panics")
+            .insert(date, render::summarize(&record, bytes));
+        let mut kept = self.kept.lock().expect("no render thread panics");
+        if kept.records.insert(date, Arc::clone(&record)).is_none() {
+            kept.order.push_back(date);
+        }
+        while kept.order.len() > KEPT_RECORDS {
+            if let Some(oldest) = kept.order.pop_front() {
+                kept.records.remove(&oldest);
+            }
+        }
+        Ok(record)
+    }
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use jiff::civil::Date;
 
-use super::build::build;
+use super::build::update;
 use super::day::{self, api_client, calendar_with_seen_holidays, heal_day, process_feed};
 use super::report::{DayReport, RunReport, finish};
 use crate::calendar::{self, Calendar};
@@ -96,12 +96,14 @@ fn refuse_future_feed(feed: &FeedDay, today: Date) -> Result<()> {
     Ok(())
 }
 
-/// Every run ends with `docs/` matching `data/`: a day recorded by a run whose render failed
-/// or was killed gets its pages now. Only changed files are written.
+/// Every run ends with `docs/` matching `data/`: the pages this run's days alter are rendered,
+/// and a day recorded by a run whose render failed or was killed gets its pages now (the
+/// summaries tell). Only changed files are written.
 fn bring_site_in_step(config: &Config, report: &mut RunReport) -> Result<()> {
     // Any recorded day (this run's included) means there is a site to keep in step.
     if record::last_date(&config.data_dir())?.is_some() {
-        report.site_files_changed = Some(build(config)?);
+        let days: Vec<Date> = report.days.iter().filter_map(|day| day.date).collect();
+        report.site_files_changed = Some(update(config, &days)?);
     }
     Ok(())
 }

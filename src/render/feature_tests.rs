@@ -350,7 +350,7 @@ fn json_feed_follows_json_feed_1_1() {
 }
 
 #[test]
-fn feeds_keep_ids_across_builds_and_days_and_carry_recent_days_only() {
+fn feeds_keep_ids_across_builds_and_days_and_carry_the_newest_papers_only() {
     let (records, prompts) = fixture_records();
     let config = fixture_config();
     let ids = |files: &BTreeMap<String, String>| -> Vec<String> {
@@ -379,16 +379,23 @@ fn feeds_keep_ids_across_builds_and_days_and_carry_recent_days_only() {
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].text_of("updated"), "2026-03-04T00:00:00Z");
 
-    let mut config = fixture_config();
-    config.site.recent_days = 1;
-    let files = render_text(&config, &records, &prompts);
-    assert_eq!(
-        ids(&files),
-        [
-            "https://arxiv.org/abs/2603.03001",
-            "https://arxiv.org/abs/2603.03002"
-        ]
-    );
+    // Bounded: the newest papers only, abstracts cut, however many days are recent.
+    let mut busy = synthetic_archive(5);
+    for (day, record) in busy.iter_mut().enumerate() {
+        for paper in &mut record.papers {
+            paper.id = format!("{}{day}", paper.id);
+        }
+    }
+    let files = render_text(&config, &busy, &BTreeMap::new());
+    let newest = ids(&files);
+    assert_eq!(newest.len(), super::feeds::FEED_PAPERS);
+    let newest_day = busy.last().unwrap();
+    let first_id = &newest_day.selected().next().unwrap().id;
+    assert_eq!(newest[0], abs_url_of(first_id));
+    let json = json_of(&files, "feed.json");
+    let summary = json["items"][0]["summary"].as_str().unwrap();
+    assert!(summary.ends_with('…'), "{summary}");
+    assert!(summary.chars().count() <= super::feeds::FEED_ABSTRACT_CHARS + 1);
 }
 
 fn abs_url_of(id: &str) -> String {
@@ -438,20 +445,31 @@ fn hostile_text_stays_text_in_the_feeds() {
 fn search_index_lists_every_selected_paper_with_its_anchor() {
     let files = render_fixture();
     let manifest = json_of(&files, "search/manifest.json");
-    assert_eq!(manifest["v"], 2);
+    assert_eq!(manifest["v"], 3);
     assert_eq!(manifest["total"], 9);
+    let chunks = manifest["chunks"].as_array().unwrap();
+    assert_eq!(chunks.len(), 2, "{manifest}");
     assert_eq!(
-        manifest["years"],
-        serde_json::json!([{
-            "year": 2026, "file": "index-2026.json", "count": 9,
-            "first": "2026-02-26", "last": "2026-03-04"
-        }])
+        chunks[0],
+        serde_json::json!({
+            "year": 2026, "month": "2026-03", "file": "index-2026-03.json",
+            "count": chunks[0]["count"], "first": "2026-03-02", "last": "2026-03-04"
+        })
     );
-    let index = json_of(&files, "search/index-2026.json");
-    let days = index["days"].as_array().unwrap();
-    let papers = index["papers"].as_array().unwrap();
+    assert_eq!(chunks[1]["month"], "2026-02");
+    let mut papers = Vec::new();
+    for chunk in chunks.iter().rev() {
+        let index = json_of(
+            &files,
+            &format!("search/{}", chunk["file"].as_str().unwrap()),
+        );
+        let days = index["days"].as_array().unwrap().clone();
+        let these = index["papers"].as_array().unwrap().clone();
+        assert_eq!(these.len() as u64, chunk["count"].as_u64().unwrap());
+        papers.extend(these.into_iter().map(|p| (days.clone(), p)));
+    }
     assert_eq!(papers.len(), 9);
-    for paper in papers {
+    for (days, paper) in &papers {
         let date = days[paper[0].as_u64().unwrap() as usize].as_str().unwrap();
         let page = &files[&format!("{}/index.html", date.replace('-', "/"))];
         let anchor = format!("id=\"link{}\"", paper[1]);
@@ -463,12 +481,13 @@ fn search_index_lists_every_selected_paper_with_its_anchor() {
     }
     let followed = papers
         .iter()
+        .map(|(_, p)| p)
         .find(|p| p[3] == "Grokking as Phase Transition in Representation Geometry")
         .unwrap();
     assert_eq!(
         followed,
         &serde_json::json!([
-            2,
+            0,
             1,
             "2603.01001",
             "Grokking as Phase Transition in Representation Geometry",
@@ -482,57 +501,41 @@ fn search_index_lists_every_selected_paper_with_its_anchor() {
     // No abstracts: the index stays small.
     let (records, _) = fixture_records();
     let an_abstract = records[0].papers[0].abstract_text.clone().unwrap();
-    assert!(!files["search/index-2026.json"].contains(&an_abstract[..40]));
+    assert!(!files["search/index-2026-03.json"].contains(&an_abstract[..40]));
 }
 
 #[test]
-fn search_index_is_split_by_year_and_a_new_day_touches_only_its_year() {
+fn search_index_is_split_by_month_and_a_new_day_touches_only_its_month() {
     let records = synthetic_archive(300);
-    let pages: Vec<&DayRecord> = records.iter().collect();
-    let as_text = |files: Vec<OutputFile>| -> BTreeMap<String, String> {
-        files
-            .into_iter()
-            .map(|f| {
-                (
-                    f.path.display().to_string(),
-                    String::from_utf8(f.bytes).unwrap(),
-                )
-            })
-            .collect()
-    };
-    let files = as_text(search::search_files(&pages).unwrap());
+    let config = fixture_config();
+    let prompts = BTreeMap::new();
+    let files = render_text(&config, &records, &prompts);
     let manifest = json_of(&files, "search/manifest.json");
-    let years: Vec<i64> = manifest["years"]
-        .as_array()
-        .unwrap()
+    let chunks = manifest["chunks"].as_array().unwrap();
+    let months: Vec<&str> = chunks
         .iter()
-        .map(|y| y["year"].as_i64().unwrap())
+        .map(|c| c["month"].as_str().unwrap())
         .collect();
-    assert_eq!(years, [2026, 2025], "newest first");
+    assert_eq!(months.first(), Some(&"2026-02"), "newest first");
+    assert_eq!(months.last(), Some(&"2025-01"));
     assert_eq!(manifest["total"], 300 * 50);
-    let counts: u64 = manifest["years"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|y| y["count"].as_u64().unwrap())
-        .sum();
+    let counts: u64 = chunks.iter().map(|c| c["count"].as_u64().unwrap()).sum();
     assert_eq!(counts, 300 * 50);
     assert_eq!(
-        json_of(&files, "search/index-2025.json")["papers"]
+        json_of(&files, "search/index-2025-03.json")["papers"]
             .as_array()
             .unwrap()
             .len(),
-        manifest["years"][1]["count"].as_u64().unwrap() as usize
+        chunks.iter().find(|c| c["month"] == "2025-03").unwrap()["count"]
+            .as_u64()
+            .unwrap() as usize
     );
-    let older = as_text(search::search_files(&pages[..299]).unwrap());
-    assert_eq!(
-        older["search/index-2025.json"],
-        files["search/index-2025.json"]
-    );
-    assert_ne!(
-        older["search/index-2026.json"],
-        files["search/index-2026.json"]
-    );
+    let older = render_text(&config, &records[..299], &prompts);
+    let changed: Vec<&String> = files
+        .keys()
+        .filter(|path| path.starts_with("search/index-") && older.get(*path) != files.get(*path))
+        .collect();
+    assert_eq!(changed, ["search/index-2026-02.json"]);
 }
 
 #[test]
@@ -667,7 +670,7 @@ fn formulas_render_as_mathml_in_html_and_stay_tex_in_markdown() {
         "top papers render math too"
     );
     // Feeds and the search index keep the TeX as text.
-    assert!(files["search/index-2026.json"].contains("Sorting in $O(n^2)$"));
+    assert!(files["search/index-2026-03.json"].contains("Sorting in $O(n^2)$"));
     assert!(files["feed.xml"].contains("Sorting in $O(n^2)$"));
 }
 
@@ -714,7 +717,7 @@ fn a_new_day_changes_only_the_files_it_should() {
         "index.html",
         "feed.xml",
         "feed.json",
-        "search/index-2026.json",
+        "search/index-2026-03.json",
         "search/manifest.json",
         "status/index.html",
     ]

@@ -1,5 +1,6 @@
-//! `feed.xml` (Atom 1.0) and `feed.json` (JSON Feed 1.1): the selected papers of the recent day
-//! pages, one entry per paper.
+//! `feed.xml` (Atom 1.0) and `feed.json` (JSON Feed 1.1): the newest [`FEED_PAPERS`] selected
+//! papers, one entry per paper, abstracts cut to [`FEED_ABSTRACT_CHARS`]: a feed reader polls
+//! these often, and each run rewrites them, so their size is bounded, not fourteen whole days.
 //!
 //! An entry's id is the paper's arXiv abstract URL, which never changes between builds or days;
 //! a paper on two recent days is one entry, dated by its newest day. Dates come from the page
@@ -8,6 +9,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use quick_xml::Writer;
@@ -21,6 +23,13 @@ use crate::record::{DayRecord, PaperRecord};
 use super::topic_pages::TopicPapers;
 use super::view::{paper_anchor, paper_comment, topic_path};
 use super::{day_path, math};
+
+/// Entries in the site-wide feeds.
+pub(crate) const FEED_PAPERS: usize = 60;
+
+/// An abstract in a feed is cut at a word end within this many characters (the entry links
+/// to the whole paper).
+pub(crate) const FEED_ABSTRACT_CHARS: usize = 600;
 
 /// A feed's `updated` when there is no day yet: fixed, so empty feeds are reproducible too.
 const NO_DATE: &str = "1970-01-01T00:00:00Z";
@@ -48,12 +57,30 @@ pub(crate) fn base_url(config: &Config) -> String {
     }
 }
 
-/// The entries of the newest `days` day pages (`pages` oldest first), newest day first and in
-/// page order within a day; a paper already listed on a newer day is left out.
-fn entries<'a>(base: &str, pages: &[&'a DayRecord], days: usize) -> Vec<Entry<'a>> {
+/// The newest day records that hold the feeds' [`FEED_PAPERS`] papers, newest first.
+pub(crate) fn newest_records(
+    site: &super::SiteModel<'_>,
+    source: &dyn super::RecordSource,
+) -> Result<Vec<Arc<DayRecord>>> {
+    let mut records = Vec::new();
+    let mut papers = BTreeSet::new();
+    for summary in site.pages().iter().rev() {
+        if papers.len() >= FEED_PAPERS {
+            break;
+        }
+        let record = source.record(summary.date)?;
+        papers.extend(record.selected().map(|p| p.id.clone()));
+        records.push(record);
+    }
+    Ok(records)
+}
+
+/// The first [`FEED_PAPERS`] papers of `records` (newest day first), in page order within a
+/// day; a paper already listed on a newer day is left out.
+fn entries<'a>(base: &str, records: &'a [Arc<DayRecord>]) -> Vec<Entry<'a>> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
-    for record in pages.iter().rev().take(days) {
+    for record in records {
         let updated = format!("{}T00:00:00Z", record.date);
         for (number, paper) in super::groups::numbered_papers(record) {
             if !seen.insert(paper.id.as_str()) {
@@ -68,7 +95,22 @@ fn entries<'a>(base: &str, pages: &[&'a DayRecord], days: usize) -> Vec<Entry<'a
             });
         }
     }
+    out.truncate(FEED_PAPERS);
     out
+}
+
+/// An abstract as a feed carries it: plain text, cut at a word end within
+/// [`FEED_ABSTRACT_CHARS`] with an ellipsis.
+fn feed_abstract(abstract_text: &str) -> String {
+    let plain = math::text_to_plain(abstract_text);
+    match plain.char_indices().nth(FEED_ABSTRACT_CHARS) {
+        None => plain,
+        Some((cut, _)) => {
+            let head = &plain[..cut];
+            let end = head.rfind(char::is_whitespace).unwrap_or(cut);
+            format!("{}…", head[..end].trim_end())
+        }
+    }
 }
 
 /// The entry's body as HTML: authors, abstract, comment, scores and the arXiv link. TeX stays
@@ -87,10 +129,7 @@ fn content_html(entry: &Entry<'_>) -> String {
         ));
     }
     if let Some(abstract_text) = &paper.abstract_text {
-        html.push_str(&format!(
-            "<p>{}</p>",
-            escape(&math::text_to_plain(abstract_text))
-        ));
+        html.push_str(&format!("<p>{}</p>", escape(&feed_abstract(abstract_text))));
     }
     if let Some(comment) = paper_comment(paper) {
         html.push_str(&format!(
@@ -141,20 +180,22 @@ struct FeedHead {
     updated: String,
 }
 
-/// `feed.xml`: an Atom 1.0 feed of the recent days' papers.
-pub(crate) fn atom(config: &Config, pages: &[&DayRecord]) -> Result<Vec<u8>> {
+/// What the site-wide feeds say they are.
+fn site_feed_description() -> String {
+    format!("The newest {FEED_PAPERS} selected arXiv papers")
+}
+
+/// `feed.xml`: an Atom 1.0 feed of the newest papers (`records` newest first).
+pub(crate) fn atom(config: &Config, records: &[Arc<DayRecord>]) -> Result<Vec<u8>> {
     let base = base_url(config);
-    let entries = entries(&base, pages, config.site.recent_days);
+    let entries = entries(&base, records);
     let head = FeedHead {
         self_path: "feed.xml".into(),
         page_path: String::new(),
         title: config.site.title.clone(),
-        subtitle: format!(
-            "Selected arXiv papers of the last {} days",
-            config.site.recent_days
-        ),
-        updated: pages
-            .last()
+        subtitle: site_feed_description(),
+        updated: records
+            .first()
             .map_or_else(|| NO_DATE.to_string(), |r| format!("{}T00:00:00Z", r.date)),
     };
     atom_document(config, &head, &entries)
@@ -315,19 +356,16 @@ struct JsonItem<'a> {
     tags: &'a [String],
 }
 
-/// `feed.json`: a JSON Feed 1.1 of the recent days' papers, the same entries as `feed.xml`.
-pub(crate) fn json_feed(config: &Config, pages: &[&DayRecord]) -> Result<Vec<u8>> {
+/// `feed.json`: a JSON Feed 1.1 of the newest papers, the same entries as `feed.xml`.
+pub(crate) fn json_feed(config: &Config, records: &[Arc<DayRecord>]) -> Result<Vec<u8>> {
     let base = base_url(config);
-    let entries = entries(&base, pages, config.site.recent_days);
+    let entries = entries(&base, records);
     let feed = JsonFeed {
         version: "https://jsonfeed.org/version/1.1",
         title: &config.site.title,
         home_page_url: &base,
         feed_url: format!("{base}feed.json"),
-        description: format!(
-            "Selected arXiv papers of the last {} days",
-            config.site.recent_days
-        ),
+        description: site_feed_description(),
         language: "en",
         authors: [JsonAuthor {
             name: &config.site.title,
@@ -340,11 +378,7 @@ pub(crate) fn json_feed(config: &Config, pages: &[&DayRecord]) -> Result<Vec<u8>
                 external_url: &entry.arxiv_url,
                 title: math::text_to_plain(&entry.paper.title),
                 content_html: content_html(entry),
-                summary: entry
-                    .paper
-                    .abstract_text
-                    .as_deref()
-                    .map(math::text_to_plain),
+                summary: entry.paper.abstract_text.as_deref().map(feed_abstract),
                 date_published: &entry.updated,
                 date_modified: &entry.updated,
                 authors: entry

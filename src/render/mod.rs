@@ -1,14 +1,18 @@
 //! Render: the site model (days, months, years, neighbours) and every file of `docs/`.
 //!
-//! `render_site` is pure: it reads the records, prompt snapshots, config and templates it is
-//! given (plus the user's template overrides) and returns the files; `pipeline::build` writes
-//! them. The same input always gives byte-identical output.
+//! [`render`] is pure: it reads the day summaries, the records it asks its [`RecordSource`]
+//! for, the prompt snapshots, config and templates (plus the user's template overrides), and
+//! hands the files to a sink; `commands::build` writes them. The same input always gives
+//! byte-identical output, whether the whole site is rendered or only what some days change
+//! ([`Scope`]): both go through the same functions, each page reading only the records it
+//! shows, so a daily run costs what its day changes and not what the archive holds.
 
 mod feeds;
 mod groups;
 pub(crate) mod markdown;
 pub(crate) mod math;
 mod pages;
+mod plan;
 mod search;
 mod status;
 mod textmode;
@@ -24,15 +28,20 @@ mod tests;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
+#[cfg(test)]
+use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 use jiff::civil::Date;
+use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::record::{DayRecord, PromptSnapshot};
+use crate::record::{DayRecord, DaySummary, PromptSnapshot, TopicTally};
 
 use pages::Templates;
-use view::{DayView, HomeView, Link, SiteView};
+pub(crate) use plan::{Coverage, Scope};
+use view::{HomeView, Link, PromptView, SiteView};
 
 /// One file of the built site, relative to the output folder.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,15 +50,141 @@ pub(crate) struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
-/// Renders the whole site from the day records (oldest first) and the prompt snapshots they
-/// name. Pure: no network, no writes. Files come back sorted by path.
+/// Where [`render`] reads whole day records: the archive on disk, or records in memory.
+pub(crate) trait RecordSource: Sync {
+    /// The record of `date`, which the summaries say exists.
+    fn record(&self, date: Date) -> Result<Arc<DayRecord>>;
+}
+
+/// Records held in memory (tests).
+#[cfg(test)]
+pub(crate) struct InMemory(BTreeMap<Date, Arc<DayRecord>>);
+
+#[cfg(test)]
+impl InMemory {
+    /// The records, one per date (the last given wins).
+    pub(crate) fn new(records: &[DayRecord]) -> InMemory {
+        InMemory(
+            records
+                .iter()
+                .map(|r| (r.date, Arc::new(r.clone())))
+                .collect(),
+        )
+    }
+
+    /// Their summaries, oldest first (file sizes unknown: 0).
+    pub(crate) fn summaries(&self) -> Vec<DaySummary> {
+        self.0.values().map(|r| summarize(r, 0)).collect()
+    }
+}
+
+#[cfg(test)]
+impl RecordSource for InMemory {
+    fn record(&self, date: Date) -> Result<Arc<DayRecord>> {
+        self.0
+            .get(&date)
+            .cloned()
+            .with_context(|| format!("no record of {date}"))
+    }
+}
+
+/// What the pages that list many days need of `record` (see [`DaySummary`]); `bytes` is the
+/// size of its file.
+pub(crate) fn summarize(record: &DayRecord, bytes: u64) -> DaySummary {
+    let mut topics: Vec<TopicTally> = Vec::new();
+    for paper in topic_pages::first_listings(record) {
+        let Some(paper_topics) = &paper.topics else {
+            continue;
+        };
+        for id in std::iter::once(&paper_topics.primary).chain(&paper_topics.also) {
+            match topics.iter_mut().find(|t| &t.id == id) {
+                Some(tally) => tally.papers += 1,
+                None => topics.push(TopicTally {
+                    id: id.clone(),
+                    label: groups::topic_label(record, id).to_string(),
+                    papers: 1,
+                }),
+            }
+        }
+    }
+    DaySummary {
+        date: record.date,
+        status: record.status,
+        status_reason: record.status_reason.clone(),
+        selected: record.counts.selected,
+        first_listed: topic_pages::first_listings(record).count(),
+        bytes,
+        topic_order: record.topics.iter().map(|t| t.id.clone()).collect(),
+        topics,
+    }
+}
+
+/// Renders the whole site from records in memory; the files come back sorted by path.
+#[cfg(test)]
 pub(crate) fn render_site(
     config: &Config,
     records: &[DayRecord],
     prompts: &BTreeMap<String, PromptSnapshot>,
 ) -> Result<Vec<OutputFile>> {
+    let source = InMemory::new(records);
+    let summaries = source.summaries();
+    let files = Mutex::new(Vec::new());
+    render(
+        config,
+        &summaries,
+        &source,
+        prompts,
+        &Scope::Everything,
+        &|batch| {
+            files.lock().expect("no render thread panics").extend(batch);
+            Ok(())
+        },
+    )?;
+    let mut files = files.into_inner().expect("no render thread panics");
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// The fingerprint of everything but the records that the site depends on: papersift's
+/// version, the config and the templates (built in and overridden). A site built with another
+/// fingerprint is rebuilt whole.
+pub(crate) fn fingerprint(config: &Config) -> Result<String> {
     let templates = Templates::load(&config.templates_dir())?;
-    let site = SiteModel::new(records);
+    let config_json = serde_json::to_string(config).context("cannot serialise the config")?;
+    Ok(crate::text::short_hash(&[
+        env!("CARGO_PKG_VERSION").as_bytes(),
+        config_json.as_bytes(),
+        templates.fingerprint().as_bytes(),
+    ]))
+}
+
+/// Receives rendered files, in batches, from any render thread.
+pub(crate) type Sink<'a> = dyn Fn(Vec<OutputFile>) -> Result<()> + Sync + 'a;
+
+/// Everything a page needs besides its records.
+struct RenderContext<'a> {
+    config: &'a Config,
+    templates: Templates,
+    site: SiteModel<'a>,
+    site_view: SiteView,
+    prompts: BTreeMap<String, PromptView>,
+    topic_names: BTreeMap<String, topics::TopicNames>,
+    calendar: crate::calendar::Calendar,
+    source: &'a dyn RecordSource,
+}
+
+/// Renders the files `scope` covers from `summaries` (one per record, any order) and the
+/// records `source` holds, handing them to `sink`. Returns which paths the render was
+/// responsible for, so the caller can delete the ones no longer made.
+pub(crate) fn render(
+    config: &Config,
+    summaries: &[DaySummary],
+    source: &dyn RecordSource,
+    prompts: &BTreeMap<String, PromptSnapshot>,
+    scope: &Scope,
+    sink: &Sink<'_>,
+) -> Result<Coverage> {
+    let site = SiteModel::new(summaries);
     let site_view = SiteView {
         title: config.site.title.clone(),
         years: site
@@ -62,89 +197,157 @@ pub(crate) fn render_site(
             })
             .collect(),
     };
-    let prompt_views = view::prompt_views(prompts);
-    let topic_names = prompts
-        .iter()
-        .map(|(id, snapshot)| (id.clone(), topics::numbered_topic_names(&snapshot.topics)))
-        .collect();
+    let plan = plan::Plan::new(&site, scope);
+    let cx = RenderContext {
+        config,
+        templates: Templates::load(&config.templates_dir())?,
+        site_view,
+        prompts: view::prompt_views(prompts),
+        topic_names: prompts
+            .iter()
+            .map(|(id, snapshot)| (id.clone(), topics::numbered_topic_names(&snapshot.topics)))
+            .collect(),
+        calendar: crate::calendar::Calendar::from_config(&config.arxiv)?,
+        source,
+        site,
+    };
+    // Month by month, on every core: a month's records are read once, for its day pages, its
+    // overview and its search file, then dropped, so memory does not grow with the archive.
+    plan.months()
+        .par_iter()
+        .try_for_each(|&month| sink(render_month(&cx, &plan, month)?))?;
+    sink(render_site_wide(&cx, &plan)?)?;
+    Ok(plan.coverage())
+}
 
-    let mut files = Vec::with_capacity(site.pages().len() * 2 + 8);
-    let mut latest: Option<DayView> = None;
-    for (index, record) in site.pages().iter().enumerate() {
-        let day = view::day_view(config, record, &site.neighbours(index), &prompt_views);
-        let pages = templates
-            .day(&site_view, &day)
-            .with_context(|| format!("cannot render the page of {}", record.date))?;
-        files.extend(pages);
-        latest = Some(day);
+/// A month's share of the plan: its day pages, overview and search file.
+fn render_month(
+    cx: &RenderContext<'_>,
+    plan: &plan::Plan,
+    month: YearMonth,
+) -> Result<Vec<OutputFile>> {
+    let mut files = Vec::new();
+    let whole_month = plan.month_page(month);
+    let mut records: Vec<Arc<DayRecord>> = Vec::new();
+    for (index, summary) in cx.site.pages().iter().enumerate() {
+        if YearMonth::of(summary.date) != month {
+            continue;
+        }
+        let wanted = plan.day_page(summary.date);
+        if !wanted && !whole_month {
+            continue;
+        }
+        let record = cx.source.record(summary.date)?;
+        if wanted {
+            let neighbours = cx.site.neighbours(index);
+            let day = view::day_view(cx.config, &record, &neighbours, &cx.prompts);
+            let pages = cx
+                .templates
+                .day(&cx.site_view, &day)
+                .with_context(|| format!("cannot render the page of {}", record.date))?;
+            files.extend(pages);
+        }
+        if whole_month {
+            records.push(record);
+        }
     }
-    let calendar = crate::calendar::Calendar::from_config(&config.arxiv)?;
-    for month in site.months() {
-        let month_view = view::month_view(config, &site, month, &topic_names, &calendar);
+    if whole_month {
+        let pages: Vec<&DayRecord> = records.iter().map(|r| r.as_ref()).collect();
+        let month_view = view::month_view(
+            cx.config,
+            &cx.site,
+            month,
+            &pages,
+            &cx.topic_names,
+            &cx.calendar,
+        );
         files.push(
-            templates
-                .month(&site_view, &month_view)
+            cx.templates
+                .month(&cx.site_view, &month_view)
                 .with_context(|| format!("cannot render the overview of {month}"))?,
         );
+        files.push(search::month_file(month, &pages)?);
     }
-    for year in site.years() {
-        let year_view = view::year_view(config, &site, year);
+    Ok(files)
+}
+
+/// Pages that are not a month's: years, topics, home, run health, search, feeds, assets.
+fn render_site_wide(cx: &RenderContext<'_>, plan: &plan::Plan) -> Result<Vec<OutputFile>> {
+    let mut files = Vec::new();
+    for &year in plan.years() {
+        let year_view = view::year_view(cx.config, &cx.site, year);
         files.push(
-            templates
-                .year(&site_view, &year_view)
+            cx.templates
+                .year(&cx.site_view, &year_view)
                 .with_context(|| format!("cannot render the page of {year}"))?,
         );
     }
-    let topic_papers = topic_pages::collect(site.pages());
-    for topic in &topic_papers {
-        let topic_view = topic_pages::topic_view(&config.site.title, topic);
+    let catalog = topic_pages::catalog(&cx.site);
+    for entry in catalog.iter().filter(|entry| plan.topic(&entry.id)) {
+        let records = topic_pages::records_for(&cx.site, cx.source, &entry.id)?;
+        let topic = topic_pages::collect(&records, entry);
+        let topic_view = topic_pages::topic_view(&cx.config.site.title, &topic);
         files.push(
-            templates
-                .topic(&site_view, &topic_view)
-                .with_context(|| format!("cannot render the page of topic {}", topic.id))?,
+            cx.templates
+                .topic(&cx.site_view, &topic_view)
+                .with_context(|| format!("cannot render the page of topic {}", entry.id))?,
         );
         files.push(OutputFile {
             path: format!("{}feed.xml", topic_view.path).into(),
-            bytes: feeds::topic_atom(config, topic)?,
+            bytes: feeds::topic_atom(cx.config, &topic)?,
         });
     }
+    let topic_links: Vec<topic_pages::TopicLink> =
+        catalog.iter().map(topic_pages::topic_link).collect();
+    let latest = match cx.site.pages().len().checked_sub(1) {
+        Some(index) => {
+            let record = cx.source.record(cx.site.pages()[index].date)?;
+            Some(view::day_view(
+                cx.config,
+                &record,
+                &cx.site.neighbours(index),
+                &cx.prompts,
+            ))
+        }
+        None => None,
+    };
     let home = HomeView {
-        recent: view::recent_days(&site, config.site.recent_days),
-        topics: topic_papers.iter().map(topic_pages::topic_link).collect(),
+        recent: view::recent_days(&cx.site, cx.config.site.recent_days),
+        topics: topic_links,
     };
     files.push(
-        templates
-            .home(&site_view, latest.as_ref(), &home)
+        cx.templates
+            .home(&cx.site_view, latest.as_ref(), &home)
             .context("cannot render the home page")?,
     );
-    let status_view =
-        status::status_view(config, site.records()).context("cannot build the run-health page")?;
+    let status_view = status::status_view(cx.config, cx.site.records())
+        .context("cannot build the run-health page")?;
     files.push(
-        templates
-            .status(&site_view, &status_view)
+        cx.templates
+            .status(&cx.site_view, &status_view)
             .context("cannot render the run-health page")?,
     );
     files.push(
-        templates
-            .search(&site_view, &home.topics)
+        cx.templates
+            .search(&cx.site_view, &home.topics)
             .context("cannot render the search page")?,
     );
-    files.extend(search::search_files(site.pages())?);
+    files.push(search::manifest(cx.site.pages())?);
+    let newest = feeds::newest_records(&cx.site, cx.source)?;
     files.push(OutputFile {
         path: "feed.xml".into(),
-        bytes: feeds::atom(config, site.pages())?,
+        bytes: feeds::atom(cx.config, &newest)?,
     });
     files.push(OutputFile {
         path: "feed.json".into(),
-        bytes: feeds::json_feed(config, site.pages())?,
+        bytes: feeds::json_feed(cx.config, &newest)?,
     });
-    files.extend(templates.assets().iter().cloned());
+    files.extend(cx.templates.assets().iter().cloned());
     // GitHub Pages must serve the files as they are, not through Jekyll.
     files.push(OutputFile {
         path: ".nojekyll".into(),
         bytes: Vec::new(),
     });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
@@ -226,23 +429,23 @@ pub(crate) fn year_path(year: i16) -> String {
 
 /// The nearest days with pages before and after a day.
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct DayNeighbours<'a> {
-    pub prev: Option<&'a DayRecord>,
-    pub next: Option<&'a DayRecord>,
+pub(crate) struct DayNeighbours {
+    pub prev: Option<Date>,
+    pub next: Option<Date>,
 }
 
 /// The shape of the site: which days have pages, and how they group into months and years.
 pub(crate) struct SiteModel<'a> {
-    /// One record per date (the last given wins), oldest first, whatever its status.
-    records: Vec<&'a DayRecord>,
-    /// The records whose days get a page, oldest first.
-    pages: Vec<&'a DayRecord>,
+    /// One summary per date (the last given wins), oldest first, whatever its status.
+    records: Vec<&'a DaySummary>,
+    /// The days that get a page, oldest first.
+    pages: Vec<&'a DaySummary>,
 }
 
 impl<'a> SiteModel<'a> {
-    pub(crate) fn new(records: &'a [DayRecord]) -> SiteModel<'a> {
-        let by_date: BTreeMap<Date, &DayRecord> = records.iter().map(|r| (r.date, r)).collect();
-        let records: Vec<&DayRecord> = by_date.into_values().collect();
+    pub(crate) fn new(summaries: &'a [DaySummary]) -> SiteModel<'a> {
+        let by_date: BTreeMap<Date, &DaySummary> = summaries.iter().map(|r| (r.date, r)).collect();
+        let records: Vec<&DaySummary> = by_date.into_values().collect();
         let pages = records
             .iter()
             .copied()
@@ -251,24 +454,29 @@ impl<'a> SiteModel<'a> {
         SiteModel { records, pages }
     }
 
-    /// Every record (one per date, the last given wins), oldest first.
-    pub(crate) fn records(&self) -> &[&'a DayRecord] {
+    /// Every day (one per date), oldest first.
+    pub(crate) fn records(&self) -> &[&'a DaySummary] {
         &self.records
     }
 
     /// Days with pages, oldest first.
-    pub(crate) fn pages(&self) -> &[&'a DayRecord] {
+    pub(crate) fn pages(&self) -> &[&'a DaySummary] {
         &self.pages
     }
 
     /// The neighbours of the page at `index` in `pages()`.
-    pub(crate) fn neighbours(&self, index: usize) -> DayNeighbours<'a> {
+    pub(crate) fn neighbours(&self, index: usize) -> DayNeighbours {
+        let date = |i: usize| self.pages.get(i).map(|p| p.date);
         DayNeighbours {
-            prev: index
-                .checked_sub(1)
-                .and_then(|i| self.pages.get(i).copied()),
-            next: self.pages.get(index + 1).copied(),
+            prev: index.checked_sub(1).and_then(date),
+            next: date(index + 1),
         }
+    }
+
+    /// The page dates just before and after `date` (which need not have a page).
+    pub(crate) fn pages_around(&self, date: Date) -> (Option<Date>, Option<Date>) {
+        let dates: Vec<Date> = self.pages.iter().map(|p| p.date).collect();
+        sorted_neighbours(&dates, date)
     }
 
     /// Months with at least one day page, oldest first.
@@ -285,8 +493,8 @@ impl<'a> SiteModel<'a> {
         years
     }
 
-    /// Every record of a month (with or without a page), oldest first.
-    pub(crate) fn records_in(&self, month: YearMonth) -> impl Iterator<Item = &'a DayRecord> + '_ {
+    /// Every day of a month (with or without a page), oldest first.
+    pub(crate) fn records_in(&self, month: YearMonth) -> impl Iterator<Item = &'a DaySummary> + '_ {
         self.records
             .iter()
             .copied()
@@ -294,7 +502,7 @@ impl<'a> SiteModel<'a> {
     }
 
     /// Day pages of a month, oldest first.
-    pub(crate) fn pages_in(&self, month: YearMonth) -> impl Iterator<Item = &'a DayRecord> + '_ {
+    pub(crate) fn pages_in(&self, month: YearMonth) -> impl Iterator<Item = &'a DaySummary> + '_ {
         self.pages
             .iter()
             .copied()

@@ -69,6 +69,8 @@ pub(crate) struct Templates {
     text: Tera,
     /// The static files, built in or overridden.
     assets: Vec<OutputFile>,
+    /// A hash of every template's name and text, built in or overridden.
+    fingerprint: String,
 }
 
 /// A template's text and, when the user overrides it, the file it came from.
@@ -100,6 +102,12 @@ impl Templates {
             };
             sources.insert(name, source);
         }
+        let fingerprint = crate::text::short_hash(
+            &sources
+                .iter()
+                .flat_map(|(name, source)| [name.as_bytes(), source.text.as_bytes()])
+                .collect::<Vec<_>>(),
+        );
         let assets = ASSETS
             .iter()
             .map(|(name, site_path, _)| OutputFile {
@@ -132,7 +140,13 @@ impl Templates {
             markdown,
             text,
             assets,
+            fingerprint,
         })
+    }
+
+    /// A hash of every template in use: a site rendered with other templates is rebuilt whole.
+    pub(crate) fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     /// The static files: the stylesheet and scripts every page links to.

@@ -1,12 +1,13 @@
-//! The static search index: `search/manifest.json` lists the years and their paper counts,
-//! `search/index-YYYY.json` holds one year's selected papers. The search page loads the
-//! manifest, then only the years its date range needs, newest first, so a multi-year archive
-//! stays quick on a phone. A new day rewrites only its own year's file and the manifest.
+//! The static search index: `search/manifest.json` lists the months and their paper counts,
+//! `search/index-YYYY-MM.json` holds one month's selected papers. The search page loads the
+//! manifest, then only the months its date range and year need, newest first, so a multi-year
+//! archive stays quick on a phone. A new day rewrites only its own month's file (tens of
+//! kilobytes) and the manifest, never a year's.
 //!
 //! To stay small the index is compact JSON of arrays, not objects, and holds no abstracts:
 //!
 //! ```text
-//! index-2026.json  {"v":2,"year":2026,"days":["2026-03-02",…],"topics":["model-architecture",…],
+//! index-2026-03.json  {"v":3,"month":"2026-03","days":["2026-03-02",…],"topics":["model-architecture",…],
 //!                   "papers":[[day, number, id, title, authors, comment, relevance, novelty, [topic,…]],…]}
 //! ```
 //! `day` indexes `days`; `number` is the paper's place on its day page (its anchor is
@@ -17,19 +18,19 @@
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use crate::record::DayRecord;
+use crate::record::{DayRecord, DaySummary};
 
-use super::OutputFile;
 use super::view::paper_comment;
+use super::{OutputFile, YearMonth};
 
 /// Version of the index format, checked by `search.js`.
-pub(crate) const INDEX_VERSION: u32 = 2;
+pub(crate) const INDEX_VERSION: u32 = 3;
 
-/// One year of the index.
+/// One month of the index.
 #[derive(Serialize)]
-struct YearIndex<'a> {
+struct MonthIndex<'a> {
     v: u32,
-    year: i16,
+    month: String,
     days: Vec<String>,
     topics: Vec<&'a str>,
     papers: Vec<IndexedPaper<'a>>,
@@ -48,64 +49,78 @@ type IndexedPaper<'a> = (
     Vec<usize>,
 );
 
-/// The manifest: every year with papers, newest first.
+/// The manifest: every month with papers, newest first.
 #[derive(Serialize)]
 struct Manifest {
     v: u32,
     total: usize,
-    years: Vec<ManifestYear>,
+    chunks: Vec<ManifestChunk>,
 }
 
 #[derive(Serialize)]
-struct ManifestYear {
+struct ManifestChunk {
     year: i16,
+    /// `2026-03`.
+    month: String,
     /// The index file, relative to the search page.
     file: String,
     count: usize,
-    /// First and last page date of the year with a page.
+    /// First and last page date of the month.
     first: String,
     last: String,
 }
 
-/// The manifest and one index file per year, from the day pages (oldest first).
-pub(crate) fn search_files(pages: &[&DayRecord]) -> Result<Vec<OutputFile>> {
-    let mut files = Vec::new();
+/// `search/index-2026-03.json`.
+pub(crate) fn month_file_path(month: YearMonth) -> String {
+    format!("search/{}", month_file_name(month))
+}
+
+fn month_file_name(month: YearMonth) -> String {
+    format!("index-{month}.json")
+}
+
+/// The manifest, from the summaries of the day pages (oldest first).
+pub(crate) fn manifest(pages: &[&DaySummary]) -> Result<OutputFile> {
     let mut manifest = Manifest {
         v: INDEX_VERSION,
         total: 0,
-        years: Vec::new(),
+        chunks: Vec::new(),
     };
-    for year_pages in pages.chunk_by(|a, b| a.date.year() == b.date.year()) {
-        let year = year_pages[0].date.year();
-        let index = year_index(year, year_pages);
-        let file = format!("index-{year:04}.json");
-        manifest.years.push(ManifestYear {
-            year,
-            file: file.clone(),
-            count: index.papers.len(),
-            first: year_pages[0].date.to_string(),
-            last: year_pages[year_pages.len() - 1].date.to_string(),
+    for month_pages in pages.chunk_by(|a, b| YearMonth::of(a.date) == YearMonth::of(b.date)) {
+        let month = YearMonth::of(month_pages[0].date);
+        let count: usize = month_pages.iter().map(|p| p.first_listed).sum();
+        manifest.chunks.push(ManifestChunk {
+            year: month.year,
+            month: month.to_string(),
+            file: month_file_name(month),
+            count,
+            first: month_pages[0].date.to_string(),
+            last: month_pages[month_pages.len() - 1].date.to_string(),
         });
-        manifest.total += index.papers.len();
-        let mut bytes = serde_json::to_vec(&index)
-            .with_context(|| format!("cannot write the search index of {year}"))?;
-        bytes.push(b'\n');
-        files.push(OutputFile {
-            path: format!("search/{file}").into(),
-            bytes,
-        });
+        manifest.total += count;
     }
-    manifest.years.reverse();
+    manifest.chunks.reverse();
     let mut bytes = serde_json::to_vec(&manifest).context("cannot write the search manifest")?;
     bytes.push(b'\n');
-    files.push(OutputFile {
+    Ok(OutputFile {
         path: "search/manifest.json".into(),
         bytes,
-    });
-    Ok(files)
+    })
 }
 
-fn year_index<'a>(year: i16, pages: &[&'a DayRecord]) -> YearIndex<'a> {
+/// One month's index file, from its day pages (oldest first).
+pub(crate) fn month_file(month: YearMonth, pages: &[&DayRecord]) -> Result<OutputFile> {
+    let index = month_index(month, pages);
+    let mut bytes = serde_json::to_vec(&index)
+        .with_context(|| format!("cannot write the search index of {month}"))?;
+    bytes.push(b'\n');
+    Ok(OutputFile {
+        path: month_file_path(month).into(),
+        bytes,
+    })
+}
+
+fn month_index<'a>(month: YearMonth, pages: &[&'a DayRecord]) -> MonthIndex<'a> {
     let mut papers = Vec::new();
     let mut topics: Vec<&str> = Vec::new();
     for (day, record) in pages.iter().enumerate() {
@@ -143,9 +158,9 @@ fn year_index<'a>(year: i16, pages: &[&'a DayRecord]) -> YearIndex<'a> {
             ));
         }
     }
-    YearIndex {
+    MonthIndex {
         v: INDEX_VERSION,
-        year,
+        month: month.to_string(),
         days: pages.iter().map(|r| r.date.to_string()).collect(),
         topics,
         papers,

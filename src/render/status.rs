@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::calendar::Calendar;
 use crate::config::Config;
-use crate::record::{DayRecord, DayStatus};
+use crate::record::{DayStatus, DaySummary};
 
 use super::day_path;
 use super::view::{long_date, month_name};
@@ -141,9 +141,9 @@ fn abbreviation(status: Option<DayStatus>) -> &'static str {
 }
 
 /// Builds the run-health page from every record (one per date, any order).
-pub(crate) fn status_view(config: &Config, records: &[&DayRecord]) -> Result<StatusView> {
+pub(crate) fn status_view(config: &Config, records: &[&DaySummary]) -> Result<StatusView> {
     let calendar = Calendar::from_config(&config.arxiv)?;
-    let by_date: BTreeMap<Date, &DayRecord> = records.iter().map(|r| (r.date, *r)).collect();
+    let by_date: BTreeMap<Date, &DaySummary> = records.iter().map(|r| (r.date, *r)).collect();
     let days: Vec<StatusDay> = match by_date.keys().next_back() {
         Some(&newest) => shown_dates(&calendar, &by_date, newest)
             .into_iter()
@@ -192,7 +192,7 @@ pub(crate) fn status_view(config: &Config, records: &[&DayRecord]) -> Result<Sta
 /// oldest record are left out: a new site has no missed runs before its first one.
 fn shown_dates(
     calendar: &Calendar,
-    records: &BTreeMap<Date, &DayRecord>,
+    records: &BTreeMap<Date, &DaySummary>,
     newest: Date,
 ) -> Vec<Date> {
     let oldest_record = records.keys().next().copied().unwrap_or(newest);
@@ -206,7 +206,7 @@ fn shown_dates(
     dates
 }
 
-fn status_day(date: Date, record: Option<&DayRecord>) -> StatusDay {
+fn status_day(date: Date, record: Option<&DaySummary>) -> StatusDay {
     let status = record.map(|r| r.status);
     let has_page = status.is_some_and(DayStatus::has_page);
     let column = match date.weekday() {
@@ -227,7 +227,7 @@ fn status_day(date: Date, record: Option<&DayRecord>) -> StatusDay {
         abbreviation: abbreviation(status),
         reason: record.and_then(|r| r.status_reason.clone()),
         path: has_page.then(|| day_path(date)),
-        selected: record.filter(|_| has_page).map(|r| r.counts.selected),
+        selected: record.filter(|_| has_page).map(|r| r.selected),
         alarming: status.is_none_or(DayStatus::is_failure),
     }
 }

@@ -95,7 +95,8 @@ fn every_expected_file_and_no_page_for_the_failed_day() {
             "feed.json",
             "feed.xml",
             "index.html",
-            "search/index-2026.json",
+            "search/index-2026-02.json",
+            "search/index-2026-03.json",
             "search/index.html",
             "search/manifest.json",
             "search/search.js",
@@ -375,7 +376,7 @@ fn an_empty_archive_still_renders_a_home_page() {
     assert!(files["status/index.html"].contains("No run has been recorded yet"));
     assert_eq!(
         files["search/manifest.json"],
-        "{\"v\":2,\"total\":0,\"years\":[]}\n"
+        "{\"v\":3,\"total\":0,\"chunks\":[]}\n"
     );
 }
 

@@ -1,75 +1,123 @@
 //! A page and an Atom feed per topic (`topics/<id>/index.html`, `topics/<id>/feed.xml`): the
 //! newest papers of the topic across days, each linking to its entry on its day page.
 
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
+use anyhow::Result;
 use serde::Serialize;
 
 use crate::record::{DayRecord, PaperRecord};
 
-use super::groups;
 use super::view::{Link, TopPaper, top_paper, topic_path};
+use super::{RecordSource, SiteModel, groups};
 
 /// Papers a topic page and its feed carry: enough for a few weeks of a busy topic, bounded so
 /// a page costs the same in year ten as in year one.
 pub(crate) const TOPIC_PAPERS: usize = 60;
 
+/// A topic the site lists: its id, the label its newest day gives it, and how many papers its
+/// page shows.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TopicEntry {
+    pub id: String,
+    pub label: String,
+    pub count: usize,
+}
+
 /// One topic and its newest papers (newest day first, page order within a day).
 pub(crate) struct TopicPapers<'a> {
     pub id: String,
-    /// The label the newest day gives the topic.
     pub label: String,
     pub papers: Vec<(&'a DayRecord, usize, &'a PaperRecord)>,
 }
 
-/// Every topic named by a day page (as a paper's primary or other topic), in the order of the
-/// newest day's topics and then by id, each with its newest [`TOPIC_PAPERS`] papers.
-pub(crate) fn collect<'a>(pages: &[&'a DayRecord]) -> Vec<TopicPapers<'a>> {
-    let mut by_id: BTreeMap<String, TopicPapers<'a>> = BTreeMap::new();
-    let mut order: Vec<String> = Vec::new();
-    for record in pages.iter().rev() {
-        for (number, paper) in groups::numbered_papers(record) {
-            // A paper listed again is linked where it was first listed.
-            let Some(topics) = paper
-                .topics
-                .as_ref()
-                .filter(|_| paper.listed_before.is_none())
-            else {
-                continue;
-            };
-            for id in std::iter::once(&topics.primary).chain(&topics.also) {
-                let entry = by_id.entry(id.clone()).or_insert_with(|| {
-                    order.push(id.clone());
-                    TopicPapers {
-                        id: id.clone(),
-                        label: groups::topic_label(record, id).to_string(),
-                        papers: Vec::new(),
-                    }
-                });
-                if entry.papers.len() < TOPIC_PAPERS
-                    && !entry.papers.iter().any(|(_, _, p)| p.id == paper.id)
-                {
-                    entry.papers.push((record, number, paper));
-                }
+/// The selected papers of a day listed there first, in page order, with their numbers: a
+/// paper listed again is linked where it was first listed.
+pub(crate) fn first_listings(record: &DayRecord) -> impl Iterator<Item = &PaperRecord> {
+    groups::numbered_papers(record)
+        .into_iter()
+        .map(|(_, paper)| paper)
+        .filter(|paper| paper.listed_before.is_none())
+}
+
+/// Every topic a day page names (as a paper's primary or other topic), from the summaries
+/// alone: in the order of the newest day's topics, then as met going back in time.
+pub(crate) fn catalog(site: &SiteModel<'_>) -> Vec<TopicEntry> {
+    let mut entries: Vec<TopicEntry> = Vec::new();
+    for summary in site.pages().iter().rev() {
+        for tally in &summary.topics {
+            match entries.iter_mut().find(|e| e.id == tally.id) {
+                Some(entry) => entry.count = (entry.count + tally.papers).min(TOPIC_PAPERS),
+                None => entries.push(TopicEntry {
+                    id: tally.id.clone(),
+                    label: tally.label.clone(),
+                    count: tally.papers.min(TOPIC_PAPERS),
+                }),
             }
         }
     }
     // The newest day's topic order first (the user's file order), then the rest as met.
-    let newest_order: Vec<&str> = pages
+    let newest_order: Vec<&str> = site
+        .pages()
         .iter()
         .rev()
-        .flat_map(|r| r.topics.iter().map(|t| t.id.as_str()))
+        .flat_map(|s| s.topic_order.iter().map(String::as_str))
         .collect();
-    order.sort_by_key(|id| {
+    entries.sort_by_key(|entry| {
         newest_order
             .iter()
-            .position(|known| known == id)
+            .position(|known| *known == entry.id)
             .unwrap_or(usize::MAX)
     });
-    order
-        .into_iter()
-        .filter_map(|id| by_id.remove(&id))
-        .collect()
+    entries
+}
+
+/// The records, newest first, that hold a topic's newest [`TOPIC_PAPERS`] papers: found from
+/// the summaries, so only those records are read.
+pub(crate) fn records_for(
+    site: &SiteModel<'_>,
+    source: &dyn RecordSource,
+    id: &str,
+) -> Result<Vec<Arc<DayRecord>>> {
+    let mut records = Vec::new();
+    let mut papers = 0;
+    for summary in site.pages().iter().rev() {
+        let Some(tally) = summary.topics.iter().find(|t| t.id == id) else {
+            continue;
+        };
+        records.push(source.record(summary.date)?);
+        papers += tally.papers;
+        if papers >= TOPIC_PAPERS {
+            break;
+        }
+    }
+    Ok(records)
+}
+
+/// The topic's newest [`TOPIC_PAPERS`] papers in `records` (newest first).
+pub(crate) fn collect<'a>(records: &'a [Arc<DayRecord>], entry: &TopicEntry) -> TopicPapers<'a> {
+    let mut papers = Vec::new();
+    'days: for record in records {
+        for (number, paper) in groups::numbered_papers(record) {
+            let listed = paper
+                .topics
+                .as_ref()
+                .filter(|_| paper.listed_before.is_none())
+                .is_some_and(|t| t.primary == entry.id || t.also.contains(&entry.id));
+            if !listed {
+                continue;
+            }
+            if papers.len() == TOPIC_PAPERS {
+                break 'days;
+            }
+            papers.push((record.as_ref(), number, paper));
+        }
+    }
+    TopicPapers {
+        id: entry.id.clone(),
+        label: entry.label.clone(),
+        papers,
+    }
 }
 
 /// A topic page.
@@ -126,11 +174,11 @@ pub(crate) fn topic_view(site_title: &str, topic: &TopicPapers<'_>) -> TopicView
     }
 }
 
-pub(crate) fn topic_link(topic: &TopicPapers<'_>) -> TopicLink {
+pub(crate) fn topic_link(entry: &TopicEntry) -> TopicLink {
     TopicLink {
-        id: topic.id.clone(),
-        label: topic.label.clone(),
-        path: topic_path(&topic.id),
-        count: topic.papers.len(),
+        id: entry.id.clone(),
+        label: entry.label.clone(),
+        path: topic_path(&entry.id),
+        count: entry.count,
     }
 }

@@ -12,8 +12,8 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::paper::abs_url;
 use crate::record::{
-    Counts, DayRecord, DayStatus, IMPORTED_TOOL, PaperRecord, PromptSnapshot, ScorerKind,
-    SourceKind, SpotlightKind, Usage,
+    Counts, DayRecord, DayStatus, DaySummary, IMPORTED_TOOL, PaperRecord, PromptSnapshot,
+    ScorerKind, SourceKind, SpotlightKind, Usage,
 };
 
 use super::groups::{self, GroupKind};
@@ -458,7 +458,7 @@ pub(crate) fn short_authors(authors: &[String]) -> String {
 pub(crate) fn day_view(
     config: &Config,
     record: &DayRecord,
-    neighbours: &DayNeighbours<'_>,
+    neighbours: &DayNeighbours,
     prompts: &BTreeMap<String, PromptView>,
 ) -> DayView {
     let date = record.date.to_string();
@@ -538,10 +538,10 @@ fn day_description(record: &DayRecord) -> String {
     }
 }
 
-fn day_link(record: &DayRecord) -> Link {
+fn day_link(date: Date) -> Link {
     Link {
-        label: record.date.to_string(),
-        path: day_path(record.date),
+        label: date.to_string(),
+        path: day_path(date),
     }
 }
 
@@ -959,17 +959,18 @@ pub(crate) fn month_view(
     config: &Config,
     site: &SiteModel<'_>,
     month: YearMonth,
+    pages: &[&DayRecord],
     topic_names: &BTreeMap<String, TopicNames>,
     calendar: &crate::calendar::Calendar,
 ) -> MonthView {
-    let records: BTreeMap<i8, &DayRecord> =
+    let records: BTreeMap<i8, &DaySummary> =
         site.records_in(month).map(|r| (r.date.day(), r)).collect();
     let span = site
         .records()
         .first()
         .zip(site.records().last())
         .map(|(first, last)| (first.date, last.date));
-    let missed = |date: Date, record: Option<&DayRecord>| {
+    let missed = |date: Date, record: Option<&DaySummary>| {
         record.is_none()
             && span.is_some_and(|(first, last)| first <= date && date <= last)
             && calendar.is_page_date(date)
@@ -989,10 +990,9 @@ pub(crate) fn month_view(
         cells.push(None);
     }
 
-    let pages: Vec<&DayRecord> = site.pages_in(month).collect();
-    let candidates = month_candidates(config, &pages, topic_names);
+    let candidates = month_candidates(config, pages, topic_names);
     let topic_counts = month_topic_counts(&candidates);
-    let top = capped_top_list(config, &pages, candidates);
+    let top = capped_top_list(config, pages, candidates);
     let top_papers: Vec<TopPaper> = top.iter().map(|(paper, _)| paper.clone()).collect();
     let topic_groups = if top.iter().any(|(_, topic)| topic.from_record) {
         group_by_record_topic(top)
@@ -1211,13 +1211,13 @@ fn paper_topic(paper: &PaperRecord, names: &TopicNames) -> Option<String> {
     })
 }
 
-fn calendar_day(date: Date, record: Option<&DayRecord>) -> CalendarDay {
+fn calendar_day(date: Date, record: Option<&DaySummary>) -> CalendarDay {
     let has_page = record.is_some_and(|r| r.status.has_page());
     CalendarDay {
         day: date.day(),
         date: date.to_string(),
         path: has_page.then(|| day_path(date)),
-        selected: record.filter(|_| has_page).map(|r| r.counts.selected),
+        selected: record.filter(|_| has_page).map(|r| r.selected),
         status: record
             .map(|r| r.status)
             .filter(|&status| status != DayStatus::Ok)
@@ -1232,12 +1232,12 @@ pub(crate) fn year_view(config: &Config, site: &SiteModel<'_>, year: i16) -> Yea
     let months: Vec<MonthSummary> = (1..=12)
         .map(|month| {
             let month = YearMonth { year, month };
-            let pages: Vec<&DayRecord> = site.pages_in(month).collect();
+            let pages: Vec<&DaySummary> = site.pages_in(month).collect();
             MonthSummary {
                 name: month_name(month.month),
                 path: (!pages.is_empty()).then(|| month.path()),
                 days: pages.len(),
-                selected: pages.iter().map(|r| r.counts.selected).sum(),
+                selected: pages.iter().map(|r| r.selected).sum(),
                 failed_days: site
                     .records_in(month)
                     .filter(|r| r.status.is_failure())
@@ -1272,7 +1272,7 @@ pub(crate) fn recent_days(site: &SiteModel<'_>, count: usize) -> Vec<RecentDay> 
             date: record.date.to_string(),
             long_date: long_date(record.date),
             path: day_path(record.date),
-            selected: record.counts.selected,
+            selected: record.selected,
             status: Some(record.status)
                 .filter(|&status| status != DayStatus::Ok)
                 .map(DayStatus::as_str),

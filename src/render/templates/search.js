@@ -1,16 +1,16 @@
-// papersift search, without a server. The page loads manifest.json (the years and their paper
-// counts), then only the yearly index files (index-YYYY.json) that the chosen date range needs,
-// newest first, and shows results as each year arrives. Results are built as DOM nodes with
+// papersift search, without a server. The page loads manifest.json (the months and their paper
+// counts), then only the monthly index files (index-YYYY-MM.json) that the chosen date range
+// needs, all requested at once and read newest first, and shows results as each month arrives. Results are built as DOM nodes with
 // textContent, so titles and comments from arXiv stay inert text.
 (function () {
   "use strict";
 
-  var INDEX_VERSION = 2;
+  var INDEX_VERSION = 3;
   var PAGE_SIZE = 50;
   var DATE = /^\d{4}-\d{2}-\d{2}$/;
 
   var manifest = null;
-  var yearLoads = {};
+  var chunkLoads = {};
   var matches = [];
   var shown = PAGE_SIZE;
   var searchNumber = 0;
@@ -89,12 +89,12 @@
     });
   }
 
-  // One year's papers, fetched once.
-  function loadYear(year) {
-    if (!yearLoads[year.year]) {
-      yearLoads[year.year] = fetchJson(year.file).then(function (index) {
+  // One month's papers, fetched once.
+  function loadChunk(chunk) {
+    if (!chunkLoads[chunk.file]) {
+      chunkLoads[chunk.file] = fetchJson(chunk.file).then(function (index) {
         if (index.v !== INDEX_VERSION || !Array.isArray(index.papers) || !Array.isArray(index.days) || !Array.isArray(index.topics)) {
-          throw new Error(year.file + " is not a search index this page understands");
+          throw new Error(chunk.file + " is not a search index this page understands");
         }
         return index.papers.map(function (row) {
           return {
@@ -114,12 +114,12 @@
         });
       });
     }
-    return yearLoads[year.year];
+    return chunkLoads[chunk.file];
   }
 
-  function yearsFor(criteria) {
-    return manifest.years.filter(function (year) {
-      return (!criteria.from || year.last >= criteria.from) && (!criteria.to || year.first <= criteria.to);
+  function chunksFor(criteria) {
+    return manifest.chunks.filter(function (chunk) {
+      return (!criteria.from || chunk.last >= criteria.from) && (!criteria.to || chunk.first <= criteria.to);
     });
   }
 
@@ -251,30 +251,31 @@
       setStatus("Type words or an author, or choose dates, a minimum score or a topic, to search " + countText(manifest.total) + ".");
       return;
     }
-    var years = yearsFor(criteria);
-    if (years.length === 0) {
+    var chunks = chunksFor(criteria);
+    if (chunks.length === 0) {
       showResults();
       setStatus("No papers in that date range.");
       return;
     }
     var found = [];
+    var loads = chunks.map(loadChunk);
     var step = function (index) {
-      if (index >= years.length) {
+      if (index >= chunks.length) {
         setStatus(found.length === 0 ? "No paper matches." : countText(found.length) + " found.");
         return undefined;
       }
-      setStatus((found.length ? countText(found.length) + " found so far; " : "") + "searching " + years[index].year + "…");
-      return loadYear(years[index]).then(function (papers) {
+      setStatus((found.length ? countText(found.length) + " found so far; " : "") + "searching " + chunks[index].month + "…");
+      return loads[index].then(function (papers) {
         if (number !== searchNumber) {
           return undefined;
         }
-        var inYear = papers.filter(function (paper) {
+        var inChunk = papers.filter(function (paper) {
           return matchesPaper(paper, criteria);
         });
-        inYear.forEach(function (paper) {
+        inChunk.forEach(function (paper) {
           paper.rank = relevanceOf(paper, criteria.terms);
         });
-        found = found.concat(inYear);
+        found = found.concat(inChunk);
         // Best matches first, then newest day first, then page order.
         found.sort(function (a, b) {
           if (a.rank !== b.rank) {
@@ -360,13 +361,13 @@
     });
     setStatus("Loading the search index…");
     fetchJson("manifest.json").then(function (loaded) {
-      if (loaded.v !== INDEX_VERSION || !Array.isArray(loaded.years)) {
+      if (loaded.v !== INDEX_VERSION || !Array.isArray(loaded.chunks)) {
         throw new Error("manifest.json is not a search index this page understands");
       }
       manifest = loaded;
-      if (manifest.years.length > 0) {
-        elements.from.min = elements.to.min = manifest.years[manifest.years.length - 1].first;
-        elements.from.max = elements.to.max = manifest.years[0].last;
+      if (manifest.chunks.length > 0) {
+        elements.from.min = elements.to.min = manifest.chunks[manifest.chunks.length - 1].first;
+        elements.from.max = elements.to.max = manifest.chunks[0].last;
       }
       search();
     }).catch(function (error) {

@@ -1,0 +1,203 @@
+//! Which files a render makes: the whole site, or exactly the files that changes to some days
+//! alter (their pages, the neighbouring pages, their months, years and topics, and the
+//! site-wide pages), so a daily run renders about twenty files however large the archive is.
+
+use std::collections::BTreeSet;
+
+use jiff::civil::Date;
+
+use crate::record::DaySummary;
+
+use super::{SiteModel, YearMonth, day_path, search, sorted_neighbours, view, year_path};
+
+/// What to render.
+#[derive(Debug, Clone)]
+pub(crate) enum Scope {
+    /// The whole site.
+    Everything,
+    /// What changes to these days alter. `before` holds the summaries the site was last built
+    /// from for those of them that existed then.
+    Days {
+        changed: BTreeSet<Date>,
+        before: Vec<DaySummary>,
+    },
+}
+
+/// Which output paths a render was responsible for: a path it covers but did not make is one
+/// the site no longer has (a day that lost its page, a topic without papers).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Coverage {
+    Everything,
+    Paths(BTreeSet<String>),
+}
+
+/// The pages a render makes, worked out from the scope and the site's shape.
+pub(crate) struct Plan {
+    everything: bool,
+    days: BTreeSet<Date>,
+    /// Months whose overview and search file are made.
+    months: BTreeSet<YearMonth>,
+    years: BTreeSet<i16>,
+    topics: BTreeSet<String>,
+}
+
+impl Plan {
+    pub(crate) fn new(site: &SiteModel<'_>, scope: &Scope) -> Plan {
+        let everything = Plan {
+            everything: true,
+            days: site.pages().iter().map(|p| p.date).collect(),
+            months: site.months().into_iter().collect(),
+            years: site.years().into_iter().collect(),
+            topics: BTreeSet::new(),
+        };
+        let Scope::Days { changed, before } = scope else {
+            return everything;
+        };
+        let old = OldShape::new(site, changed, before);
+        // A new or vanished year changes the year links in every page's header.
+        if old.years != site.years() {
+            return everything;
+        }
+        let mut plan = Plan {
+            everything: false,
+            days: BTreeSet::new(),
+            months: BTreeSet::new(),
+            years: BTreeSet::new(),
+            topics: BTreeSet::new(),
+        };
+        let months = site.months();
+        let pages: BTreeSet<Date> = site.pages().iter().map(|p| p.date).collect();
+        for &date in changed {
+            if pages.contains(&date) {
+                plan.days.insert(date);
+            }
+            // Their previous/next links point at this day, or now past it.
+            let (prev, next) = site.pages_around(date);
+            plan.days.extend(prev.into_iter().chain(next));
+            let month = YearMonth::of(date);
+            plan.months.insert(month);
+            let (prev, next) = sorted_neighbours(&months, month);
+            plan.months.extend(prev.into_iter().chain(next));
+            plan.years.insert(date.year());
+        }
+        for summary in site
+            .records()
+            .iter()
+            .filter(|s| changed.contains(&s.date))
+            .copied()
+            .chain(before)
+        {
+            plan.topics
+                .extend(summary.topics.iter().map(|tally| tally.id.clone()));
+        }
+        // Month calendars mark missed weekdays between the first and the last record: when
+        // either end moves, every month between its old and new place changes.
+        let new_span = span(site.records().iter().map(|s| s.date));
+        for (old_edge, new_edge) in [
+            (old.span.map(|s| s.0), new_span.map(|s| s.0)),
+            (old.span.map(|s| s.1), new_span.map(|s| s.1)),
+        ] {
+            if let (Some(a), Some(b)) = (old_edge, new_edge)
+                && a != b
+            {
+                let (from, to) = (YearMonth::of(a.min(b)), YearMonth::of(a.max(b)));
+                plan.months
+                    .extend(months.iter().filter(|m| from <= **m && **m <= to));
+            }
+        }
+        plan.months
+            .retain(|m| months.contains(m) || changed_month(changed, *m));
+        plan
+    }
+
+    /// Months with anything to render, oldest first.
+    pub(crate) fn months(&self) -> Vec<YearMonth> {
+        let mut months: BTreeSet<YearMonth> = self.months.clone();
+        months.extend(self.days.iter().map(|&d| YearMonth::of(d)));
+        months.into_iter().collect()
+    }
+
+    pub(crate) fn day_page(&self, date: Date) -> bool {
+        self.days.contains(&date)
+    }
+
+    /// True when the month's overview and search file are rendered.
+    pub(crate) fn month_page(&self, month: YearMonth) -> bool {
+        self.months.contains(&month)
+    }
+
+    pub(crate) fn years(&self) -> &BTreeSet<i16> {
+        &self.years
+    }
+
+    pub(crate) fn topic(&self, id: &str) -> bool {
+        self.everything || self.topics.contains(id)
+    }
+
+    /// The paths this plan is responsible for, made or (when their day, month, year or topic
+    /// has nothing left to show) not.
+    pub(crate) fn coverage(&self) -> Coverage {
+        if self.everything {
+            return Coverage::Everything;
+        }
+        let mut paths = BTreeSet::new();
+        for &date in &self.days {
+            paths.insert(format!("{}index.html", day_path(date)));
+            paths.insert(format!("{}index.md", day_path(date)));
+        }
+        for &month in &self.months {
+            paths.insert(format!("{}index.html", month.path()));
+            paths.insert(search::month_file_path(month));
+        }
+        for &year in &self.years {
+            paths.insert(format!("{}index.html", year_path(year)));
+        }
+        for id in &self.topics {
+            paths.insert(format!("{}index.html", view::topic_path(id)));
+            paths.insert(format!("{}feed.xml", view::topic_path(id)));
+        }
+        Coverage::Paths(paths)
+    }
+}
+
+/// A month one of the changed days falls in (kept even when it lost its last page, so its
+/// files are deleted).
+fn changed_month(changed: &BTreeSet<Date>, month: YearMonth) -> bool {
+    changed.iter().any(|&d| YearMonth::of(d) == month)
+}
+
+/// The first and last of some dates.
+fn span(dates: impl Iterator<Item = Date>) -> Option<(Date, Date)> {
+    dates.fold(None, |span, date| match span {
+        None => Some((date, date)),
+        Some((first, last)) => Some((first.min(date), last.max(date))),
+    })
+}
+
+/// The site as it was before the changed days changed.
+struct OldShape {
+    years: Vec<i16>,
+    span: Option<(Date, Date)>,
+}
+
+impl OldShape {
+    fn new(site: &SiteModel<'_>, changed: &BTreeSet<Date>, before: &[DaySummary]) -> OldShape {
+        let unchanged = site
+            .records()
+            .iter()
+            .copied()
+            .filter(|s| !changed.contains(&s.date));
+        let old: Vec<&DaySummary> = unchanged.chain(before).collect();
+        let mut years: Vec<i16> = old
+            .iter()
+            .filter(|s| s.status.has_page())
+            .map(|s| s.date.year())
+            .collect();
+        years.sort_unstable();
+        years.dedup();
+        OldShape {
+            years,
+            span: span(old.iter().map(|s| s.date)),
+        }
+    }
+}
