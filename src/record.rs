@@ -1068,6 +1068,104 @@ mod tests {
         assert_eq!(read.status_reason, record.status_reason);
     }
 
+    #[test]
+    fn a_version_1_record_reads_and_is_saved_with_filtered_papers_as_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut old: serde_json::Value = serde_json::from_str(MINIMAL_RECORD).unwrap();
+        old["papers"] = serde_json::json!([
+            {"id": "2601.00001", "version": 2, "title": "Kept", "decision": "selected",
+             "scores": {"relevance": 9, "novelty": 7, "comment": "Fits."},
+             "abstract": "An abstract."},
+            {"id": "2601.00002", "version": 1, "title": "Dropped", "decision": "filtered",
+             "reason": "below thresholds (relevance 3 < 7 or novelty 5 < 5)",
+             "scores": {"relevance": 3, "novelty": 5, "comment": "Off topic."}},
+            {"id": "2601.00003", "version": 1, "title": "Excluded", "decision": "filtered",
+             "reason": "excluded by keyword rule \"medical imaging\""}
+        ]);
+        let path = record_path(dir.path(), "2026-01-01".parse().unwrap());
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, serde_json::to_vec_pretty(&old).unwrap()).unwrap();
+        let read = load(dir.path(), "2026-01-01".parse().unwrap())
+            .unwrap()
+            .unwrap();
+        assert_eq!(read.papers.len(), 3);
+        assert_eq!(
+            read.papers[1].title, "Dropped",
+            "version 1 objects read whole"
+        );
+
+        save(dir.path(), &read).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("\n    [\"2601.00002\",1,3,5]"), "{text}");
+        assert!(
+            text.contains(
+                "[\"2601.00003\",1,null,null,\"excluded by keyword rule \\\"medical imaging\\\"\"]"
+            ),
+            "{text}"
+        );
+        let paper_lines = text
+            .lines()
+            .filter(|l| l.starts_with("    {\"id\""))
+            .count();
+        assert_eq!(paper_lines, 1, "one line per paper: {text}");
+        assert!(
+            text.contains("\n  \"counts\": {\n"),
+            "the header stays indented"
+        );
+
+        let again = load(dir.path(), read.date).unwrap().unwrap();
+        assert_eq!(
+            again.papers[0], read.papers[0],
+            "selected papers keep everything"
+        );
+        let filtered = &again.papers[1];
+        assert_eq!(filtered.decision, Decision::Filtered);
+        assert_eq!((filtered.id.as_str(), filtered.version), ("2601.00002", 1));
+        assert_eq!(filtered.reason.as_deref(), Some("below thresholds"));
+        let scores = filtered.scores.as_ref().unwrap();
+        assert_eq!((scores.relevance, scores.novelty), (3, 5));
+        assert_eq!(again.papers[2].scores, None);
+        assert_eq!(
+            again.papers[2].reason.as_deref(),
+            Some("excluded by keyword rule \"medical imaging\"")
+        );
+        let mut counts = Counts::default();
+        counts.tally_decisions(&again.papers);
+        assert_eq!((counts.selected, counts.filtered), (1, Some(2)));
+    }
+
+    #[test]
+    fn the_index_notices_new_changed_and_removed_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut record: DayRecord = serde_json::from_str(MINIMAL_RECORD).unwrap();
+        save(dir.path(), &record).unwrap();
+        let state = read_index(dir.path()).unwrap();
+        assert!(state.stored.is_empty());
+        let bytes = state.sizes[&record.date];
+        let summary = DaySummary {
+            date: record.date,
+            status: record.status,
+            status_reason: None,
+            selected: 0,
+            first_listed: 0,
+            bytes,
+            topic_order: Vec::new(),
+            topics: Vec::new(),
+        };
+        let summaries = std::iter::once((record.date, summary.clone())).collect();
+        write_index(dir.path(), &summaries).unwrap();
+        let state = read_index(dir.path()).unwrap();
+        assert_eq!(state.stored[&record.date], summary);
+        assert_eq!(state.sizes[&record.date], bytes);
+        record.status_reason = Some("changed".into());
+        save(dir.path(), &record).unwrap();
+        let state = read_index(dir.path()).unwrap();
+        assert_ne!(state.sizes[&record.date], state.stored[&record.date].bytes);
+        std::fs::remove_file(record_path(dir.path(), record.date)).unwrap();
+        write_index(dir.path(), &Default::default()).unwrap();
+        assert!(!dir.path().join("2026").join(INDEX_FILE).exists());
+    }
+
     const MINIMAL_RECORD: &str = r#"{"schema_version": 1, "date": "2026-01-01", "categories": [],
         "source": {"kind": "rss", "origin": []}, "status": "ok", "counts": {"new": 0, "cross": 0,
         "replace": 0, "replace_cross": 0, "skipped_announce_type": 0, "duplicates": 0,

@@ -29,7 +29,14 @@ pub(crate) const FEED_PAPERS: usize = 60;
 
 /// An abstract in a feed is cut at a word end within this many characters (the entry links
 /// to the whole paper).
-pub(crate) const FEED_ABSTRACT_CHARS: usize = 600;
+pub(crate) const FEED_ABSTRACT_CHARS: usize = 500;
+
+/// Authors an entry names (a 200-author paper would otherwise fill a feed); the content says
+/// how many there are.
+const FEED_AUTHORS: usize = 10;
+
+/// Entries in a topic's feed: the newest of the papers its page shows.
+pub(crate) const TOPIC_FEED_PAPERS: usize = 30;
 
 /// A feed's `updated` when there is no day yet: fixed, so empty feeds are reproducible too.
 const NO_DATE: &str = "1970-01-01T00:00:00Z";
@@ -125,7 +132,7 @@ fn content_html(entry: &Entry<'_>) -> String {
     if !paper.authors.is_empty() {
         html.push_str(&format!(
             "<p><strong>Authors:</strong> {}</p>",
-            escape(&paper.authors.join(", "))
+            escape(&super::view::short_authors(&paper.authors))
         ));
     }
     if let Some(abstract_text) = &paper.abstract_text {
@@ -207,6 +214,7 @@ pub(crate) fn topic_atom(config: &Config, topic: &TopicPapers<'_>) -> Result<Vec
     let entries: Vec<Entry<'_>> = topic
         .papers
         .iter()
+        .take(TOPIC_FEED_PAPERS)
         .map(|&(record, number, paper)| Entry {
             arxiv_url: abs_url(&paper.id),
             day_url: format!("{base}{}#{}", day_path(record.date), paper_anchor(number)),
@@ -221,8 +229,7 @@ pub(crate) fn topic_atom(config: &Config, topic: &TopicPapers<'_>) -> Result<Vec
         title: format!("{} — {}", config.site.title, topic.label),
         subtitle: format!(
             "The newest {} selected arXiv papers on {}",
-            super::topic_pages::TOPIC_PAPERS,
-            topic.label
+            TOPIC_FEED_PAPERS, topic.label
         ),
         updated: entries
             .first()
@@ -286,7 +293,7 @@ fn atom_entry(w: &mut Writer<Vec<u8>>, entry: &Entry<'_>) -> std::io::Result<()>
         text_element(w, "published", &entry.updated)?;
         link(w, "alternate", "text/html", &entry.day_url)?;
         link(w, "related", "text/html", &entry.arxiv_url)?;
-        for author in &paper.authors {
+        for author in paper.authors.iter().take(FEED_AUTHORS) {
             w.create_element("author")
                 .write_inner_content(|w| text_element(w, "name", &xml_safe(author)))?;
         }
@@ -295,10 +302,7 @@ fn atom_entry(w: &mut Writer<Vec<u8>>, entry: &Entry<'_>) -> std::io::Result<()>
                 .with_attribute(("term", xml_safe(category).as_ref()))
                 .write_empty()?;
         }
-        let summary = math::text_to_plain(paper.abstract_text.as_deref().unwrap_or(&paper.title));
-        w.create_element("summary")
-            .with_attribute(("type", "text"))
-            .write_text_content(BytesText::new(&xml_safe(&summary)))?;
+        // No <summary>: the content carries the (cut) abstract, and readers show one or the other.
         w.create_element("content")
             .with_attribute(("type", "html"))
             .write_text_content(BytesText::new(&xml_safe(&content_html(entry))))?;
@@ -347,8 +351,6 @@ struct JsonItem<'a> {
     external_url: &'a str,
     title: String,
     content_html: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    summary: Option<String>,
     date_published: &'a str,
     date_modified: &'a str,
     authors: Vec<JsonAuthor<'a>>,
@@ -378,13 +380,13 @@ pub(crate) fn json_feed(config: &Config, records: &[Arc<DayRecord>]) -> Result<V
                 external_url: &entry.arxiv_url,
                 title: math::text_to_plain(&entry.paper.title),
                 content_html: content_html(entry),
-                summary: entry.paper.abstract_text.as_deref().map(feed_abstract),
                 date_published: &entry.updated,
                 date_modified: &entry.updated,
                 authors: entry
                     .paper
                     .authors
                     .iter()
+                    .take(FEED_AUTHORS)
                     .map(|name| JsonAuthor { name })
                     .collect(),
                 tags: &entry.paper.categories,

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Ten years on one runner: measures what a daily run and a full build cost as the archive grows,
+# and how much the repository grows a year. Needs python3, git and GNU time (/usr/bin/time); no
+# network. Usage: scripts/bench-archive.sh [SIZES] [REPLAY_DAYS]
+#   SIZES        archive sizes in native days, default "387 1250 2500"
+#   REPLAY_DAYS  days replayed into a git repository, one commit each, default 250
+#
+# 1. Native records: `papersift run --feed` (keyword scorer, shipped config) on each of the
+#    three shared feeds (620, 540 and 910 items) gives three real day records.
+# 2. For each size N, scripts/make-archive.py copies them, in turn, to the N weekdays ending on
+#    2025-06-06, each with its own date and arXiv IDs; `papersift build` renders it (cold, then
+#    again with nothing to change); then one daily run (`run --feed`, the 620-item feed moved to
+#    the next Monday with fresh IDs) is timed, with its peak memory and the bytes of every file
+#    it wrote. `docs/` and `data/` sizes are of the archive after that run.
+# 3. Replay: REPLAY_DAYS consecutive daily runs into a fresh git repository, committing `data/`
+#    and `docs/` after each as the workflow does; the bytes each commit rewrote, and the
+#    repository's size after `git gc` (`git count-objects -vH`).
+set -euo pipefail
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+feeds="$repo/../shared/fixtures/feeds"
+sizes="${1:-387 1250 2500}"
+replay_days="${2:-250}"
+for tool in python3 git /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "$tool is needed" >&2; exit 2; }
+done
+[[ -d "$feeds" ]] || { echo "shared feeds not found at $feeds" >&2; exit 2; }
+
+target="${CARGO_TARGET_DIR:-$repo/target}"
+cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
+binary="$target/release/papersift"
+make="$repo/scripts/make-archive.py"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# A repository folder with the shipped config and prompts.
+new_site() {
+  mkdir -p "$1"
+  cp "$repo/config.toml" "$1/config.toml"
+  cp -r "$repo/prompts" "$1/prompts"
+}
+
+# "wall_seconds peak_kib" of a papersift command run in folder $1.
+timed() {
+  local dir="$1"
+  shift
+  (cd "$dir" && /usr/bin/time -f "%e %M" "$binary" "$@" 2>&1 >/dev/null | tail -n 1)
+}
+
+# Bytes of the files under $1 (data/ and docs/) newer than the marker $2.
+bytes_newer() {
+  find "$1/data" "$1/docs" -type f -newer "$2" ! -name '.papersift.lock' -printf '%s\n' |
+    awk '{ total += $1 } END { print total + 0 }'
+}
+
+mib() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1048576 }'; }
+
+# 1. Three native records.
+templates=()
+for feed in "$feeds"/rss-*-2025-06-1?-synthetic*.xml; do
+  seed="$work/seed-$(basename "$feed" .xml)"
+  new_site "$seed"
+  (cd "$seed" && "$binary" run --feed "$feed" >/dev/null)
+  templates+=("$(find "$seed/data/2025" -name '??.json' | head -n 1)")
+  prompts_dir="$seed/data/prompts"
+done
+printf 'native records: %s bytes each (from the 620-, 540- and 910-item feeds)\n' \
+  "$(for t in "${templates[@]}"; do stat -c %s "$t"; done | paste -sd/)"
+
+# The next day's feed for an archive ending on Friday 2025-06-06.
+python3 "$make" feed "$(ls "$feeds"/rss-*-2025-06-10-*.xml)" --date 2025-06-09 --out "$work/next-day.xml"
+
+printf '\n| native days | daily run: wall | peak memory | files / bytes it wrote | full build: cold | peak memory | no-change build | docs/ | data/ |\n'
+printf '|---|---|---|---|---|---|---|---|---|\n'
+for days in $sizes; do
+  site="$work/site-$days"
+  new_site "$site"
+  python3 "$make" records "${templates[@]}" --days "$days" --end 2025-06-06 --out "$site/data"
+  cp -r "$prompts_dir" "$site/data/prompts"
+  read -r cold_wall cold_kib <<<"$(timed "$site" build)"
+  read -r warm_wall _ <<<"$(timed "$site" build)"
+  marker="$work/marker-$days"
+  touch "$marker"
+  sleep 1
+  read -r run_wall run_kib <<<"$(timed "$site" run --feed "$work/next-day.xml")"
+  files="$(find "$site/data" "$site/docs" -type f -newer "$marker" ! -name '.papersift.lock' | wc -l)"
+  written="$(bytes_newer "$site" "$marker")"
+  docs_bytes="$(du -sb "$site/docs" | cut -f1)"
+  data_bytes="$(du -sb "$site/data" | cut -f1)"
+  printf '| %s | %s s | %s MB | %s / %s KB | %s s | %s MB | %s s | %s MB | %s MB |\n' \
+    "$days" "$run_wall" "$((run_kib / 1024))" "$files" "$((written / 1024))" \
+    "$cold_wall" "$((cold_kib / 1024))" "$warm_wall" "$(mib "$docs_bytes")" "$(mib "$data_bytes")"
+  rm -rf "$site"
+done
+
+# 3. Replay into git.
+git_site="$work/replay"
+new_site "$git_site"
+(
+  cd "$git_site"
+  git init -q
+  git config user.name bench
+  git config user.email bench@example.invalid
+  git add -A && git commit -qm "fork"
+)
+day=2025-01-06
+per_run=()
+feed_list=("$feeds"/rss-*-2025-06-1?-synthetic*.xml)
+for number in $(seq 0 $((replay_days - 1))); do
+  while [[ "$(date -d "$day" +%u)" -gt 5 ]]; do day="$(date -d "$day + 1 day" +%F)"; done
+  python3 "$make" feed "${feed_list[$((number % 3))]}" --date "$day" --out "$work/day.xml"
+  (cd "$git_site" && "$binary" run --feed "$work/day.xml" >/dev/null)
+  bytes="$(cd "$git_site" && git add -A data docs && git diff --cached --name-only -z --diff-filter=AM |
+    xargs -0 -r stat -c %s | awk '{ total += $1 } END { print total + 0 }')"
+  per_run+=("$bytes")
+  (cd "$git_site" && git commit -qm "papersift $day")
+  day="$(date -d "$day + 1 day" +%F)"
+done
+(cd "$git_site" && git gc -q --aggressive)
+pack="$(cd "$git_site" && git count-objects -vH | awk -F': ' '/size-pack/ { print $2 }')"
+median="$(printf '%s\n' "${per_run[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
+largest="$(printf '%s\n' "${per_run[@]}" | sort -n | tail -n 1)"
+mean="$(printf '%s\n' "${per_run[@]}" | awk '{ t += $1 } END { printf "%.0f", t / NR }')"
+printf '\nreplay of %s daily runs into git: bytes each commit wrote: median %s KB, mean %s KB, largest %s KB; repository after git gc: size-pack %s\n' \
+  "$replay_days" "$((median / 1024))" "$((mean / 1024))" "$((largest / 1024))" "$pack"

@@ -1,0 +1,184 @@
+//! A daily run renders only what its day changes, through the real binary: the files one new
+//! day rewrites, and a full rebuild from `data/` that gives the same `docs/` byte for byte.
+
+#[path = "support/repo.rs"]
+mod repo;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use repo::{files_under, papersift, user_repo};
+
+/// Thresholds of 1 select every scanned paper, so each day has papers and topics.
+const CONFIG: &str = "[selection]\nrelevance_min = 1\nnovelty_min = 1\n";
+
+/// The six-item feed of Thursday 2026-08-13, moved to another day with its own arXiv IDs.
+fn feed_of(dir: &Path, day: &str, id_prefix: &str) -> PathBuf {
+    let text = std::fs::read_to_string(repo::fixture("authors-feed.xml")).unwrap();
+    let moved = text
+        .replace("Thu, 13 Aug 2026", day)
+        .replace("2608.91", id_prefix);
+    let path = dir.join(format!("{id_prefix}.xml"));
+    std::fs::write(&path, moved).unwrap();
+    path
+}
+
+fn run(repo: &Path, feed: &Path) {
+    let output = papersift(repo)
+        .arg("run")
+        .arg("--feed")
+        .arg(feed)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn site(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    files_under(dir)
+        .into_iter()
+        .map(|(path, bytes)| (path.to_string_lossy().replace('\\', "/"), bytes))
+        .collect()
+}
+
+#[test]
+fn a_new_day_rewrites_only_its_files_and_a_rebuild_gives_the_same_site() {
+    let repo = user_repo(CONFIG);
+    let feeds = tempfile::tempdir().unwrap();
+    run(
+        repo.path(),
+        &feed_of(feeds.path(), "Thu, 13 Aug 2026", "2608.91"),
+    );
+    run(
+        repo.path(),
+        &feed_of(feeds.path(), "Fri, 14 Aug 2026", "2608.92"),
+    );
+    let docs = repo.path().join("docs");
+    let before = site(&docs);
+    let index = repo.path().join("data/2026/index.json");
+    assert!(
+        index.is_file(),
+        "the day summaries are kept beside the records"
+    );
+
+    // A page the new day does not alter is not even rendered: a mark put in it stays.
+    let untouched = docs.join("2026/08/13/index.html");
+    let marked = [before["2026/08/13/index.html"].as_slice(), b"<!-- mark -->"].concat();
+    std::fs::write(&untouched, &marked).unwrap();
+
+    run(
+        repo.path(),
+        &feed_of(feeds.path(), "Mon, 17 Aug 2026", "2608.93"),
+    );
+    assert_eq!(std::fs::read(&untouched).unwrap(), marked);
+    std::fs::write(&untouched, &before["2026/08/13/index.html"]).unwrap();
+    let after = site(&docs);
+    let changed: BTreeSet<&str> = after
+        .iter()
+        .filter(|(path, bytes)| before.get(*path) != Some(bytes))
+        .map(|(path, _)| path.as_str())
+        .chain(
+            before
+                .keys()
+                .filter(|path| !after.contains_key(*path))
+                .map(String::as_str),
+        )
+        .collect();
+    let topic_files: BTreeSet<&str> = changed
+        .iter()
+        .copied()
+        .filter(|path| path.starts_with("topics/"))
+        .collect();
+    assert!(!topic_files.is_empty(), "the day's topics get its papers");
+    let expected: BTreeSet<&str> = [
+        // The new day, and the day before it (its "next day" link).
+        "2026/08/17/index.html",
+        "2026/08/17/index.md",
+        "2026/08/14/index.html",
+        "2026/08/14/index.md",
+        // Its month, year and month search file.
+        "2026/08/index.html",
+        "2026/index.html",
+        "search/index-2026-08.json",
+        // Site-wide pages.
+        "index.html",
+        "feed.xml",
+        "feed.json",
+        "search/manifest.json",
+        "status/index.html",
+        ".papersift-files",
+    ]
+    .into_iter()
+    .chain(topic_files)
+    .collect();
+    assert_eq!(changed, expected);
+    assert!(
+        !changed.contains("2026/08/13/index.html"),
+        "a day two pages back is not touched"
+    );
+
+    // A rebuild of everything from data/ alone gives the same docs/, byte for byte.
+    let fresh = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        repo.path().join("config.toml"),
+        fresh.path().join("config.toml"),
+    )
+    .unwrap();
+    repo::copy_prompts(fresh.path());
+    for (path, bytes) in files_under(&repo.path().join("data")) {
+        if path.ends_with(".papersift.lock") || path.ends_with("index.json") {
+            continue;
+        }
+        let target = fresh.path().join("data").join(&path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(target, bytes).unwrap();
+    }
+    papersift(fresh.path()).arg("build").assert().success();
+    let rebuilt = site(&fresh.path().join("docs"));
+    assert_eq!(
+        rebuilt.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &after {
+        assert!(rebuilt[path] == *bytes, "{path} differs after a rebuild");
+    }
+    assert_eq!(
+        std::fs::read(fresh.path().join("data/2026/index.json")).unwrap(),
+        std::fs::read(&index).unwrap(),
+        "the summaries are rebuilt the same"
+    );
+}
+
+#[test]
+fn a_record_changed_behind_papersift_s_back_is_rendered_on_the_next_run() {
+    let repo = user_repo(CONFIG);
+    let feeds = tempfile::tempdir().unwrap();
+    run(
+        repo.path(),
+        &feed_of(feeds.path(), "Thu, 13 Aug 2026", "2608.91"),
+    );
+    run(
+        repo.path(),
+        &feed_of(feeds.path(), "Fri, 14 Aug 2026", "2608.92"),
+    );
+    // A hand edit of the older day (a git pull of another machine's run does the same).
+    let record = repo.path().join("data/2026/08/13.json");
+    let mut day = repo::read_json(&record);
+    day["papers"][0]["title"] = "A Title Edited By Hand".into();
+    std::fs::write(&record, day.to_string()).unwrap();
+    run(
+        repo.path(),
+        &feed_of(feeds.path(), "Mon, 17 Aug 2026", "2608.93"),
+    );
+    let page = std::fs::read_to_string(repo.path().join("docs/2026/08/13/index.html")).unwrap();
+    assert!(
+        page.contains("A Title Edited By Hand"),
+        "the edited day's own page is rendered again"
+    );
+    let month = std::fs::read_to_string(repo.path().join("docs/2026/08/index.html")).unwrap();
+    assert!(month.contains("A Title Edited By Hand"), "and its month");
+}
