@@ -137,6 +137,18 @@ fn group(text: &str) -> Option<(&str, &str)> {
     None
 }
 
+/// The bytes that may start TeX, a TeX ligature or a web address.
+const MAY_START_MARKUP: [bool; 256] = {
+    let mut table = [false; 256];
+    let starts = b"$\\-`'~h";
+    let mut i = 0;
+    while i < starts.len() {
+        table[starts[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 fn parse(text: &str, depth: usize) -> Vec<Piece> {
     let mut pieces = Vec::new();
     let mut plain = String::new();
@@ -147,6 +159,19 @@ fn parse(text: &str, depth: usize) -> Vec<Piece> {
         }
     };
     while let Some(c) = rest.chars().next() {
+        // Most text holds no TeX: copy it up to the next character that may start something.
+        match rest.bytes().position(|b| MAY_START_MARKUP[usize::from(b)]) {
+            Some(0) => {}
+            Some(plain_len) => {
+                plain.push_str(&rest[..plain_len]);
+                rest = &rest[plain_len..];
+                continue;
+            }
+            None => {
+                plain.push_str(rest);
+                break;
+            }
+        }
         if (c == '$' || rest.starts_with("\\(") || rest.starts_with("\\["))
             && let Some(formula) = super::math::find_formula(rest, 0)
         {
