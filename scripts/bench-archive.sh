@@ -14,7 +14,10 @@
 #    it wrote. `docs/` and `data/` sizes are of the archive after that run.
 # 3. Replay: REPLAY_DAYS consecutive daily runs into a fresh git repository, committing `data/`
 #    and `docs/` after each as the workflow does; the bytes each commit rewrote, and the
-#    repository's size after `git gc` (`git count-objects -vH`).
+#    repository's size after `git gc` (`git count-objects -vH`). The synthetic days repeat the
+#    text of three real days, which git's delta compression finds, so the script also sums the
+#    zlib-compressed size of every file each commit wrote: what the repository would grow by
+#    if no file were stored as a delta of another, an upper bound for real days.
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -105,6 +108,7 @@ new_site "$git_site"
 )
 day=2025-01-06
 per_run=()
+compressed_total=0
 feed_list=("$feeds"/rss-*-2025-06-1?-synthetic*.xml)
 for number in $(seq 0 $((replay_days - 1))); do
   while [[ "$(date -d "$day" +%u)" -gt 5 ]]; do day="$(date -d "$day + 1 day" +%F)"; done
@@ -113,6 +117,9 @@ for number in $(seq 0 $((replay_days - 1))); do
   bytes="$(cd "$git_site" && git add -A data docs && git diff --cached --name-only -z --diff-filter=AM |
     xargs -0 -r stat -c %s | awk '{ total += $1 } END { print total + 0 }')"
   per_run+=("$bytes")
+  compressed="$(cd "$git_site" && git diff --cached --name-only -z --diff-filter=AM |
+    xargs -0 -r -n 1 sh -c 'gzip -c "$0" | wc -c' | awk '{ total += $1 } END { print total + 0 }')"
+  compressed_total=$((compressed_total + compressed))
   (cd "$git_site" && git commit -qm "papersift $day")
   day="$(date -d "$day + 1 day" +%F)"
 done
@@ -121,5 +128,5 @@ pack="$(cd "$git_site" && git count-objects -vH | awk -F': ' '/size-pack/ { prin
 median="$(printf '%s\n' "${per_run[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
 largest="$(printf '%s\n' "${per_run[@]}" | sort -n | tail -n 1)"
 mean="$(printf '%s\n' "${per_run[@]}" | awk '{ t += $1 } END { printf "%.0f", t / NR }')"
-printf '\nreplay of %s daily runs into git: bytes each commit wrote: median %s KB, mean %s KB, largest %s KB; repository after git gc: size-pack %s\n' \
-  "$replay_days" "$((median / 1024))" "$((mean / 1024))" "$((largest / 1024))" "$pack"
+printf '\nreplay of %s daily runs into git: bytes each commit wrote: median %s KB, mean %s KB, largest %s KB; repository after git gc: size-pack %s; the same files compressed, without deltas: %s MB\n' \
+  "$replay_days" "$((median / 1024))" "$((mean / 1024))" "$((largest / 1024))" "$pack" "$((compressed_total / 1048576))"

@@ -867,8 +867,8 @@ pub fn load_all(data_dir: &Path) -> Result<Vec<DayRecord>> {
     Ok(records)
 }
 
-/// What the pages that list many days need of one day, kept per year in
-/// `data/YYYY/index.json` so a run renders its day without reading the whole archive. Derived
+/// What the pages that list many days need of one day, kept per month in
+/// `data/YYYY/MM/index.json` so a run renders its day without reading the whole archive. Derived
 /// from the records (`papersift build` rewrites it); never the source of truth.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DaySummary {
@@ -897,14 +897,14 @@ pub struct TopicTally {
     pub papers: usize,
 }
 
-/// Name of a year's summary file, `data/YYYY/index.json`.
+/// Name of a month's summary file, `data/YYYY/MM/index.json`.
 pub const INDEX_FILE: &str = "index.json";
 
 /// Version of the summary format; a file of another version is summarised again.
 const INDEX_VERSION: u32 = 1;
 
 #[derive(Serialize, Deserialize)]
-struct YearIndex {
+struct MonthIndex {
     index_version: u32,
     days: Vec<DaySummary>,
 }
@@ -919,13 +919,15 @@ pub struct IndexState {
     pub sizes: std::collections::BTreeMap<Date, u64>,
 }
 
-/// Reads every year's summary file and the record files' names and sizes (a directory listing
-/// and a `stat` per record: no record is parsed).
+/// Reads every month's summary file and the record files' names and sizes (a directory
+/// listing and a `stat` per record: no record is parsed).
 pub fn read_index(data_dir: &Path) -> Result<IndexState> {
     let mut state = IndexState::default();
     for year in sorted_entries(data_dir, |name| name.len() == 4)? {
-        state.stored.extend(read_year_index(&year.join(INDEX_FILE)));
         for month in sorted_entries(&year, |name| name.len() == 2)? {
+            state
+                .stored
+                .extend(read_month_index(&month.join(INDEX_FILE)));
             for day in sorted_entries(&month, |name| name.len() == 7 && name.ends_with(".json"))? {
                 let Some(date) = date_of_record_path(&day) else {
                     continue;
@@ -940,12 +942,12 @@ pub fn read_index(data_dir: &Path) -> Result<IndexState> {
     Ok(state)
 }
 
-/// The summaries of a year's index file; none when it is missing, unreadable or of another
-/// version (every record of the year is then summarised again).
-fn read_year_index(path: &Path) -> std::collections::BTreeMap<Date, DaySummary> {
+/// The summaries of a month's index file; none when it is missing, unreadable or of another
+/// version (every record of the month is then summarised again).
+fn read_month_index(path: &Path) -> std::collections::BTreeMap<Date, DaySummary> {
     let parsed = std::fs::read(path)
         .ok()
-        .and_then(|bytes| serde_json::from_slice::<YearIndex>(&bytes).ok())
+        .and_then(|bytes| serde_json::from_slice::<MonthIndex>(&bytes).ok())
         .filter(|index| index.index_version == INDEX_VERSION);
     parsed
         .map(|index| index.days.into_iter().map(|d| (d.date, d)).collect())
@@ -961,35 +963,40 @@ fn date_of_record_path(path: &Path) -> Option<Date> {
     format!("{year}-{month}-{}", day.get(..2)?).parse().ok()
 }
 
-/// Writes each year's summary file (only those whose content changes) and removes the files of
-/// years without records.
+/// Writes each month's summary file (only those whose content changes) and removes the files
+/// of months without records.
 pub fn write_index(
     data_dir: &Path,
     summaries: &std::collections::BTreeMap<Date, DaySummary>,
 ) -> Result<()> {
-    let mut years: std::collections::BTreeMap<i16, Vec<DaySummary>> = Default::default();
+    let folder_of = |date: Date| {
+        data_dir
+            .join(format!("{:04}", date.year()))
+            .join(format!("{:02}", date.month()))
+    };
+    let mut months: std::collections::BTreeMap<PathBuf, Vec<DaySummary>> = Default::default();
     for summary in summaries.values() {
-        years
-            .entry(summary.date.year())
+        months
+            .entry(folder_of(summary.date))
             .or_default()
             .push(summary.clone());
     }
     for year in sorted_entries(data_dir, |name| name.len() == 4)? {
-        let stale = year.join(INDEX_FILE);
-        let number: Option<i16> = year.file_name().and_then(|n| n.to_str()?.parse().ok());
-        if number.is_none_or(|n| !years.contains_key(&n)) && stale.is_file() {
-            std::fs::remove_file(&stale)
-                .with_context(|| format!("cannot remove {}", stale.display()))?;
+        for month in sorted_entries(&year, |name| name.len() == 2)? {
+            let stale = month.join(INDEX_FILE);
+            if !months.contains_key(&month) && stale.is_file() {
+                std::fs::remove_file(&stale)
+                    .with_context(|| format!("cannot remove {}", stale.display()))?;
+            }
         }
     }
-    for (year, days) in years {
-        let index = YearIndex {
+    for (folder, days) in months {
+        let index = MonthIndex {
             index_version: INDEX_VERSION,
             days,
         };
         let bytes = to_json_lines(&index).context("cannot serialise the day summaries")?;
-        let path = data_dir.join(format!("{year:04}")).join(INDEX_FILE);
-        crate::files::write_atomic(&path, &bytes)?;
+        crate::files::write_atomic(&folder.join(INDEX_FILE), &bytes)?;
     }
     Ok(())
 }
@@ -1163,7 +1170,7 @@ mod tests {
         assert_ne!(state.sizes[&record.date], state.stored[&record.date].bytes);
         std::fs::remove_file(record_path(dir.path(), record.date)).unwrap();
         write_index(dir.path(), &Default::default()).unwrap();
-        assert!(!dir.path().join("2026").join(INDEX_FILE).exists());
+        assert!(!dir.path().join("2026/01").join(INDEX_FILE).exists());
     }
 
     const MINIMAL_RECORD: &str = r#"{"schema_version": 1, "date": "2026-01-01", "categories": [],

@@ -271,9 +271,10 @@ fn a_re_dated_old_feed_is_recorded_as_stale_and_gets_no_page() {
         !repo.path().join("docs/2026/08/15").exists(),
         "a stale feed must not get a page"
     );
-    let day = std::fs::read_to_string(repo.path().join("docs/2026/08/13/index.html")).unwrap();
+    let next =
+        std::fs::read_to_string(repo.path().join("docs/2026/08/13/next/index.html")).unwrap();
     assert!(
-        day.contains("No later day yet"),
+        next.contains("No later day yet"),
         "the stale day must not become a neighbour"
     );
 }

@@ -464,10 +464,12 @@ fn build_rewrites_and_deletes_only_files_it_generated() {
     assert!(run().status.success());
     let docs = repo.path().join("docs");
     let manifest = std::fs::read_to_string(docs.join(".papersift-files")).unwrap();
+    let year_list = std::fs::read_to_string(docs.join("2026/.papersift-files")).unwrap();
     assert!(
-        manifest.lines().any(|l| l == "2026/08/13/index.html"),
-        "{manifest}"
+        year_list.lines().any(|l| l == "2026/08/13/index.html"),
+        "{year_list}"
     );
+    assert!(manifest.lines().any(|l| l == "index.html"), "{manifest}");
     // The user's own files in docs/ are never touched.
     std::fs::write(docs.join("CNAME"), "papers.example.org\n").unwrap();
     // A page an older build made and this one no longer makes is removed.

@@ -59,7 +59,7 @@ fn a_new_day_rewrites_only_its_files_and_a_rebuild_gives_the_same_site() {
     );
     let docs = repo.path().join("docs");
     let before = site(&docs);
-    let index = repo.path().join("data/2026/index.json");
+    let index = repo.path().join("data/2026/08/index.json");
     assert!(
         index.is_file(),
         "the day summaries are kept beside the records"
@@ -95,30 +95,34 @@ fn a_new_day_rewrites_only_its_files_and_a_rebuild_gives_the_same_site() {
         .collect();
     assert!(!topic_files.is_empty(), "the day's topics get its papers");
     let expected: BTreeSet<&str> = [
-        // The new day, and the day before it (its "next day" link).
+        // The new day, and the `next/` page of the day before it (its "next day" link).
         "2026/08/17/index.html",
         "2026/08/17/index.md",
-        "2026/08/14/index.html",
-        "2026/08/14/index.md",
-        // Its month, year and month search file.
+        "2026/08/17/next/index.html",
+        "2026/08/17/next/index.md",
+        "2026/08/14/next/index.html",
+        "2026/08/14/next/index.md",
+        // Its month, year and half-month search file.
         "2026/08/index.html",
         "2026/index.html",
-        "search/index-2026-08.json",
+        "search/index-2026-08-2.json",
         // Site-wide pages.
         "index.html",
         "feed.xml",
         "feed.json",
         "search/manifest.json",
         "status/index.html",
+        // What the site was built from, and the year's list of generated files.
         ".papersift-files",
+        "2026/.papersift-files",
     ]
     .into_iter()
     .chain(topic_files)
     .collect();
     assert_eq!(changed, expected);
     assert!(
-        !changed.contains("2026/08/13/index.html"),
-        "a day two pages back is not touched"
+        !changed.contains("2026/08/14/index.html"),
+        "the day before is not rewritten for its next-day link"
     );
 
     // A rebuild of everything from data/ alone gives the same docs/, byte for byte.
@@ -147,7 +151,7 @@ fn a_new_day_rewrites_only_its_files_and_a_rebuild_gives_the_same_site() {
         assert!(rebuilt[path] == *bytes, "{path} differs after a rebuild");
     }
     assert_eq!(
-        std::fs::read(fresh.path().join("data/2026/index.json")).unwrap(),
+        std::fs::read(fresh.path().join("data/2026/08/index.json")).unwrap(),
         std::fs::read(&index).unwrap(),
         "the summaries are rebuilt the same"
     );

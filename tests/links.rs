@@ -356,8 +356,9 @@ fn every_link_of_the_imported_archive_resolves() {
     let docs = site::build_archive_site(repo.path());
     let report = check_site(&docs);
     assert_no_broken_links(&report);
-    // 243 day pages (242 imported, one run), each with an HTML and a Markdown version.
-    assert_eq!(report.markdown_pages, 243);
+    // 243 day pages (242 imported, one run), each with an HTML and a Markdown version, and
+    // each with its `next/` page in both.
+    assert_eq!(report.markdown_pages, 2 * 243);
     // 243 days, 13 months (2025 and August 2026), 2 years and the home page; more pages
     // (status, search) may come.
     let days_months_years_home = 243 + 13 + 2 + 1;
@@ -423,7 +424,8 @@ fn every_link_of_the_hostile_site_resolves_and_none_is_a_script() {
     let report = check_site(&docs);
     // A `javascript:` link made live by a title or abstract would be reported as broken.
     assert_no_broken_links(&report);
-    assert_eq!(report.markdown_pages, 2);
+    // Two days, each with its Markdown copy and the Markdown twin of its `next/` page.
+    assert_eq!(report.markdown_pages, 4);
     assert!(report.internal > 20, "{}", report.summary());
 }
 

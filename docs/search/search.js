@@ -1,6 +1,7 @@
-// papersift search, without a server. The page loads manifest.json (the months and their paper
-// counts), then only the monthly index files (index-YYYY-MM.json) that the chosen date range
-// needs, all requested at once and read newest first, and shows results as each month arrives. Results are built as DOM nodes with
+// papersift search, without a server. The page loads manifest.json (the half-months and their
+// paper counts), then only the index files (index-YYYY-MM-1.json for days 1-15, -2 for the rest)
+// that the chosen date range needs, all requested at once and read newest first, and shows
+// results as each one arrives. Results are built as DOM nodes with
 // textContent, so titles and comments from arXiv stay inert text.
 (function () {
   "use strict";
@@ -264,7 +265,7 @@
         setStatus(found.length === 0 ? "No paper matches." : countText(found.length) + " found.");
         return undefined;
       }
-      setStatus((found.length ? countText(found.length) + " found so far; " : "") + "searching " + chunks[index].month + "…");
+      setStatus((found.length ? countText(found.length) + " found so far; " : "") + "searching " + chunks[index].first.slice(0, 7) + "…");
       return loads[index].then(function (papers) {
         if (number !== searchNumber) {
           return undefined;

@@ -29,7 +29,8 @@ pub fn execute(config: &Config) -> Result<ExitCode> {
 /// The list of the files papersift generated in the output folder, one path per line, so a
 /// build rewrites and deletes only its own files and leaves anything else (a `CNAME`, the
 /// user's own pages) alone. Its first line, `# papersift <inputs> <summaries>`, says what the
-/// site was built from, so the next run knows whether rendering only its day is enough.
+/// site was built from, so the next run knows whether rendering only its day is enough. Each
+/// year folder has a file of this name listing the paths under it.
 pub(crate) const MANIFEST: &str = ".papersift-files";
 
 /// Changed days above which an update renders the whole site instead (an import, a long
@@ -37,7 +38,7 @@ pub(crate) const MANIFEST: &str = ".papersift-files";
 const MAX_INCREMENTAL_DAYS: usize = 31;
 
 /// Re-renders all of `docs/` from `data/`, templates and config, and rewrites the day summaries
-/// (`data/YYYY/index.json`). Returns the number of files whose content changed.
+/// (`data/YYYY/MM/index.json`). Returns the number of files whose content changed.
 pub(crate) fn build(config: &Config) -> Result<usize> {
     render_docs(config, &[], true)
 }
@@ -148,16 +149,62 @@ fn render_docs(config: &Config, days: &[Date], whole: bool) -> Result<usize> {
     }
     record::write_index(&data_dir, &summaries)?;
     let header = format!("# papersift {fingerprint} {}\n", digest(&summaries));
-    let listing: String = written
-        .manifest
-        .paths
-        .iter()
-        .map(|path| format!("{path}\n"))
-        .collect();
-    if crate::files::write_atomic(&out.join(MANIFEST), format!("{header}{listing}").as_bytes())? {
-        written.changed += 1;
-    }
+    written.changed += write_manifest(&out, &header, &written.manifest.paths)?;
     Ok(written.changed)
+}
+
+/// Writes the manifest: the paths under a year folder in that folder's own
+/// `.papersift-files` (so a day rewrites its year's list, not ten years of paths), the rest
+/// after the header in the output folder's. Returns how many of the files changed.
+fn write_manifest(out: &Path, header: &str, paths: &BTreeSet<String>) -> Result<usize> {
+    let mut lists: BTreeMap<Option<&str>, String> = BTreeMap::new();
+    lists.insert(None, header.to_string());
+    for path in paths {
+        let list = lists.entry(year_folder(path)).or_default();
+        list.push_str(path);
+        list.push('\n');
+    }
+    let mut changed = 0;
+    for (year, list) in &lists {
+        let file = match year {
+            Some(year) => out.join(year).join(MANIFEST),
+            None => out.join(MANIFEST),
+        };
+        if crate::files::write_atomic(&file, list.as_bytes())? {
+            changed += 1;
+        }
+    }
+    for stale in year_manifests(out)? {
+        let year = stale
+            .parent()
+            .and_then(Path::file_name)
+            .and_then(|name| name.to_str());
+        if !lists.contains_key(&year) {
+            std::fs::remove_file(&stale)
+                .with_context(|| format!("cannot remove {}", stale.display()))?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
+/// `2026` for `2026/08/13/index.html`; `None` for a path outside a year folder.
+fn year_folder(path: &str) -> Option<&str> {
+    let (first, rest) = path.split_once('/')?;
+    (!rest.is_empty() && first.len() == 4 && first.bytes().all(|b| b.is_ascii_digit()))
+        .then_some(first)
+}
+
+/// The `.papersift-files` of every year folder of the output folder.
+fn year_manifests(out: &Path) -> Result<Vec<PathBuf>> {
+    let years = crate::files::sorted_children(out, |name| {
+        name.len() == 4 && name.bytes().all(|b| b.is_ascii_digit())
+    })?;
+    Ok(years
+        .into_iter()
+        .map(|year| year.join(MANIFEST))
+        .filter(|file| file.is_file())
+        .collect())
 }
 
 /// What one render pass left: the files it changed and the manifest it implies.
@@ -266,6 +313,13 @@ fn read_manifest(out: &Path) -> Result<Option<Manifest>> {
             return Err(error).with_context(|| format!("cannot read {}", path.display()));
         }
     };
+    let mut text = text;
+    for year in year_manifests(out)? {
+        text.push_str(
+            &std::fs::read_to_string(&year)
+                .with_context(|| format!("cannot read {}", year.display()))?,
+        );
+    }
     let mut manifest = Manifest::default();
     for line in text.lines().map(str::trim) {
         if let Some(header) = line.strip_prefix("# papersift ") {

@@ -380,7 +380,8 @@ fn feeds_keep_ids_across_builds_and_days_and_carry_the_newest_papers_only() {
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].text_of("updated"), "2026-03-04T00:00:00Z");
 
-    // Bounded: the newest papers only, abstracts cut, however many days are recent.
+    // Bounded: the newest days only, whole (a reader who looks once a day misses none), abstracts
+    // cut, however many days are recent.
     let mut busy = synthetic_archive(5);
     for (day, record) in busy.iter_mut().enumerate() {
         for paper in &mut record.papers {
@@ -389,8 +390,9 @@ fn feeds_keep_ids_across_builds_and_days_and_carry_the_newest_papers_only() {
     }
     let files = render_text(&config, &busy, &BTreeMap::new());
     let newest = ids(&files);
-    assert_eq!(newest.len(), super::feeds::FEED_PAPERS);
     let newest_day = busy.last().unwrap();
+    assert!(newest_day.selected().count() > super::feeds::FEED_PAPERS);
+    assert_eq!(newest.len(), newest_day.selected().count(), "one whole day");
     let first_id = &newest_day.selected().next().unwrap().id;
     assert_eq!(newest[0], abs_url_of(first_id));
     let json = json_of(&files, "feed.json");
@@ -402,6 +404,13 @@ fn feeds_keep_ids_across_builds_and_days_and_carry_the_newest_papers_only() {
         .trim_end_matches("</p>");
     assert!(abstract_text.ends_with('…'), "{abstract_text}");
     assert!(abstract_text.chars().count() <= super::feeds::FEED_ABSTRACT_CHARS + 1);
+    // Fewer papers a day: whole days until there are enough.
+    for record in &mut busy {
+        record.papers.truncate(30);
+        record.counts.selected = 30;
+    }
+    let files_of_small_days = render_text(&config, &busy, &BTreeMap::new());
+    assert_eq!(ids(&files_of_small_days).len(), 60, "two whole days");
 }
 
 fn abs_url_of(id: &str) -> String {
@@ -458,7 +467,7 @@ fn search_index_lists_every_selected_paper_with_its_anchor() {
     assert_eq!(
         chunks[0],
         serde_json::json!({
-            "year": 2026, "month": "2026-03", "file": "index-2026-03.json",
+            "year": 2026, "month": "2026-03", "half": 1, "file": "index-2026-03-1.json",
             "count": chunks[0]["count"], "first": "2026-03-02", "last": "2026-03-04"
         })
     );
@@ -507,11 +516,11 @@ fn search_index_lists_every_selected_paper_with_its_anchor() {
     // No abstracts: the index stays small.
     let (records, _) = fixture_records();
     let an_abstract = records[0].papers[0].abstract_text.clone().unwrap();
-    assert!(!files["search/index-2026-03.json"].contains(&an_abstract[..40]));
+    assert!(!files["search/index-2026-03-1.json"].contains(&an_abstract[..40]));
 }
 
 #[test]
-fn search_index_is_split_by_month_and_a_new_day_touches_only_its_month() {
+fn search_index_is_split_by_half_month_and_a_new_day_touches_only_its_own() {
     let records = synthetic_archive(300);
     let config = fixture_config();
     let prompts = BTreeMap::new();
@@ -523,16 +532,20 @@ fn search_index_is_split_by_month_and_a_new_day_touches_only_its_month() {
         .map(|c| c["month"].as_str().unwrap())
         .collect();
     assert_eq!(months.first(), Some(&"2026-02"), "newest first");
+    assert_eq!(chunks[0]["half"], 2, "{}", chunks[0]);
     assert_eq!(months.last(), Some(&"2025-01"));
     assert_eq!(manifest["total"], 300 * 50);
     let counts: u64 = chunks.iter().map(|c| c["count"].as_u64().unwrap()).sum();
     assert_eq!(counts, 300 * 50);
     assert_eq!(
-        json_of(&files, "search/index-2025-03.json")["papers"]
+        json_of(&files, "search/index-2025-03-1.json")["papers"]
             .as_array()
             .unwrap()
             .len(),
-        chunks.iter().find(|c| c["month"] == "2025-03").unwrap()["count"]
+        chunks
+            .iter()
+            .find(|c| c["month"] == "2025-03" && c["half"] == 1)
+            .unwrap()["count"]
             .as_u64()
             .unwrap() as usize
     );
@@ -541,7 +554,7 @@ fn search_index_is_split_by_month_and_a_new_day_touches_only_its_month() {
         .keys()
         .filter(|path| path.starts_with("search/index-") && older.get(*path) != files.get(*path))
         .collect();
-    assert_eq!(changed, ["search/index-2026-02.json"]);
+    assert_eq!(changed, ["search/index-2026-02-2.json"]);
 }
 
 #[test]
@@ -676,7 +689,7 @@ fn formulas_render_as_mathml_in_html_and_stay_tex_in_markdown() {
         "top papers render math too"
     );
     // Feeds and the search index keep the TeX as text.
-    assert!(files["search/index-2026-03.json"].contains("Sorting in $O(n^2)$"));
+    assert!(files["search/index-2026-03-1.json"].contains("Sorting in $O(n^2)$"));
     assert!(files["feed.xml"].contains("Sorting in $O(n^2)$"));
 }
 
@@ -716,14 +729,17 @@ fn a_new_day_changes_only_the_files_it_should() {
     let expected: BTreeSet<&str> = [
         "2026/03/04/index.html",
         "2026/03/04/index.md",
-        "2026/03/02/index.html",
-        "2026/03/02/index.md",
+        "2026/03/04/next/index.html",
+        "2026/03/04/next/index.md",
+        // The day before changes only its `next/` page, not its own.
+        "2026/03/02/next/index.html",
+        "2026/03/02/next/index.md",
         "2026/03/index.html",
         "2026/index.html",
         "index.html",
         "feed.xml",
         "feed.json",
-        "search/index-2026-03.json",
+        "search/index-2026-03-1.json",
         "search/manifest.json",
         "status/index.html",
     ]

@@ -1,6 +1,7 @@
-//! `feed.xml` (Atom 1.0) and `feed.json` (JSON Feed 1.1): the newest [`FEED_PAPERS`] selected
-//! papers, one entry per paper, abstracts cut to [`FEED_ABSTRACT_CHARS`]: a feed reader polls
-//! these often, and each run rewrites them, so their size is bounded, not fourteen whole days.
+//! `feed.xml` (Atom 1.0) and `feed.json` (JSON Feed 1.1): the selected papers of the newest
+//! days, whole days until there are at least [`FEED_PAPERS`] (so a reader who looks once a day
+//! misses none), one entry per paper, abstracts cut to [`FEED_ABSTRACT_CHARS`]: each run
+//! rewrites the feeds, so their size is bounded by a day or two, not fourteen whole days.
 //!
 //! An entry's id is the paper's arXiv abstract URL, which never changes between builds or days;
 //! a paper on two recent days is one entry, dated by its newest day. Dates come from the page
@@ -24,19 +25,21 @@ use super::topic_pages::TopicPapers;
 use super::view::{paper_anchor, paper_comment, topic_path};
 use super::{day_path, math};
 
-/// Entries in the site-wide feeds.
-pub(crate) const FEED_PAPERS: usize = 60;
+/// The site-wide feeds carry whole days, newest first, until they hold at least this many
+/// papers.
+pub(crate) const FEED_PAPERS: usize = 40;
 
 /// An abstract in a feed is cut at a word end within this many characters (the entry links
 /// to the whole paper).
-pub(crate) const FEED_ABSTRACT_CHARS: usize = 500;
+pub(crate) const FEED_ABSTRACT_CHARS: usize = 300;
 
 /// Authors an entry names (a 200-author paper would otherwise fill a feed); the content says
 /// how many there are.
 const FEED_AUTHORS: usize = 10;
 
-/// Entries in a topic's feed: the newest of the papers its page shows.
-pub(crate) const TOPIC_FEED_PAPERS: usize = 30;
+/// A topic's feed carries its newest papers, whole days, until it holds at least this many
+/// (at most the papers its page shows).
+pub(crate) const TOPIC_FEED_PAPERS: usize = 20;
 
 /// A feed's `updated` when there is no day yet: fixed, so empty feeds are reproducible too.
 const NO_DATE: &str = "1970-01-01T00:00:00Z";
@@ -82,8 +85,8 @@ pub(crate) fn newest_records(
     Ok(records)
 }
 
-/// The first [`FEED_PAPERS`] papers of `records` (newest day first), in page order within a
-/// day; a paper already listed on a newer day is left out.
+/// The papers of `records` (newest day first), in page order within a day; a paper already
+/// listed on a newer day is left out.
 fn entries<'a>(base: &str, records: &'a [Arc<DayRecord>]) -> Vec<Entry<'a>> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
@@ -102,7 +105,6 @@ fn entries<'a>(base: &str, records: &'a [Arc<DayRecord>]) -> Vec<Entry<'a>> {
             });
         }
     }
-    out.truncate(FEED_PAPERS);
     out
 }
 
@@ -189,7 +191,7 @@ struct FeedHead {
 
 /// What the site-wide feeds say they are.
 fn site_feed_description() -> String {
-    format!("The newest {FEED_PAPERS} selected arXiv papers")
+    "The selected arXiv papers of the newest days".to_string()
 }
 
 /// `feed.xml`: an Atom 1.0 feed of the newest papers (`records` newest first).
@@ -214,8 +216,12 @@ pub(crate) fn topic_atom(config: &Config, topic: &TopicPapers<'_>) -> Result<Vec
     let entries: Vec<Entry<'_>> = topic
         .papers
         .iter()
-        .take(TOPIC_FEED_PAPERS)
-        .map(|&(record, number, paper)| Entry {
+        .enumerate()
+        // Whole days: stop at the first paper of a new day once enough are in.
+        .take_while(|&(at, &(record, _, _))| {
+            at < TOPIC_FEED_PAPERS || topic.papers[at - 1].0.date == record.date
+        })
+        .map(|(_, &(record, number, paper))| Entry {
             arxiv_url: abs_url(&paper.id),
             day_url: format!("{base}{}#{}", day_path(record.date), paper_anchor(number)),
             updated: format!("{}T00:00:00Z", record.date),
@@ -227,10 +233,7 @@ pub(crate) fn topic_atom(config: &Config, topic: &TopicPapers<'_>) -> Result<Vec
         self_path: format!("{}feed.xml", topic_path(&topic.id)),
         page_path: topic_path(&topic.id),
         title: format!("{} — {}", config.site.title, topic.label),
-        subtitle: format!(
-            "The newest {} selected arXiv papers on {}",
-            TOPIC_FEED_PAPERS, topic.label
-        ),
+        subtitle: format!("The newest selected arXiv papers on {}", topic.label),
         updated: entries
             .first()
             .map_or_else(|| NO_DATE.to_string(), |e| e.updated.clone()),

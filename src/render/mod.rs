@@ -234,12 +234,16 @@ fn render_month(
             continue;
         }
         let wanted = plan.day_page(summary.date);
+        let neighbours = cx.site.neighbours(index);
+        if wanted || plan.next_stub(summary.date) {
+            let stub = view::next_stub_view(summary.date, neighbours.next);
+            files.extend(cx.templates.next_stub(&cx.site_view, &stub)?);
+        }
         if !wanted && !whole_month {
             continue;
         }
         let record = cx.source.record(summary.date)?;
         if wanted {
-            let neighbours = cx.site.neighbours(index);
             let day = view::day_view(cx.config, &record, &neighbours, &cx.prompts);
             let pages = cx
                 .templates
@@ -266,7 +270,7 @@ fn render_month(
                 .month(&cx.site_view, &month_view)
                 .with_context(|| format!("cannot render the overview of {month}"))?,
         );
-        files.push(search::month_file(month, &pages)?);
+        files.extend(search::month_files(month, &pages)?);
     }
     Ok(files)
 }
@@ -302,12 +306,11 @@ fn render_site_wide(cx: &RenderContext<'_>, plan: &plan::Plan) -> Result<Vec<Out
     let latest = match cx.site.pages().len().checked_sub(1) {
         Some(index) => {
             let record = cx.source.record(cx.site.pages()[index].date)?;
-            Some(view::day_view(
-                cx.config,
-                &record,
-                &cx.site.neighbours(index),
-                &cx.prompts,
-            ))
+            let mut latest =
+                view::day_view(cx.config, &record, &cx.site.neighbours(index), &cx.prompts);
+            // The home page always shows the newest day: there is no next one to link.
+            latest.next_stub = None;
+            Some(latest)
         }
         None => None,
     };

@@ -15,7 +15,7 @@ use tera::Tera;
 use super::OutputFile;
 use super::status::StatusView;
 use super::topic_pages::{TopicLink, TopicView};
-use super::view::{DayView, EmailView, HomeView, MonthView, SiteView, YearView};
+use super::view::{DayView, EmailView, HomeView, MonthView, NextStubView, SiteView, YearView};
 use crate::text::escape_markdown;
 
 /// Static files copied into the site as they are (overridable like templates): `(name in the
@@ -40,7 +40,7 @@ const ASSETS: [(&str, &str, &str); 4] = [
 ];
 
 /// The built-in templates, by name.
-const BUILT_IN: [(&str, &str); 15] = [
+const BUILT_IN: [(&str, &str); 17] = [
     ("base.html", include_str!("templates/base.html")),
     (
         "day_content.html",
@@ -48,6 +48,8 @@ const BUILT_IN: [(&str, &str); 15] = [
     ),
     ("day.html", include_str!("templates/day.html")),
     ("day.md", include_str!("templates/day.md")),
+    ("next.html", include_str!("templates/next.html")),
+    ("next.md", include_str!("templates/next.md")),
     ("month.html", include_str!("templates/month.html")),
     ("top_paper.html", include_str!("templates/top_paper.html")),
     ("paper.html", include_str!("templates/paper.html")),
@@ -163,6 +165,22 @@ impl Templates {
         let html = render(&self.html, "day.html", &context, html_path)?;
         let markdown_path = format!("{}index.md", day.path);
         let markdown = render(&self.markdown, "day.md", &context, markdown_path)?;
+        Ok([html, markdown])
+    }
+
+    /// `YYYY/MM/DD/next/index.html` and `index.md`: forward to the next day, or say there is
+    /// none yet.
+    pub(crate) fn next_stub(
+        &self,
+        site: &SiteView,
+        stub: &NextStubView,
+    ) -> Result<[OutputFile; 2]> {
+        let html_path = format!("{}index.html", stub.path);
+        let mut context = page_context(site, &html_path);
+        context.insert("stub", stub);
+        let html = render(&self.html, "next.html", &context, html_path)?;
+        let markdown_path = format!("{}index.md", stub.path);
+        let markdown = render(&self.markdown, "next.md", &context, markdown_path)?;
         Ok([html, markdown])
     }
 

@@ -35,6 +35,8 @@ pub(crate) enum Coverage {
 pub(crate) struct Plan {
     everything: bool,
     days: BTreeSet<Date>,
+    /// Days whose `next/` page alone is made (their page does not change).
+    next_stubs: BTreeSet<Date>,
     /// Months whose overview and search file are made.
     months: BTreeSet<YearMonth>,
     years: BTreeSet<i16>,
@@ -46,6 +48,7 @@ impl Plan {
         let everything = Plan {
             everything: true,
             days: site.pages().iter().map(|p| p.date).collect(),
+            next_stubs: BTreeSet::new(),
             months: site.months().into_iter().collect(),
             years: site.years().into_iter().collect(),
             topics: BTreeSet::new(),
@@ -61,6 +64,7 @@ impl Plan {
         let mut plan = Plan {
             everything: false,
             days: BTreeSet::new(),
+            next_stubs: BTreeSet::new(),
             months: BTreeSet::new(),
             years: BTreeSet::new(),
             topics: BTreeSet::new(),
@@ -71,9 +75,11 @@ impl Plan {
             if pages.contains(&date) {
                 plan.days.insert(date);
             }
-            // Their previous/next links point at this day, or now past it.
+            // The day before links here through its `next/` page; the day after links here
+            // (or now past it) directly.
             let (prev, next) = site.pages_around(date);
-            plan.days.extend(prev.into_iter().chain(next));
+            plan.next_stubs.extend(prev);
+            plan.days.extend(next);
             let month = YearMonth::of(date);
             plan.months.insert(month);
             let (prev, next) = sorted_neighbours(&months, month);
@@ -113,12 +119,23 @@ impl Plan {
     /// Months with anything to render, oldest first.
     pub(crate) fn months(&self) -> Vec<YearMonth> {
         let mut months: BTreeSet<YearMonth> = self.months.clone();
-        months.extend(self.days.iter().map(|&d| YearMonth::of(d)));
+        months.extend(
+            self.days
+                .iter()
+                .chain(&self.next_stubs)
+                .map(|&d| YearMonth::of(d)),
+        );
         months.into_iter().collect()
     }
 
+    /// True when the day's page (and its `next/` page) is rendered.
     pub(crate) fn day_page(&self, date: Date) -> bool {
         self.days.contains(&date)
+    }
+
+    /// True when only the day's `next/` page is rendered.
+    pub(crate) fn next_stub(&self, date: Date) -> bool {
+        self.next_stubs.contains(&date)
     }
 
     /// True when the month's overview and search file are rendered.
@@ -145,9 +162,13 @@ impl Plan {
             paths.insert(format!("{}index.html", day_path(date)));
             paths.insert(format!("{}index.md", day_path(date)));
         }
+        for &date in self.days.iter().chain(&self.next_stubs) {
+            paths.insert(format!("{}index.html", view::next_stub_path(date)));
+            paths.insert(format!("{}index.md", view::next_stub_path(date)));
+        }
         for &month in &self.months {
             paths.insert(format!("{}index.html", month.path()));
-            paths.insert(search::month_file_path(month));
+            paths.extend(search::month_file_paths(month));
         }
         for &year in &self.years {
             paths.insert(format!("{}index.html", year_path(year)));

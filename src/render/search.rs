@@ -1,13 +1,13 @@
-//! The static search index: `search/manifest.json` lists the months and their paper counts,
-//! `search/index-YYYY-MM.json` holds one month's selected papers. The search page loads the
-//! manifest, then only the months its date range and year need, newest first, so a multi-year
-//! archive stays quick on a phone. A new day rewrites only its own month's file (tens of
-//! kilobytes) and the manifest, never a year's.
+//! The static search index: `search/manifest.json` lists the half-months and their paper
+//! counts, `search/index-YYYY-MM-1.json` (days 1-15) and `-2.json` (16 to the end) hold their
+//! selected papers. The search page loads the manifest, then only the files its date range
+//! needs, newest first, so a multi-year archive stays quick on a phone. A new day rewrites only
+//! its own half-month's file (at most about 180 KB) and the manifest, never a year's.
 //!
 //! To stay small the index is compact JSON of arrays, not objects, and holds no abstracts:
 //!
 //! ```text
-//! index-2026-03.json  {"v":3,"month":"2026-03","days":["2026-03-02",…],"topics":["model-architecture",…],
+//! index-2026-03-1.json  {"v":3,"month":"2026-03","half":1,"days":["2026-03-02",…],"topics":["model-architecture",…],
 //!                   "papers":[[day, number, id, title, authors, comment, relevance, novelty, [topic,…]],…]}
 //! ```
 //! `day` indexes `days`; `number` is the paper's place on its day page (its anchor is
@@ -16,6 +16,7 @@
 //! The topic filter's choices are on the search page itself.
 
 use anyhow::{Context, Result};
+use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::record::{DayRecord, DaySummary};
@@ -31,6 +32,7 @@ pub(crate) const INDEX_VERSION: u32 = 3;
 struct MonthIndex<'a> {
     v: u32,
     month: String,
+    half: u8,
     days: Vec<String>,
     topics: Vec<&'a str>,
     papers: Vec<IndexedPaper<'a>>,
@@ -62,21 +64,28 @@ struct ManifestChunk {
     year: i16,
     /// `2026-03`.
     month: String,
+    /// 1 for days 1-15, 2 for the rest of the month.
+    half: u8,
     /// The index file, relative to the search page.
     file: String,
     count: usize,
-    /// First and last page date of the month.
+    /// First and last page date of the half-month.
     first: String,
     last: String,
 }
 
-/// `search/index-2026-03.json`.
-pub(crate) fn month_file_path(month: YearMonth) -> String {
-    format!("search/{}", month_file_name(month))
+/// 1 for the days 1-15 of a month, 2 for the rest: each has its own index file.
+fn half_of(date: Date) -> u8 {
+    if date.day() <= 15 { 1 } else { 2 }
 }
 
-fn month_file_name(month: YearMonth) -> String {
-    format!("index-{month}.json")
+/// `search/index-2026-03-1.json` and `search/index-2026-03-2.json`, the month's two files.
+pub(crate) fn month_file_paths(month: YearMonth) -> [String; 2] {
+    [1, 2].map(|half| format!("search/{}", chunk_file_name(month, half)))
+}
+
+fn chunk_file_name(month: YearMonth, half: u8) -> String {
+    format!("index-{month}-{half}.json")
 }
 
 /// The manifest, from the summaries of the day pages (oldest first).
@@ -86,16 +95,18 @@ pub(crate) fn manifest(pages: &[&DaySummary]) -> Result<OutputFile> {
         total: 0,
         chunks: Vec::new(),
     };
-    for month_pages in pages.chunk_by(|a, b| YearMonth::of(a.date) == YearMonth::of(b.date)) {
-        let month = YearMonth::of(month_pages[0].date);
-        let count: usize = month_pages.iter().map(|p| p.first_listed).sum();
+    let chunk_of = |date: Date| (YearMonth::of(date), half_of(date));
+    for chunk_pages in pages.chunk_by(|a, b| chunk_of(a.date) == chunk_of(b.date)) {
+        let (month, half) = chunk_of(chunk_pages[0].date);
+        let count: usize = chunk_pages.iter().map(|p| p.first_listed).sum();
         manifest.chunks.push(ManifestChunk {
             year: month.year,
             month: month.to_string(),
-            file: month_file_name(month),
+            half,
+            file: chunk_file_name(month, half),
             count,
-            first: month_pages[0].date.to_string(),
-            last: month_pages[month_pages.len() - 1].date.to_string(),
+            first: chunk_pages[0].date.to_string(),
+            last: chunk_pages[chunk_pages.len() - 1].date.to_string(),
         });
         manifest.total += count;
     }
@@ -108,19 +119,24 @@ pub(crate) fn manifest(pages: &[&DaySummary]) -> Result<OutputFile> {
     })
 }
 
-/// One month's index file, from its day pages (oldest first).
-pub(crate) fn month_file(month: YearMonth, pages: &[&DayRecord]) -> Result<OutputFile> {
-    let index = month_index(month, pages);
-    let mut bytes = serde_json::to_vec(&index)
-        .with_context(|| format!("cannot write the search index of {month}"))?;
-    bytes.push(b'\n');
-    Ok(OutputFile {
-        path: month_file_path(month).into(),
-        bytes,
-    })
+/// A month's index files (one per half-month with pages), from its day pages (oldest first).
+pub(crate) fn month_files(month: YearMonth, pages: &[&DayRecord]) -> Result<Vec<OutputFile>> {
+    let mut files = Vec::new();
+    for chunk in pages.chunk_by(|a, b| half_of(a.date) == half_of(b.date)) {
+        let half = half_of(chunk[0].date);
+        let index = month_index(month, half, chunk);
+        let mut bytes = serde_json::to_vec(&index)
+            .with_context(|| format!("cannot write the search index of {month}"))?;
+        bytes.push(b'\n');
+        files.push(OutputFile {
+            path: format!("search/{}", chunk_file_name(month, half)).into(),
+            bytes,
+        });
+    }
+    Ok(files)
 }
 
-fn month_index<'a>(month: YearMonth, pages: &[&'a DayRecord]) -> MonthIndex<'a> {
+fn month_index<'a>(month: YearMonth, half: u8, pages: &[&'a DayRecord]) -> MonthIndex<'a> {
     let mut papers = Vec::new();
     let mut topics: Vec<&str> = Vec::new();
     for (day, record) in pages.iter().enumerate() {
@@ -161,6 +177,7 @@ fn month_index<'a>(month: YearMonth, pages: &[&'a DayRecord]) -> MonthIndex<'a> 
     MonthIndex {
         v: INDEX_VERSION,
         month: month.to_string(),
+        half,
         days: pages.iter().map(|r| r.date.to_string()).collect(),
         topics,
         papers,

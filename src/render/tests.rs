@@ -82,21 +82,29 @@ fn every_expected_file_and_no_page_for_the_failed_day() {
             ".nojekyll",
             "2026/02/26/index.html",
             "2026/02/26/index.md",
+            "2026/02/26/next/index.html",
+            "2026/02/26/next/index.md",
             "2026/02/27/index.html",
             "2026/02/27/index.md",
+            "2026/02/27/next/index.html",
+            "2026/02/27/next/index.md",
             "2026/02/index.html",
             "2026/03/02/index.html",
             "2026/03/02/index.md",
+            "2026/03/02/next/index.html",
+            "2026/03/02/next/index.md",
             "2026/03/04/index.html",
             "2026/03/04/index.md",
+            "2026/03/04/next/index.html",
+            "2026/03/04/next/index.md",
             "2026/03/index.html",
             "2026/index.html",
             "favicon.svg",
             "feed.json",
             "feed.xml",
             "index.html",
-            "search/index-2026-02.json",
-            "search/index-2026-03.json",
+            "search/index-2026-02-2.json",
+            "search/index-2026-03-1.json",
             "search/index.html",
             "search/manifest.json",
             "search/search.js",
@@ -127,22 +135,34 @@ fn rel_link<'a>(html: &'a str, rel: &str) -> Option<&'a str> {
 fn previous_and_next_skip_days_without_pages() {
     let files = render_fixture();
     let day = |date: &str| &files[&format!("{}index.html", date.replace('-', "/") + "/")];
+    // A day links to its `next/` page, which forwards to the next day with a page.
+    let next = |date: &str| {
+        let stub = &files[&format!("{}next/index.html", date.replace('-', "/") + "/")];
+        assert_eq!(
+            rel_link(day(date), "next"),
+            Some("../../../".to_string() + &date.replace('-', "/") + "/next/").as_deref()
+        );
+        rel_link(stub, "next")
+    };
     assert_eq!(rel_link(day("2026-02-26"), "prev"), None);
     assert!(day("2026-02-26").contains("No earlier day"));
-    assert_eq!(
-        rel_link(day("2026-02-26"), "next"),
-        Some("../../../2026/02/27/")
-    );
+    assert_eq!(next("2026-02-26"), Some("../../../../2026/02/27/"));
     assert_eq!(
         rel_link(day("2026-03-02"), "prev"),
         Some("../../../2026/02/27/")
     );
     // 2026-03-03 failed (llm-failed), so the next page after 03-02 is 03-04.
-    assert_eq!(
-        rel_link(day("2026-03-02"), "next"),
-        Some("../../../2026/03/04/")
+    assert_eq!(next("2026-03-02"), Some("../../../../2026/03/04/"));
+    assert_eq!(next("2026-03-04"), None);
+    let newest = &files["2026/03/04/next/index.html"];
+    assert!(newest.contains("No later day yet"), "{newest}");
+    assert!(!newest.contains("http-equiv=\"refresh\""));
+    assert!(
+        files["2026/03/02/next/index.html"]
+            .contains("<meta http-equiv=\"refresh\" content=\"0; url=../../../../2026/03/04/\">")
     );
-    assert_eq!(rel_link(day("2026-03-04"), "next"), None);
+    // The home page shows the newest day, with nothing after it.
+    assert_eq!(rel_link(&files["index.html"], "next"), None);
     // Months link to their nearest months with pages.
     assert_eq!(
         rel_link(&files["2026/02/index.html"], "next"),
@@ -657,7 +677,11 @@ fn a_synthetic_archive_links_up() {
     let records = synthetic_archive(30);
     let (_, prompts) = fixture_records();
     let files = render_text(&fixture_config(), &records, &prompts);
-    assert_eq!(files.keys().filter(|p| p.ends_with("index.md")).count(), 30);
+    let day_copies = files
+        .keys()
+        .filter(|p| p.ends_with("index.md") && !p.ends_with("next/index.md"))
+        .count();
+    assert_eq!(day_copies, 30);
     let problems = broken_links(&files);
     assert!(problems.is_empty(), "{problems:#?}");
 }

@@ -54,7 +54,12 @@ pub(crate) struct DayView {
     pub status: &'static str,
     pub notice: Option<Notice>,
     pub prev: Option<Link>,
+    /// The next day with a page; set on the home page only (it has none), since a day page
+    /// links to its `next/` page instead ([`DayView::next_stub`]).
     pub next: Option<Link>,
+    /// `2026/03/13/next/`: the small page that forwards to the next day. A day page links
+    /// there, so the next day's arrival rewrites that page and not the whole day.
+    pub next_stub: Option<String>,
     pub month: Link,
     pub usage: UsageView,
     /// For an imported day: where it came from.
@@ -470,6 +475,12 @@ pub(crate) fn day_view(
         None => (None, None),
     };
     let month = YearMonth::of(record.date);
+    // Each paper's view is built once (its title and abstract converted once) and shared by
+    // the day's list and its topic sections.
+    let papers: Vec<PaperView> = groups::numbered_papers(record)
+        .into_iter()
+        .map(|(number, paper)| paper_view(record, number, paper))
+        .collect();
     DayView {
         title: format!("{} {date}", config.site.title),
         site_title: config.site.title.clone(),
@@ -479,7 +490,8 @@ pub(crate) fn day_view(
         status: record.status.as_str(),
         notice: notice(record),
         prev: neighbours.prev.map(day_link),
-        next: neighbours.next.map(day_link),
+        next: None,
+        next_stub: Some(next_stub_path(record.date)),
         month: Link {
             label: month.to_string(),
             path: month.path(),
@@ -488,11 +500,8 @@ pub(crate) fn day_view(
         source_note: source_note(record),
         counts: record.counts.clone(),
         feed_breakdown: record.source.kind != SourceKind::Import,
-        papers: groups::numbered_papers(record)
-            .into_iter()
-            .map(|(number, paper)| paper_view(record, number, paper))
-            .collect(),
-        groups: group_views(record),
+        groups: group_views(record, &papers),
+        papers,
         grouped: record.selected().any(|p| p.topics.is_some()),
         spotlight: spotlight_views(config, record),
         tldr: record.tldr.as_ref().map(|t| TldrView {
@@ -538,7 +547,30 @@ fn day_description(record: &DayRecord) -> String {
     }
 }
 
-fn day_link(date: Date) -> Link {
+/// The page forwarding to the day after `date`: `2026/03/13/next/`.
+pub(crate) fn next_stub_path(date: Date) -> String {
+    format!("{}next/", day_path(date))
+}
+
+/// The view of the page at [`next_stub_path`]: where it forwards, if anywhere yet.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct NextStubView {
+    pub date: String,
+    pub path: String,
+    pub day: Link,
+    pub next: Option<Link>,
+}
+
+pub(crate) fn next_stub_view(date: Date, next: Option<Date>) -> NextStubView {
+    NextStubView {
+        date: date.to_string(),
+        path: next_stub_path(date),
+        day: day_link(date),
+        next: next.map(day_link),
+    }
+}
+
+pub(crate) fn day_link(date: Date) -> Link {
     Link {
         label: date.to_string(),
         path: day_path(date),
@@ -720,7 +752,8 @@ pub(crate) fn bibtex(record: &DayRecord, paper: &PaperRecord) -> String {
     entry
 }
 
-fn group_views(record: &DayRecord) -> Vec<GroupView> {
+/// The day's sections, their papers taken from `papers` (the day's paper views by number).
+fn group_views(record: &DayRecord, papers: &[PaperView]) -> Vec<GroupView> {
     groups::day_groups(record)
         .into_iter()
         .map(|group| GroupView {
@@ -735,7 +768,10 @@ fn group_views(record: &DayRecord) -> Vec<GroupView> {
             papers: group
                 .papers
                 .into_iter()
-                .map(|(number, paper)| paper_view(record, number, paper))
+                .map(|(number, paper)| match papers.get(number - 1) {
+                    Some(view) if view.number == number => view.clone(),
+                    _ => paper_view(record, number, paper),
+                })
                 .collect(),
         })
         .collect()
