@@ -543,7 +543,7 @@ async fn search_finds_a_known_paper_and_leads_to_it() {
         loaded
             .iter()
             .any(|name| name.starts_with("index-") && name.ends_with(".json")),
-        "no yearly index part was loaded: {loaded:?}"
+        "no part of the search index was loaded: {loaded:?}"
     );
 
     browser.set_viewport(Viewport::Phone).await;

@@ -365,7 +365,20 @@
       if (loaded.v !== INDEX_VERSION || !Array.isArray(loaded.chunks)) {
         throw new Error("manifest.json is not a search index this page understands");
       }
-      manifest = loaded;
+      manifest = {
+        total: loaded.total,
+        // [month, half, count, first, last]; the file name follows from the first two.
+        chunks: loaded.chunks.map(function (row) {
+          return {
+            month: String(row[0]),
+            half: row[1],
+            count: row[2],
+            first: String(row[3]),
+            last: String(row[4]),
+            file: "index-" + row[0] + "-" + row[1] + ".json"
+          };
+        })
+      };
       if (manifest.chunks.length > 0) {
         elements.from.min = elements.to.min = manifest.chunks[manifest.chunks.length - 1].first;
         elements.from.max = elements.to.max = manifest.chunks[0].last;

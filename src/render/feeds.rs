@@ -27,7 +27,7 @@ use super::{day_path, math};
 
 /// The site-wide feeds carry whole days, newest first, until they hold at least this many
 /// papers.
-pub(crate) const FEED_PAPERS: usize = 40;
+pub(crate) const FEED_PAPERS: usize = 30;
 
 /// An abstract in a feed is cut at a word end within this many characters (the entry links
 /// to the whole paper).
@@ -39,7 +39,7 @@ const FEED_AUTHORS: usize = 10;
 
 /// A topic's feed carries its newest papers, whole days, until it holds at least this many
 /// (at most the papers its page shows).
-pub(crate) const TOPIC_FEED_PAPERS: usize = 20;
+pub(crate) const TOPIC_FEED_PAPERS: usize = 12;
 
 /// A feed's `updated` when there is no day yet: fixed, so empty feeds are reproducible too.
 const NO_DATE: &str = "1970-01-01T00:00:00Z";

@@ -59,20 +59,10 @@ struct Manifest {
     chunks: Vec<ManifestChunk>,
 }
 
-#[derive(Serialize)]
-struct ManifestChunk {
-    year: i16,
-    /// `2026-03`.
-    month: String,
-    /// 1 for days 1-15, 2 for the rest of the month.
-    half: u8,
-    /// The index file, relative to the search page.
-    file: String,
-    count: usize,
-    /// First and last page date of the half-month.
-    first: String,
-    last: String,
-}
+/// `[month, half, count, first, last]`: `"2026-03"`, 1 for days 1-15 and 2 for the rest, the
+/// papers in its file (`index-2026-03-1.json`), and its first and last page dates. Arrays, not
+/// objects, because ten years make 240 of them and every run rewrites the manifest.
+type ManifestChunk = (String, u8, usize, String, String);
 
 /// 1 for the days 1-15 of a month, 2 for the rest: each has its own index file.
 fn half_of(date: Date) -> u8 {
@@ -99,15 +89,13 @@ pub(crate) fn manifest(pages: &[&DaySummary]) -> Result<OutputFile> {
     for chunk_pages in pages.chunk_by(|a, b| chunk_of(a.date) == chunk_of(b.date)) {
         let (month, half) = chunk_of(chunk_pages[0].date);
         let count: usize = chunk_pages.iter().map(|p| p.first_listed).sum();
-        manifest.chunks.push(ManifestChunk {
-            year: month.year,
-            month: month.to_string(),
+        manifest.chunks.push((
+            month.to_string(),
             half,
-            file: chunk_file_name(month, half),
             count,
-            first: chunk_pages[0].date.to_string(),
-            last: chunk_pages[chunk_pages.len() - 1].date.to_string(),
-        });
+            chunk_pages[0].date.to_string(),
+            chunk_pages[chunk_pages.len() - 1].date.to_string(),
+        ));
         manifest.total += count;
     }
     manifest.chunks.reverse();
