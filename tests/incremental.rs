@@ -46,7 +46,7 @@ fn site(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 #[test]
-fn a_new_day_rewrites_only_its_files_and_a_rebuild_gives_the_same_site() {
+fn new_days_rewrite_only_their_files_and_a_rebuild_gives_the_same_site() {
     let repo = user_repo(CONFIG);
     let feeds = tempfile::tempdir().unwrap();
     run(
@@ -123,6 +123,19 @@ fn a_new_day_rewrites_only_its_files_and_a_rebuild_gives_the_same_site() {
     assert!(
         !changed.contains("2026/08/14/index.html"),
         "the day before is not rewritten for its next-day link"
+    );
+
+    // A day recorded out of order (a late backfill) lands before the others: the day after it
+    // gets its new "previous day" link.
+    run(
+        repo.path(),
+        &feed_of(feeds.path(), "Wed, 12 Aug 2026", "2608.94"),
+    );
+    let after = site(&docs);
+    let thirteenth = String::from_utf8_lossy(&after["2026/08/13/index.html"]).into_owned();
+    assert!(
+        thirteenth.contains("href=\"../../../2026/08/12/\""),
+        "the next day links back to the late one"
     );
 
     // A rebuild of everything from data/ alone gives the same docs/, byte for byte.
