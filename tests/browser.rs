@@ -169,9 +169,24 @@ async fn day_month_and_year_links_lead_to_the_pages_they_name() {
     // The home page shows the latest day; its previous day is the archive's last.
     let last_archive_day = follow(&browser, ".day-nav a[rel=prev]").await;
     assert!(last_archive_day.ends_with("/archive/2025/12/31/"));
-    let latest = follow(&browser, ".day-nav a[rel=next]").await;
-    assert!(latest.ends_with("/archive/2026/08/13/"));
-    assert!(browser.has(".day-nav li.next .disabled").await);
+    // A day's "Next day" leads through its `next/` page, which forwards at once.
+    let latest = browser
+        .click_forwarding_link(".day-nav a[rel=next]", &sites.archive_url("2026/08/13/"))
+        .await;
+    assert_title_matches_url(&browser, &latest).await;
+    // The newest day's `next/` page says there is none yet, and links back.
+    let none_yet = browser.click_link(".day-nav a[rel=next]").await;
+    assert!(
+        none_yet.ends_with("/archive/2026/08/13/next/"),
+        "{none_yet}"
+    );
+    let text: Json = browser
+        .eval("return document.body.textContent;", vec![])
+        .await;
+    assert!(
+        text.as_str().unwrap().contains("No later day yet"),
+        "{text}"
+    );
 
     // Walk back a few days, each earlier than the one before.
     browser.open(&last_archive_day).await;

@@ -502,6 +502,18 @@ impl Browser {
         href
     }
 
+    /// Clicks the link `css` whose page forwards at once (a day's `next/` page) and waits to
+    /// arrive at `landing`; returns where it landed.
+    pub async fn click_forwarding_link(&self, css: &str, landing: &str) -> String {
+        let link = self.find(css).await;
+        link.click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
+        self.wait_until_loaded(landing).await;
+        self.assert_clean(landing).await;
+        landing.to_string()
+    }
+
     /// The first element matching `css`, waiting for it to appear.
     pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
         match self
