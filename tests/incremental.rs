@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 
 use repo::{files_under, papersift, user_repo};
 
-/// Thresholds of 1 select every scanned paper, so each day has papers and topics.
-const CONFIG: &str = "[selection]\nrelevance_min = 1\nnovelty_min = 1\n";
+/// Thresholds of 1 select every scanned paper, so each day has papers and topics; papers are
+/// "seen" for 30 days, so a feed re-served two weeks later is stale.
+const CONFIG: &str =
+    "[selection]\nrelevance_min = 1\nnovelty_min = 1\n[arxiv]\nseen_lookback_days = 30\n";
 
 /// The six-item feed of Thursday 2026-08-13, moved to another day with its own arXiv IDs.
 fn feed_of(dir: &Path, day: &str, id_prefix: &str) -> PathBuf {
@@ -137,6 +139,17 @@ fn new_days_rewrite_only_their_files_and_a_rebuild_gives_the_same_site() {
         thirteenth.contains("href=\"../../../2026/08/12/\""),
         "the next day links back to the late one"
     );
+
+    // A day without a page (arXiv re-served an old announcement) opens a new month: the month
+    // gets no page of its own, as in a full build.
+    run(
+        repo.path(),
+        &feed_of(feeds.path(), "Tue, 01 Sep 2026", "2608.93"),
+    );
+    let stale = repo::read_json(&repo.path().join("data/2026/09/01.json"));
+    assert_eq!(stale["status"], "stale-feed");
+    let after = site(&docs);
+    assert!(!after.contains_key("2026/09/index.html"));
 
     // A rebuild of everything from data/ alone gives the same docs/, byte for byte.
     let fresh = tempfile::tempdir().unwrap();

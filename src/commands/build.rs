@@ -78,7 +78,8 @@ fn render_docs(config: &Config, days: &[Date], whole: bool) -> Result<usize> {
             .filter(|date| !index.sizes.contains_key(date)),
     );
 
-    let fingerprint = render::fingerprint(config)?;
+    let prompts = record::load_prompt_snapshots(&data_dir)?;
+    let fingerprint = render::fingerprint(config, &prompts)?;
     let previous = read_manifest(&out)?;
     let built_from_stored = previous.as_ref().is_some_and(|manifest| {
         manifest.inputs.as_deref() == Some(fingerprint.as_str())
@@ -104,7 +105,6 @@ fn render_docs(config: &Config, days: &[Date], whole: bool) -> Result<usize> {
             }
         }
     }
-    let prompts = record::load_prompt_snapshots(&data_dir)?;
     let mut written = render_pass(
         config,
         &out,

@@ -146,15 +146,21 @@ pub(crate) fn render_site(
 }
 
 /// The fingerprint of everything but the records that the site depends on: papersift's
-/// version, the config and the templates (built in and overridden). A site built with another
-/// fingerprint is rebuilt whole.
-pub(crate) fn fingerprint(config: &Config) -> Result<String> {
+/// version, the config, the templates (built in and overridden) and which prompt snapshots
+/// exist (each is named by its content). A site built with another fingerprint is rebuilt
+/// whole.
+pub(crate) fn fingerprint(
+    config: &Config,
+    prompts: &BTreeMap<String, PromptSnapshot>,
+) -> Result<String> {
     let templates = Templates::load(&config.templates_dir())?;
     let config_json = serde_json::to_string(config).context("cannot serialise the config")?;
+    let prompt_ids: String = prompts.keys().map(|id| format!("{id}\n")).collect();
     Ok(crate::text::short_hash(&[
         env!("CARGO_PKG_VERSION").as_bytes(),
         config_json.as_bytes(),
         templates.fingerprint().as_bytes(),
+        prompt_ids.as_bytes(),
     ]))
 }
 
@@ -227,7 +233,9 @@ fn render_month(
     month: YearMonth,
 ) -> Result<Vec<OutputFile>> {
     let mut files = Vec::new();
-    let whole_month = plan.month_page(month);
+    // A month (or year) whose last page is gone, or that never had one, gets no page: the plan
+    // covers its files so they are deleted.
+    let whole_month = plan.month_page(month) && cx.site.pages_in(month).next().is_some();
     let mut records: Vec<Arc<DayRecord>> = Vec::new();
     for (index, summary) in cx.site.pages().iter().enumerate() {
         if YearMonth::of(summary.date) != month {
@@ -278,7 +286,8 @@ fn render_month(
 /// Pages that are not a month's: years, topics, home, run health, search, feeds, assets.
 fn render_site_wide(cx: &RenderContext<'_>, plan: &plan::Plan) -> Result<Vec<OutputFile>> {
     let mut files = Vec::new();
-    for &year in plan.years() {
+    let years = cx.site.years();
+    for &year in plan.years().iter().filter(|year| years.contains(year)) {
         let year_view = view::year_view(cx.config, &cx.site, year);
         files.push(
             cx.templates
