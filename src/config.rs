@@ -58,7 +58,7 @@ pub struct SiteConfig {
     pub output_dir: PathBuf,
     pub templates_dir: PathBuf,
     pub prompts_dir: PathBuf,
-    /// How many recent days the home page lists and the feeds carry.
+    /// How many recent days the home page lists (the feeds carry the newest whole days instead).
     pub recent_days: usize,
     /// How many top papers a monthly overview shows in all.
     pub month_top_papers: usize,

@@ -218,7 +218,7 @@ pub(crate) fn render(
         site,
     };
     // Month by month, on every core: a month's records are read once, for its day pages, its
-    // overview and its search file, then dropped, so memory does not grow with the archive.
+    // overview and its search files, then dropped, so memory does not grow with the archive.
     plan.months()
         .par_iter()
         .try_for_each(|&month| sink(render_month(&cx, &plan, month)?))?;
@@ -226,7 +226,7 @@ pub(crate) fn render(
     Ok(plan.coverage())
 }
 
-/// A month's share of the plan: its day pages, overview and search file.
+/// A month's share of the plan: its day pages, overview and search files.
 fn render_month(
     cx: &RenderContext<'_>,
     plan: &plan::Plan,

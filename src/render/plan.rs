@@ -37,7 +37,7 @@ pub(crate) struct Plan {
     days: BTreeSet<Date>,
     /// Days whose `next/` page alone is made (their page does not change).
     next_stubs: BTreeSet<Date>,
-    /// Months whose overview and search file are made.
+    /// Months whose overview and search files are made.
     months: BTreeSet<YearMonth>,
     years: BTreeSet<i16>,
     topics: BTreeSet<String>,
@@ -138,7 +138,7 @@ impl Plan {
         self.next_stubs.contains(&date)
     }
 
-    /// True when the month's overview and search file are rendered.
+    /// True when the month's overview and search files are rendered.
     pub(crate) fn month_page(&self, month: YearMonth) -> bool {
         self.months.contains(&month)
     }
