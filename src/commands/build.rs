@@ -79,7 +79,8 @@ fn render_docs(config: &Config, days: &[Date], whole: bool) -> Result<usize> {
     );
 
     let prompts = record::load_prompt_snapshots(&data_dir)?;
-    let fingerprint = render::fingerprint(config, &prompts)?;
+    let inputs = render::SiteInputs::load(config, &prompts)?;
+    let fingerprint = inputs.fingerprint()?;
     let previous = read_manifest(&out)?;
     let built_from_stored = previous.as_ref().is_some_and(|manifest| {
         manifest.inputs.as_deref() == Some(fingerprint.as_str())
@@ -106,11 +107,10 @@ fn render_docs(config: &Config, days: &[Date], whole: bool) -> Result<usize> {
         }
     }
     let mut written = render_pass(
-        config,
+        &inputs,
         &out,
         &summaries,
         &source,
-        &prompts,
         &scope,
         previous.as_ref(),
     )?;
@@ -132,11 +132,10 @@ fn render_docs(config: &Config, days: &[Date], whole: bool) -> Result<usize> {
                 summaries.insert(*date, read[date].clone());
             }
             let again = render_pass(
-                config,
+                &inputs,
                 &out,
                 &summaries,
                 &source,
-                &prompts,
                 &Scope::Days {
                     changed: edited,
                     before,
@@ -218,11 +217,10 @@ struct Written {
 /// error leaves `docs/` as it was. A file at a generated path that the manifest does not list
 /// is the user's, and the pass stops before changing anything.
 fn render_pass(
-    config: &Config,
+    inputs: &render::SiteInputs<'_>,
     out: &Path,
     summaries: &BTreeMap<Date, DaySummary>,
     source: &ArchiveSource,
-    prompts: &BTreeMap<String, record::PromptSnapshot>,
     scope: &Scope,
     previous: Option<&Manifest>,
 ) -> Result<Written> {
@@ -244,7 +242,7 @@ fn render_pass(
         }
         Ok(())
     };
-    let coverage = match render::render(config, &summaries, source, prompts, scope, &sink) {
+    let coverage = match render::render(inputs, &summaries, source, scope, &sink) {
         Ok(coverage) => coverage,
         Err(error) => {
             crate::files::discard(staged.into_inner().expect("no render thread panics"));

@@ -130,10 +130,9 @@ pub(crate) fn render_site(
     let summaries = source.summaries();
     let files = Mutex::new(Vec::new());
     render(
-        config,
+        &SiteInputs::load(config, prompts)?,
         &summaries,
         &source,
-        prompts,
         &Scope::Everything,
         &|batch| {
             files.lock().expect("no render thread panics").extend(batch);
@@ -145,23 +144,40 @@ pub(crate) fn render_site(
     Ok(files)
 }
 
-/// The fingerprint of everything but the records that the site depends on: papersift's
-/// version, the config, the templates (built in and overridden) and which prompt snapshots
-/// exist (each is named by its content). A site built with another fingerprint is rebuilt
-/// whole.
-pub(crate) fn fingerprint(
-    config: &Config,
-    prompts: &BTreeMap<String, PromptSnapshot>,
-) -> Result<String> {
-    let templates = Templates::load(&config.templates_dir())?;
-    let config_json = serde_json::to_string(config).context("cannot serialise the config")?;
-    let prompt_ids: String = prompts.keys().map(|id| format!("{id}\n")).collect();
-    Ok(crate::text::short_hash(&[
-        env!("CARGO_PKG_VERSION").as_bytes(),
-        config_json.as_bytes(),
-        templates.fingerprint().as_bytes(),
-        prompt_ids.as_bytes(),
-    ]))
+/// What the site is rendered with besides the records: config, the compiled templates (built
+/// in and overridden) and the prompt snapshots. Loaded once per build and shared by its passes.
+pub(crate) struct SiteInputs<'a> {
+    config: &'a Config,
+    templates: Templates,
+    prompts: &'a BTreeMap<String, PromptSnapshot>,
+}
+
+impl<'a> SiteInputs<'a> {
+    pub(crate) fn load(
+        config: &'a Config,
+        prompts: &'a BTreeMap<String, PromptSnapshot>,
+    ) -> Result<SiteInputs<'a>> {
+        Ok(SiteInputs {
+            config,
+            templates: Templates::load(&config.templates_dir())?,
+            prompts,
+        })
+    }
+
+    /// The fingerprint of these inputs and papersift's version: which prompt snapshots exist
+    /// (each is named by its content), not their text. A site built with another fingerprint
+    /// is rebuilt whole.
+    pub(crate) fn fingerprint(&self) -> Result<String> {
+        let config_json =
+            serde_json::to_string(self.config).context("cannot serialise the config")?;
+        let prompt_ids: String = self.prompts.keys().map(|id| format!("{id}\n")).collect();
+        Ok(crate::text::short_hash(&[
+            env!("CARGO_PKG_VERSION").as_bytes(),
+            config_json.as_bytes(),
+            self.templates.fingerprint().as_bytes(),
+            prompt_ids.as_bytes(),
+        ]))
+    }
 }
 
 /// Receives rendered files, in batches, from any render thread.
@@ -170,7 +186,7 @@ pub(crate) type Sink<'a> = dyn Fn(Vec<OutputFile>) -> Result<()> + Sync + 'a;
 /// Everything a page needs besides its records.
 struct RenderContext<'a> {
     config: &'a Config,
-    templates: Templates,
+    templates: &'a Templates,
     site: SiteModel<'a>,
     site_view: SiteView,
     prompts: BTreeMap<String, PromptView>,
@@ -183,13 +199,14 @@ struct RenderContext<'a> {
 /// records `source` holds, handing them to `sink`. Returns which paths the render was
 /// responsible for, so the caller can delete the ones no longer made.
 pub(crate) fn render(
-    config: &Config,
+    inputs: &SiteInputs<'_>,
     summaries: &[DaySummary],
     source: &dyn RecordSource,
-    prompts: &BTreeMap<String, PromptSnapshot>,
     scope: &Scope,
     sink: &Sink<'_>,
 ) -> Result<Coverage> {
+    let config = inputs.config;
+    let prompts = inputs.prompts;
     let site = SiteModel::new(summaries);
     let site_view = SiteView {
         title: config.site.title.clone(),
@@ -206,7 +223,7 @@ pub(crate) fn render(
     let plan = plan::Plan::new(&site, scope);
     let cx = RenderContext {
         config,
-        templates: Templates::load(&config.templates_dir())?,
+        templates: &inputs.templates,
         site_view,
         prompts: view::prompt_views(prompts),
         topic_names: prompts
@@ -233,14 +250,10 @@ fn render_month(
     month: YearMonth,
 ) -> Result<Vec<OutputFile>> {
     let mut files = Vec::new();
-    // A month (or year) whose last page is gone, or that never had one, gets no page: the plan
-    // covers its files so they are deleted.
-    let whole_month = plan.month_page(month) && cx.site.pages_in(month).next().is_some();
+    let whole_month = plan.month_page(month);
     let mut records: Vec<Arc<DayRecord>> = Vec::new();
-    for (index, summary) in cx.site.pages().iter().enumerate() {
-        if YearMonth::of(summary.date) != month {
-            continue;
-        }
+    for index in cx.site.page_range(month) {
+        let summary = cx.site.pages()[index];
         let wanted = plan.day_page(summary.date);
         let neighbours = cx.site.neighbours(index);
         if wanted || plan.next_stub(summary.date) {
@@ -286,8 +299,7 @@ fn render_month(
 /// Pages that are not a month's: years, topics, home, run health, search, feeds, assets.
 fn render_site_wide(cx: &RenderContext<'_>, plan: &plan::Plan) -> Result<Vec<OutputFile>> {
     let mut files = Vec::new();
-    let years = cx.site.years();
-    for &year in plan.years().iter().filter(|year| years.contains(year)) {
+    for &year in plan.years() {
         let year_view = view::year_view(cx.config, &cx.site, year);
         files.push(
             cx.templates
@@ -318,7 +330,7 @@ fn render_site_wide(cx: &RenderContext<'_>, plan: &plan::Plan) -> Result<Vec<Out
             let mut latest =
                 view::day_view(cx.config, &record, &cx.site.neighbours(index), &cx.prompts);
             // The home page always shows the newest day: there is no next one to link.
-            latest.next_stub = None;
+            latest.next = None;
             Some(latest)
         }
         None => None,
@@ -487,8 +499,26 @@ impl<'a> SiteModel<'a> {
 
     /// The page dates just before and after `date` (which need not have a page).
     pub(crate) fn pages_around(&self, date: Date) -> (Option<Date>, Option<Date>) {
-        let dates: Vec<Date> = self.pages.iter().map(|p| p.date).collect();
-        sorted_neighbours(&dates, date)
+        let before = self.pages.partition_point(|p| p.date < date);
+        let after = self.pages.partition_point(|p| p.date <= date);
+        (
+            before
+                .checked_sub(1)
+                .and_then(|i| self.pages.get(i))
+                .map(|p| p.date),
+            self.pages.get(after).map(|p| p.date),
+        )
+    }
+
+    /// The range of `pages()` indices of a month's day pages.
+    pub(crate) fn page_range(&self, month: YearMonth) -> std::ops::Range<usize> {
+        let start = self
+            .pages
+            .partition_point(|p| YearMonth::of(p.date) < month);
+        let end = self
+            .pages
+            .partition_point(|p| YearMonth::of(p.date) <= month);
+        start..end
     }
 
     /// Months with at least one day page, oldest first.
@@ -515,10 +545,7 @@ impl<'a> SiteModel<'a> {
 
     /// Day pages of a month, oldest first.
     pub(crate) fn pages_in(&self, month: YearMonth) -> impl Iterator<Item = &'a DaySummary> + '_ {
-        self.pages
-            .iter()
-            .copied()
-            .filter(move |r| YearMonth::of(r.date) == month)
+        self.pages[self.page_range(month)].iter().copied()
     }
 }
 

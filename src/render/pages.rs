@@ -40,8 +40,9 @@ const ASSETS: [(&str, &str, &str); 4] = [
 ];
 
 /// The built-in templates, by name.
-const BUILT_IN: [(&str, &str); 17] = [
+const BUILT_IN: [(&str, &str); 18] = [
     ("base.html", include_str!("templates/base.html")),
+    ("head_meta.html", include_str!("templates/head_meta.html")),
     (
         "day_content.html",
         include_str!("templates/day_content.html"),
@@ -159,13 +160,7 @@ impl Templates {
     /// `YYYY/MM/DD/index.html` and `YYYY/MM/DD/index.md`, the same day as HTML and as
     /// GitHub-flavoured Markdown. Both share one context, so the day is serialised once.
     pub(crate) fn day(&self, site: &SiteView, day: &DayView) -> Result<[OutputFile; 2]> {
-        let html_path = format!("{}index.html", day.path);
-        let mut context = page_context(site, &html_path);
-        context.insert("day", day);
-        let html = render(&self.html, "day.html", &context, html_path)?;
-        let markdown_path = format!("{}index.md", day.path);
-        let markdown = render(&self.markdown, "day.md", &context, markdown_path)?;
-        Ok([html, markdown])
+        self.html_and_markdown(site, &day.path, ("day", day), "day")
     }
 
     /// `YYYY/MM/DD/next/index.html` and `index.md`: forward to the next day, or say there is
@@ -175,12 +170,29 @@ impl Templates {
         site: &SiteView,
         stub: &NextStubView,
     ) -> Result<[OutputFile; 2]> {
-        let html_path = format!("{}index.html", stub.path);
+        self.html_and_markdown(site, &stub.path, ("stub", stub), "next")
+    }
+
+    /// `{folder}index.html` and `{folder}index.md` from the templates `{name}.html` and
+    /// `{name}.md`, with one context holding `value` as `key`.
+    fn html_and_markdown(
+        &self,
+        site: &SiteView,
+        folder: &str,
+        (key, value): (&'static str, &impl serde::Serialize),
+        name: &str,
+    ) -> Result<[OutputFile; 2]> {
+        let html_path = format!("{folder}index.html");
         let mut context = page_context(site, &html_path);
-        context.insert("stub", stub);
-        let html = render(&self.html, "next.html", &context, html_path)?;
-        let markdown_path = format!("{}index.md", stub.path);
-        let markdown = render(&self.markdown, "next.md", &context, markdown_path)?;
+        context.insert(key, value);
+        let html = render(&self.html, &format!("{name}.html"), &context, html_path)?;
+        let markdown_path = format!("{folder}index.md");
+        let markdown = render(
+            &self.markdown,
+            &format!("{name}.md"),
+            &context,
+            markdown_path,
+        )?;
         Ok([html, markdown])
     }
 

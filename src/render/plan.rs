@@ -41,6 +41,10 @@ pub(crate) struct Plan {
     months: BTreeSet<YearMonth>,
     years: BTreeSet<i16>,
     topics: BTreeSet<String>,
+    /// Months and years the plan answers for though they have no page (any more): their
+    /// files are deleted.
+    emptied_months: BTreeSet<YearMonth>,
+    emptied_years: BTreeSet<i16>,
 }
 
 impl Plan {
@@ -52,6 +56,8 @@ impl Plan {
             months: site.months().into_iter().collect(),
             years: site.years().into_iter().collect(),
             topics: BTreeSet::new(),
+            emptied_months: BTreeSet::new(),
+            emptied_years: BTreeSet::new(),
         };
         let Scope::Days { changed, before } = scope else {
             return everything;
@@ -68,6 +74,8 @@ impl Plan {
             months: BTreeSet::new(),
             years: BTreeSet::new(),
             topics: BTreeSet::new(),
+            emptied_months: BTreeSet::new(),
+            emptied_years: BTreeSet::new(),
         };
         let months = site.months();
         let pages: BTreeSet<Date> = site.pages().iter().map(|p| p.date).collect();
@@ -111,8 +119,16 @@ impl Plan {
                     .extend(months.iter().filter(|m| from <= **m && **m <= to));
             }
         }
-        plan.months
-            .retain(|m| months.contains(m) || changed_month(changed, *m));
+        // A month or year with no page left is not rendered, but its old files go.
+        let (months_with_pages, emptied): (BTreeSet<YearMonth>, _) =
+            plan.months.iter().partition(|m| months.contains(m));
+        plan.months = months_with_pages;
+        plan.emptied_months = emptied;
+        let years = site.years();
+        let (years_with_pages, emptied): (BTreeSet<i16>, _) =
+            plan.years.iter().partition(|y| years.contains(y));
+        plan.years = years_with_pages;
+        plan.emptied_years = emptied;
         plan
     }
 
@@ -166,11 +182,11 @@ impl Plan {
             paths.insert(format!("{}index.html", view::next_stub_path(date)));
             paths.insert(format!("{}index.md", view::next_stub_path(date)));
         }
-        for &month in &self.months {
+        for &month in self.months.iter().chain(&self.emptied_months) {
             paths.insert(format!("{}index.html", month.path()));
             paths.extend(search::month_file_paths(month));
         }
-        for &year in &self.years {
+        for &year in self.years.iter().chain(&self.emptied_years) {
             paths.insert(format!("{}index.html", year_path(year)));
         }
         for id in &self.topics {
@@ -179,12 +195,6 @@ impl Plan {
         }
         Coverage::Paths(paths)
     }
-}
-
-/// A month one of the changed days falls in (kept even when it lost its last page, so its
-/// files are deleted).
-fn changed_month(changed: &BTreeSet<Date>, month: YearMonth) -> bool {
-    changed.iter().any(|&d| YearMonth::of(d) == month)
 }
 
 /// The first and last of some dates.

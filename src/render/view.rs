@@ -54,12 +54,11 @@ pub(crate) struct DayView {
     pub status: &'static str,
     pub notice: Option<Notice>,
     pub prev: Option<Link>,
-    /// The next day with a page; set on the home page only (it has none), since a day page
-    /// links to its `next/` page instead ([`DayView::next_stub`]).
+    /// Where "Next day" leads: the day's `next/` page ([`next_stub_path`]), which forwards to the
+    /// next day with a page, so the next day's arrival rewrites that small page and not this
+    /// one. `None` on the home page, which shows the newest day. Its label is "the next day":
+    /// which day that is, only the `next/` page knows.
     pub next: Option<Link>,
-    /// `2026/03/13/next/`: the small page that forwards to the next day. A day page links
-    /// there, so the next day's arrival rewrites that page and not the whole day.
-    pub next_stub: Option<String>,
     pub month: Link,
     pub usage: UsageView,
     /// For an imported day: where it came from.
@@ -490,8 +489,10 @@ pub(crate) fn day_view(
         status: record.status.as_str(),
         notice: notice(record),
         prev: neighbours.prev.map(day_link),
-        next: None,
-        next_stub: Some(next_stub_path(record.date)),
+        next: Some(Link {
+            label: "the next day".into(),
+            path: next_stub_path(record.date),
+        }),
         month: Link {
             label: month.to_string(),
             path: month.path(),
