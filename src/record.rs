@@ -965,26 +965,33 @@ fn date_of_record_path(path: &Path) -> Option<Date> {
 
 /// Writes each month's summary file (only those whose content changes) and removes the files
 /// of months without records.
+///
+/// With `only` given, just the months of those dates are written (or removed): a run that
+/// changed one day reads and writes one month's file, not the archive's.
 pub fn write_index(
     data_dir: &Path,
     summaries: &std::collections::BTreeMap<Date, DaySummary>,
+    only: Option<&std::collections::BTreeSet<Date>>,
 ) -> Result<()> {
     let folder_of = |date: Date| {
         data_dir
             .join(format!("{:04}", date.year()))
             .join(format!("{:02}", date.month()))
     };
+    let wanted: Option<std::collections::BTreeSet<PathBuf>> =
+        only.map(|dates| dates.iter().map(|&d| folder_of(d)).collect());
+    let is_wanted = |folder: &PathBuf| wanted.as_ref().is_none_or(|w| w.contains(folder));
     let mut months: std::collections::BTreeMap<PathBuf, Vec<DaySummary>> = Default::default();
     for summary in summaries.values() {
-        months
-            .entry(folder_of(summary.date))
-            .or_default()
-            .push(summary.clone());
+        let folder = folder_of(summary.date);
+        if is_wanted(&folder) {
+            months.entry(folder).or_default().push(summary.clone());
+        }
     }
     for year in sorted_entries(data_dir, |name| name.len() == 4)? {
         for month in sorted_entries(&year, |name| name.len() == 2)? {
             let stale = month.join(INDEX_FILE);
-            if !months.contains_key(&month) && stale.is_file() {
+            if is_wanted(&month) && !months.contains_key(&month) && stale.is_file() {
                 std::fs::remove_file(&stale)
                     .with_context(|| format!("cannot remove {}", stale.display()))?;
             }
@@ -1160,7 +1167,7 @@ mod tests {
             topics: Vec::new(),
         };
         let summaries = std::iter::once((record.date, summary.clone())).collect();
-        write_index(dir.path(), &summaries).unwrap();
+        write_index(dir.path(), &summaries, None).unwrap();
         let state = read_index(dir.path()).unwrap();
         assert_eq!(state.stored[&record.date], summary);
         assert_eq!(state.sizes[&record.date], bytes);
@@ -1168,8 +1175,18 @@ mod tests {
         save(dir.path(), &record).unwrap();
         let state = read_index(dir.path()).unwrap();
         assert_ne!(state.sizes[&record.date], state.stored[&record.date].bytes);
+        // Told which days changed, only their months' files are written.
+        let january = dir.path().join("2026/01").join(INDEX_FILE);
+        std::fs::write(&january, "left as it is").unwrap();
+        let mut february = summary.clone();
+        february.date = "2026-02-02".parse().unwrap();
+        let both = [(summary.date, summary), (february.date, february.clone())].into();
+        let only = std::iter::once(february.date).collect();
+        write_index(dir.path(), &both, Some(&only)).unwrap();
+        assert_eq!(std::fs::read_to_string(&january).unwrap(), "left as it is");
+        assert!(dir.path().join("2026/02").join(INDEX_FILE).is_file());
         std::fs::remove_file(record_path(dir.path(), record.date)).unwrap();
-        write_index(dir.path(), &Default::default()).unwrap();
+        write_index(dir.path(), &Default::default(), None).unwrap();
         assert!(!dir.path().join("2026/01").join(INDEX_FILE).exists());
     }
 

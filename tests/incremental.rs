@@ -40,6 +40,20 @@ fn run(repo: &Path, feed: &Path) {
     );
 }
 
+/// Runs the day `day` (an RSS date) with arXiv IDs starting `ids`.
+fn run_day(repo: &Path, feeds: &Path, day: &str, ids: &str) {
+    run(repo, &feed_of(feeds, day, ids));
+}
+
+/// A user repository with Thursday 13 and Friday 14 August 2026 run, and the folder for feeds.
+fn site_of_two_days() -> (tempfile::TempDir, tempfile::TempDir) {
+    let repo = user_repo(CONFIG);
+    let feeds = tempfile::tempdir().unwrap();
+    run_day(repo.path(), feeds.path(), "Thu, 13 Aug 2026", "2608.91");
+    run_day(repo.path(), feeds.path(), "Fri, 14 Aug 2026", "2608.92");
+    (repo, feeds)
+}
+
 fn site(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files_under(dir)
         .into_iter()
@@ -49,16 +63,7 @@ fn site(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 #[test]
 fn new_days_rewrite_only_their_files_and_a_rebuild_gives_the_same_site() {
-    let repo = user_repo(CONFIG);
-    let feeds = tempfile::tempdir().unwrap();
-    run(
-        repo.path(),
-        &feed_of(feeds.path(), "Thu, 13 Aug 2026", "2608.91"),
-    );
-    run(
-        repo.path(),
-        &feed_of(feeds.path(), "Fri, 14 Aug 2026", "2608.92"),
-    );
+    let (repo, feeds) = site_of_two_days();
     let docs = repo.path().join("docs");
     let before = site(&docs);
     let index = repo.path().join("data/2026/08/index.json");
@@ -72,10 +77,7 @@ fn new_days_rewrite_only_their_files_and_a_rebuild_gives_the_same_site() {
     let marked = [before["2026/08/13/index.html"].as_slice(), b"<!-- mark -->"].concat();
     std::fs::write(&untouched, &marked).unwrap();
 
-    run(
-        repo.path(),
-        &feed_of(feeds.path(), "Mon, 17 Aug 2026", "2608.93"),
-    );
+    run_day(repo.path(), feeds.path(), "Mon, 17 Aug 2026", "2608.93");
     assert_eq!(std::fs::read(&untouched).unwrap(), marked);
     std::fs::write(&untouched, &before["2026/08/13/index.html"]).unwrap();
     let after = site(&docs);
@@ -129,10 +131,7 @@ fn new_days_rewrite_only_their_files_and_a_rebuild_gives_the_same_site() {
 
     // A day recorded out of order (a late backfill) lands before the others: the day after it
     // gets its new "previous day" link.
-    run(
-        repo.path(),
-        &feed_of(feeds.path(), "Wed, 12 Aug 2026", "2608.94"),
-    );
+    run_day(repo.path(), feeds.path(), "Wed, 12 Aug 2026", "2608.94");
     let after = site(&docs);
     let thirteenth = String::from_utf8_lossy(&after["2026/08/13/index.html"]).into_owned();
     assert!(
@@ -142,10 +141,7 @@ fn new_days_rewrite_only_their_files_and_a_rebuild_gives_the_same_site() {
 
     // A day without a page (arXiv re-served an old announcement) opens a new month: the month
     // gets no page of its own, as in a full build.
-    run(
-        repo.path(),
-        &feed_of(feeds.path(), "Tue, 01 Sep 2026", "2608.93"),
-    );
+    run_day(repo.path(), feeds.path(), "Tue, 01 Sep 2026", "2608.93");
     let stale = repo::read_json(&repo.path().join("data/2026/09/01.json"));
     assert_eq!(stale["status"], "stale-feed");
     let after = site(&docs);
@@ -185,25 +181,13 @@ fn new_days_rewrite_only_their_files_and_a_rebuild_gives_the_same_site() {
 
 #[test]
 fn a_record_changed_behind_papersift_s_back_is_rendered_on_the_next_run() {
-    let repo = user_repo(CONFIG);
-    let feeds = tempfile::tempdir().unwrap();
-    run(
-        repo.path(),
-        &feed_of(feeds.path(), "Thu, 13 Aug 2026", "2608.91"),
-    );
-    run(
-        repo.path(),
-        &feed_of(feeds.path(), "Fri, 14 Aug 2026", "2608.92"),
-    );
+    let (repo, feeds) = site_of_two_days();
     // A hand edit of the older day (a git pull of another machine's run does the same).
     let record = repo.path().join("data/2026/08/13.json");
     let mut day = repo::read_json(&record);
     day["papers"][0]["title"] = "A Title Edited By Hand".into();
     std::fs::write(&record, day.to_string()).unwrap();
-    run(
-        repo.path(),
-        &feed_of(feeds.path(), "Mon, 17 Aug 2026", "2608.93"),
-    );
+    run_day(repo.path(), feeds.path(), "Mon, 17 Aug 2026", "2608.93");
     let page = std::fs::read_to_string(repo.path().join("docs/2026/08/13/index.html")).unwrap();
     assert!(
         page.contains("A Title Edited By Hand"),

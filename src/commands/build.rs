@@ -146,7 +146,11 @@ fn render_docs(config: &Config, days: &[Date], whole: bool) -> Result<usize> {
             written.manifest = again.manifest;
         }
     }
-    record::write_index(&data_dir, &summaries)?;
+    let only = match &scope {
+        Scope::Everything => None,
+        Scope::Days { changed, .. } => Some(changed),
+    };
+    record::write_index(&data_dir, &summaries, only)?;
     let header = format!("# papersift {fingerprint} {}\n", digest(&summaries));
     written.changed += write_manifest(&out, &header, &written.manifest.paths)?;
     Ok(written.changed)

@@ -143,7 +143,9 @@ impl LlmScorer {
         )
     }
 
-    fn request_body(&self, stage: Stage, system: &str, user: &str) -> Vec<u8> {
+    /// The chat request both scoring and TL;DRs send: the model, the two messages, and the
+    /// provider's shape (its quirks) applied.
+    fn chat_body(&self, system: &str, user: &str) -> serde_json::Value {
         let mut body = json!({
             "model": self.settings.model,
             "messages": [
@@ -152,6 +154,11 @@ impl LlmScorer {
             ],
         });
         self.shape.apply(&mut body);
+        body
+    }
+
+    fn request_body(&self, stage: Stage, system: &str, user: &str) -> Vec<u8> {
+        let mut body = self.chat_body(system, user);
         if self.settings.structured_output {
             body["response_format"] = stage.response_format();
         }

@@ -7,7 +7,6 @@
 use std::collections::BTreeMap;
 
 use futures::StreamExt;
-use serde_json::json;
 
 use crate::config::TldrConfig;
 use crate::paper::Paper;
@@ -192,14 +191,6 @@ impl LlmScorer {
     }
 
     fn tldr_body(&self, system: &str, user: &str) -> Vec<u8> {
-        let mut body = json!({
-            "model": self.settings.model,
-            "messages": [
-                {"role": "system", "content": system},
-                {"role": "user", "content": user},
-            ],
-        });
-        self.shape.apply(&mut body);
-        serde_json::to_vec(&body).expect("a JSON value always serialises")
+        serde_json::to_vec(&self.chat_body(system, user)).expect("a JSON value always serialises")
     }
 }
