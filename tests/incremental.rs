@@ -106,10 +106,14 @@ fn new_days_rewrite_only_their_files_and_a_rebuild_gives_the_same_site() {
         "2026/08/17/next/index.md",
         "2026/08/14/next/index.html",
         "2026/08/14/next/index.md",
-        // Its month, year and half-month search file.
+        // Its month and year, its month's search segment (one chunk, for two days' papers) and
+        // its own search file.
         "2026/08/index.html",
         "2026/index.html",
-        "search/index-2026-08-2.json",
+        "search/2026-08/0.json",
+        "search/2026-08/papers.json",
+        "search/2026-08/scores.json",
+        "search/days/2026-08-17.json",
         // Site-wide pages.
         "index.html",
         "feed.xml",

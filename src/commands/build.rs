@@ -262,10 +262,7 @@ fn render_pass(
     let gone: Vec<String> = previous_paths
         .iter()
         .filter(|path| !made.contains(*path))
-        .filter(|path| match &coverage {
-            Coverage::Everything => true,
-            Coverage::Paths(covered) => covered.contains(*path),
-        })
+        .filter(|path| coverage.covers(path))
         .cloned()
         .collect();
     for stale in &gone {
@@ -278,7 +275,7 @@ fn render_pass(
     }
     let mut paths = match coverage {
         Coverage::Everything => BTreeSet::new(),
-        Coverage::Paths(_) => previous_paths,
+        Coverage::Paths { .. } => previous_paths,
     };
     for stale in &gone {
         paths.remove(stale);

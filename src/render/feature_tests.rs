@@ -456,102 +456,180 @@ fn hostile_text_stays_text_in_the_feeds() {
     assert!(!item["content_html"].as_str().unwrap().contains("<img"));
 }
 
+/// What the search finds for one whole word, read from the index files as `search.js` reads
+/// them: `(day, place on the day page, title)` of each paper, in index order.
+fn search_word(files: &BTreeMap<String, String>, word: &str) -> Vec<(String, u64, String)> {
+    let manifest = json_of(files, "search/manifest.json");
+    let mut found = Vec::new();
+    for segment in manifest["segments"].as_array().unwrap().iter().rev() {
+        let name = segment[0].as_str().unwrap();
+        let table = json_of(files, &format!("search/{name}/papers.json"));
+        let chunks: Vec<&str> = table["chunks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        let Some(chunk) = chunks.iter().rposition(|first| *first <= word) else {
+            continue;
+        };
+        let words = json_of(files, &format!("search/{name}/{chunk}.json"));
+        let Some(entry) = words["words"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|entry| entry[0] == word)
+        else {
+            continue;
+        };
+        let counts: Vec<u64> = table["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_u64().unwrap())
+            .collect();
+        for (number, _) in super::search::decode_postings(entry[1].as_str().unwrap()) {
+            let (mut day, mut first) = (0, 0);
+            while first + counts[day] <= u64::from(number) {
+                first += counts[day];
+                day += 1;
+            }
+            let date = table["days"][day].as_str().unwrap().to_string();
+            let rows = json_of(files, &format!("search/days/{date}.json"));
+            let row = &rows["papers"][(u64::from(number) - first) as usize];
+            found.push((
+                date,
+                row[0].as_u64().unwrap(),
+                row[2].as_str().unwrap().to_string(),
+            ));
+        }
+    }
+    found
+}
+
 #[test]
-fn search_index_lists_every_selected_paper_with_its_anchor() {
+fn search_finds_a_paper_by_a_word_of_its_abstract_and_points_at_its_anchor() {
     let files = render_fixture();
     let manifest = json_of(&files, "search/manifest.json");
-    assert_eq!(manifest["v"], 3);
+    assert_eq!(manifest["v"], 4);
     assert_eq!(manifest["total"], 9);
-    let chunks = manifest["chunks"].as_array().unwrap();
-    assert_eq!(chunks.len(), 2, "{manifest}");
-    // [month, half, count, first, last]
+    let segments = manifest["segments"].as_array().unwrap();
+    // [name, first day, last day, papers], newest first: the months of the newest year.
     assert_eq!(
-        chunks[0],
-        serde_json::json!(["2026-03", 1, chunks[0][2], "2026-03-02", "2026-03-04"])
+        segments[0],
+        serde_json::json!(["2026-03", "2026-03-02", "2026-03-04", segments[0][3]])
     );
-    assert_eq!(chunks[1][0], "2026-02");
-    let mut papers = Vec::new();
-    for chunk in chunks.iter().rev() {
-        let file = format!(
-            "search/index-{}-{}.json",
-            chunk[0].as_str().unwrap(),
-            chunk[1]
+    assert_eq!(segments[1][0], "2026-02");
+    // Every paper of a segment has a row in its day's file.
+    for segment in segments {
+        let table = json_of(
+            &files,
+            &format!("search/{}/papers.json", segment[0].as_str().unwrap()),
         );
-        let index = json_of(&files, &file);
-        let days = index["days"].as_array().unwrap().clone();
-        let these = index["papers"].as_array().unwrap().clone();
-        assert_eq!(these.len() as u64, chunk[2].as_u64().unwrap());
-        papers.extend(these.into_iter().map(|p| (days.clone(), p)));
+        let mut papers = 0;
+        for (day, count) in table["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(table["counts"].as_array().unwrap())
+        {
+            let rows = json_of(
+                &files,
+                &format!("search/days/{}.json", day.as_str().unwrap()),
+            );
+            assert_eq!(
+                rows["papers"].as_array().unwrap().len() as u64,
+                count.as_u64().unwrap()
+            );
+            papers += count.as_u64().unwrap();
+        }
+        assert_eq!(papers, segment[3].as_u64().unwrap());
     }
-    assert_eq!(papers.len(), 9);
-    for (days, paper) in &papers {
-        let date = days[paper[0].as_u64().unwrap() as usize].as_str().unwrap();
-        let page = &files[&format!("{}/index.html", date.replace('-', "/"))];
-        let anchor = format!("id=\"link{}\"", paper[1]);
-        let at = page
-            .find(&anchor)
-            .unwrap_or_else(|| panic!("{anchor} on {date}"));
-        let title = paper[3].as_str().unwrap();
-        assert!(page[at..].contains(title), "{title} at {anchor} of {date}");
-    }
-    let followed = papers
+    // A word that only one paper's abstract holds finds that paper, on its page.
+    let (records, _) = fixture_records();
+    let paper = records
         .iter()
-        .map(|(_, p)| p)
-        .find(|p| p[3] == "Grokking as Phase Transition in Representation Geometry")
+        .flat_map(|r| r.papers.iter().map(move |p| (r, p)))
+        .find(|(_, p)| p.title == "Grokking as Phase Transition in Representation Geometry")
+        .unwrap();
+    assert!(paper.1.abstract_text.as_deref().unwrap().contains("onset"));
+    assert!(!paper.1.title.to_lowercase().contains("onset"));
+    let found = search_word(&files, "onset");
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (date, number, title) = &found[0];
+    assert_eq!(title, &paper.1.title);
+    let page = &files[&format!("{}/index.html", date.replace('-', "/"))];
+    let at = page.find(&format!("id=\"link{number}\"")).unwrap();
+    assert!(page[at..].contains(title.as_str()));
+    // The result row: number, ID, title, six authors and how many more, comment, scores.
+    let rows = json_of(&files, &format!("search/days/{date}.json"));
+    let row = rows["papers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row[2] == paper.1.title)
         .unwrap();
     assert_eq!(
-        followed,
+        row,
         &serde_json::json!([
-            0,
             1,
             "2603.01001",
             "Grokking as Phase Transition in Representation Geometry",
             "Yoshua Bengio, Marie Curie",
+            0,
             "Matches topic 4: training dynamics.",
             7,
-            6,
-            []
+            6
         ])
     );
-    // No abstracts: the index stays small.
-    let (records, _) = fixture_records();
-    let an_abstract = records[0].papers[0].abstract_text.clone().unwrap();
-    assert!(!files["search/index-2026-03-1.json"].contains(&an_abstract[..40]));
+    // Whole words: the stem of a word finds nothing, and stop words are not in the index.
+    assert!(search_word(&files, "onse").is_empty());
+    assert!(search_word(&files, "the").is_empty());
+    // Authors are words of their own and `@` words for the author filter.
+    assert_eq!(
+        search_word(&files, "bengio").len(),
+        search_word(&files, "@bengio").len()
+    );
+    assert!(!search_word(&files, "@bengio").is_empty());
 }
 
 #[test]
-fn search_index_is_split_by_half_month_and_a_new_day_touches_only_its_own() {
+fn a_new_day_rewrites_only_its_months_search_files() {
     let records = synthetic_archive(300);
     let config = fixture_config();
     let prompts = BTreeMap::new();
     let files = render_text(&config, &records, &prompts);
     let manifest = json_of(&files, "search/manifest.json");
-    let chunks = manifest["chunks"].as_array().unwrap();
-    let months: Vec<&str> = chunks.iter().map(|c| c[0].as_str().unwrap()).collect();
-    assert_eq!(months.first(), Some(&"2026-02"), "newest first");
-    assert_eq!(chunks[0][1], 2, "{}", chunks[0]);
-    assert_eq!(months.last(), Some(&"2025-01"));
+    let names: Vec<&str> = manifest["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s[0].as_str().unwrap())
+        .collect();
+    // The newest year's months, newest first, then every earlier year as one segment.
+    assert_eq!(names, ["2026-02", "2026-01", "earlier"]);
     assert_eq!(manifest["total"], 300 * 50);
-    let counts: u64 = chunks.iter().map(|c| c[2].as_u64().unwrap()).sum();
-    assert_eq!(counts, 300 * 50);
-    assert_eq!(
-        json_of(&files, "search/index-2025-03-1.json")["papers"]
-            .as_array()
-            .unwrap()
-            .len(),
-        chunks
-            .iter()
-            .find(|c| c[0] == "2025-03" && c[1] == 1)
-            .unwrap()[2]
-            .as_u64()
-            .unwrap() as usize
-    );
     let older = render_text(&config, &records[..299], &prompts);
+    let newest = records[299].date;
     let changed: Vec<&String> = files
         .keys()
-        .filter(|path| path.starts_with("search/index-") && older.get(*path) != files.get(*path))
+        .filter(|path| path.starts_with("search/") && older.get(*path) != files.get(*path))
         .collect();
-    assert_eq!(changed, ["search/index-2026-02-2.json"]);
+    assert!(!changed.is_empty());
+    for path in &changed {
+        assert!(
+            path.starts_with("search/2026-02/")
+                || **path == format!("search/days/{newest}.json")
+                || *path == "search/manifest.json",
+            "{path} changed"
+        );
+    }
+    assert!(
+        older
+            .keys()
+            .filter(|p| p.starts_with("search/"))
+            .all(|p| files.contains_key(p))
+    );
 }
 
 #[test]
@@ -561,7 +639,7 @@ fn the_search_page_labels_its_inputs_and_loads_only_local_files() {
     for (id, label) in [
         (
             "search-query",
-            "Words in the title, authors, arXiv ID or comment",
+            "Words in the title, abstract, authors, arXiv ID or comment",
         ),
         ("search-from", "From date"),
         ("search-to", "To date"),
@@ -692,7 +770,7 @@ fn formulas_render_as_mathml_in_html_and_stay_tex_in_markdown() {
         "top papers render math too"
     );
     // Feeds and the search index keep the TeX as text.
-    assert!(files["search/index-2026-03-1.json"].contains("Sorting in $O(n^2)$"));
+    assert!(files["search/days/2026-03-02.json"].contains("Sorting in $O(n^2)$"));
     assert!(files["feed.xml"].contains("Sorting in $O(n^2)$"));
 }
 
@@ -728,7 +806,17 @@ fn a_new_day_changes_only_the_files_it_should() {
         .iter()
         .filter(|(path, text)| before.get(*path) != Some(text))
         .map(|(path, _)| path.as_str())
+        // The month's search segment is rewritten whole: its files are checked apart.
+        .filter(|path| !path.starts_with("search/2026-03/"))
         .collect();
+    assert!(after.keys().any(|p| p.starts_with("search/2026-03/")));
+    assert!(
+        after
+            .iter()
+            .filter(|(path, _)| path.starts_with("search/2026-02/"))
+            .all(|(path, text)| before.get(path) == Some(text)),
+        "February's search files stay"
+    );
     let expected: BTreeSet<&str> = [
         "2026/03/04/index.html",
         "2026/03/04/index.md",
@@ -742,7 +830,7 @@ fn a_new_day_changes_only_the_files_it_should() {
         "index.html",
         "feed.xml",
         "feed.json",
-        "search/index-2026-03-1.json",
+        "search/days/2026-03-04.json",
         "search/manifest.json",
         "status/index.html",
     ]

@@ -234,23 +234,43 @@ pub(crate) fn render(
         source,
         site,
     };
-    // Month by month, on every core: a month's records are read once, for its day pages, its
-    // overview and its search files, then dropped, so memory does not grow with the archive.
-    plan.months()
-        .par_iter()
-        .try_for_each(|&month| sink(render_month(&cx, &plan, month)?))?;
+    // Year by year, and month by month on every core: a month's records are read once, for its
+    // day pages, its overview and its search papers, then dropped, so memory does not grow with
+    // the archive beyond the search postings of the years before the newest, which make one
+    // segment.
+    let months = plan.months(&cx.site);
+    let mut earlier = search::SegmentBuilder::default();
+    for year_months in months.chunk_by(|a, b| a.year == b.year) {
+        let papers: Vec<Option<search::SegmentBuilder>> = year_months
+            .par_iter()
+            .map(|&month| {
+                let (files, papers) = render_month(&cx, &plan, month)?;
+                sink(files)?;
+                Ok(papers)
+            })
+            .collect::<Result<_>>()?;
+        papers
+            .into_iter()
+            .flatten()
+            .for_each(|month| earlier.append(month));
+    }
+    if plan.segment(search::Segment::Earlier) {
+        sink(search::segment_files(search::Segment::Earlier, &earlier)?)?;
+    }
     sink(render_site_wide(&cx, &plan)?)?;
     Ok(plan.coverage())
 }
 
-/// A month's share of the plan: its day pages, overview and search files.
+/// A month's share of the plan: its day pages, overview and search files, and its papers for
+/// the `earlier` search segment when that is written.
 fn render_month(
     cx: &RenderContext<'_>,
     plan: &plan::Plan,
     month: YearMonth,
-) -> Result<Vec<OutputFile>> {
+) -> Result<(Vec<OutputFile>, Option<search::SegmentBuilder>)> {
     let mut files = Vec::new();
-    let whole_month = plan.month_page(month);
+    let segment = plan.segment_of(month);
+    let whole_month = plan.month_page(month) || plan.segment(segment);
     let mut records: Vec<Arc<DayRecord>> = Vec::new();
     for index in cx.site.page_range(month) {
         let summary = cx.site.pages()[index];
@@ -271,12 +291,22 @@ fn render_month(
                 .day(&cx.site_view, &day)
                 .with_context(|| format!("cannot render the page of {}", record.date))?;
             files.extend(pages);
+            files.push(search::day_file(&record)?);
         }
         if whole_month {
             records.push(record);
         }
     }
-    if whole_month {
+    let mut papers = None;
+    if plan.segment(segment) {
+        let mut built = search::SegmentBuilder::default();
+        records.iter().for_each(|record| built.add_day(record));
+        match segment {
+            search::Segment::Month(_) => files.extend(search::segment_files(segment, &built)?),
+            search::Segment::Earlier => papers = Some(built),
+        }
+    }
+    if plan.month_page(month) {
         let pages: Vec<&DayRecord> = records.iter().map(|r| r.as_ref()).collect();
         let month_view = view::month_view(
             cx.config,
@@ -291,9 +321,8 @@ fn render_month(
                 .month(&cx.site_view, &month_view)
                 .with_context(|| format!("cannot render the overview of {month}"))?,
         );
-        files.extend(search::month_files(month, &pages)?);
     }
-    Ok(files)
+    Ok((files, papers))
 }
 
 /// Pages that are not a month's: years, topics, home, run health, search, feeds, assets.

@@ -8,7 +8,8 @@ use jiff::civil::Date;
 
 use crate::record::DaySummary;
 
-use super::{SiteModel, YearMonth, day_path, search, sorted_neighbours, view, year_path};
+use super::search::{self, Segment};
+use super::{SiteModel, YearMonth, day_path, sorted_neighbours, view, year_path};
 
 /// What to render.
 #[derive(Debug, Clone)]
@@ -28,7 +29,26 @@ pub(crate) enum Scope {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Coverage {
     Everything,
-    Paths(BTreeSet<String>),
+    /// These files, and every file in these folders (each ending in `/`).
+    Paths {
+        files: BTreeSet<String>,
+        folders: BTreeSet<String>,
+    },
+}
+
+impl Coverage {
+    /// True when the render answered for `path` (relative to `docs/`).
+    pub(crate) fn covers(&self, path: &str) -> bool {
+        match self {
+            Coverage::Everything => true,
+            Coverage::Paths { files, folders } => {
+                files.contains(path)
+                    || folders
+                        .iter()
+                        .any(|folder| path.starts_with(folder.as_str()))
+            }
+        }
+    }
 }
 
 /// The pages a render makes, worked out from the scope and the site's shape.
@@ -37,9 +57,15 @@ pub(crate) struct Plan {
     days: BTreeSet<Date>,
     /// Days whose `next/` page alone is made (their page does not change).
     next_stubs: BTreeSet<Date>,
-    /// Months whose overview and search files are made.
+    /// Months whose overview is made.
     months: BTreeSet<YearMonth>,
     years: BTreeSet<i16>,
+    /// Search segments written again, and the days whose search files are (with or without a
+    /// page now).
+    segments: BTreeSet<Segment>,
+    search_days: BTreeSet<Date>,
+    /// The year of the newest page: the months of this year are search segments of their own.
+    newest_year: i16,
     topics: BTreeSet<String>,
     /// Months and years the plan answers for though they have no page (any more): their
     /// files are deleted.
@@ -49,6 +75,7 @@ pub(crate) struct Plan {
 
 impl Plan {
     pub(crate) fn new(site: &SiteModel<'_>, scope: &Scope) -> Plan {
+        let newest_year = site.pages().last().map_or(0, |p| p.date.year());
         let everything = Plan {
             everything: true,
             days: site.pages().iter().map(|p| p.date).collect(),
@@ -58,6 +85,13 @@ impl Plan {
             topics: BTreeSet::new(),
             emptied_months: BTreeSet::new(),
             emptied_years: BTreeSet::new(),
+            segments: site
+                .pages()
+                .iter()
+                .map(|p| Segment::of(p.date, newest_year))
+                .collect(),
+            search_days: site.pages().iter().map(|p| p.date).collect(),
+            newest_year,
         };
         let Scope::Days { changed, before } = scope else {
             return everything;
@@ -76,6 +110,12 @@ impl Plan {
             topics: BTreeSet::new(),
             emptied_months: BTreeSet::new(),
             emptied_years: BTreeSet::new(),
+            segments: changed
+                .iter()
+                .map(|&date| Segment::of(date, newest_year))
+                .collect(),
+            search_days: changed.clone(),
+            newest_year,
         };
         let months = site.months();
         let pages: BTreeSet<Date> = site.pages().iter().map(|p| p.date).collect();
@@ -132,8 +172,8 @@ impl Plan {
         plan
     }
 
-    /// Months with anything to render, oldest first.
-    pub(crate) fn months(&self) -> Vec<YearMonth> {
+    /// Months with anything to render, oldest first: a page, or papers for a search segment.
+    pub(crate) fn months(&self, site: &SiteModel<'_>) -> Vec<YearMonth> {
         let mut months: BTreeSet<YearMonth> = self.months.clone();
         months.extend(
             self.days
@@ -141,7 +181,22 @@ impl Plan {
                 .chain(&self.next_stubs)
                 .map(|&d| YearMonth::of(d)),
         );
+        months.extend(
+            site.months()
+                .into_iter()
+                .filter(|&m| self.segments.contains(&self.segment_of(m))),
+        );
         months.into_iter().collect()
+    }
+
+    /// The search segment a month's papers are in.
+    pub(crate) fn segment_of(&self, month: YearMonth) -> Segment {
+        Segment::of(month.first_day(), self.newest_year)
+    }
+
+    /// True when the search segment is written.
+    pub(crate) fn segment(&self, segment: Segment) -> bool {
+        self.segments.contains(&segment)
     }
 
     /// True when the day's page (and its `next/` page) is rendered.
@@ -154,7 +209,7 @@ impl Plan {
         self.next_stubs.contains(&date)
     }
 
-    /// True when the month's overview and search files are rendered.
+    /// True when the month's overview is rendered.
     pub(crate) fn month_page(&self, month: YearMonth) -> bool {
         self.months.contains(&month)
     }
@@ -174,6 +229,9 @@ impl Plan {
             return Coverage::Everything;
         }
         let mut paths = BTreeSet::new();
+        for &date in &self.search_days {
+            paths.insert(search::day_file_path(date));
+        }
         for &date in &self.days {
             paths.insert(format!("{}index.html", day_path(date)));
             paths.insert(format!("{}index.md", day_path(date)));
@@ -184,7 +242,6 @@ impl Plan {
         }
         for &month in self.months.iter().chain(&self.emptied_months) {
             paths.insert(format!("{}index.html", month.path()));
-            paths.extend(search::month_file_paths(month));
         }
         for &year in self.years.iter().chain(&self.emptied_years) {
             paths.insert(format!("{}index.html", year_path(year)));
@@ -193,7 +250,10 @@ impl Plan {
             paths.insert(format!("{}index.html", view::topic_path(id)));
             paths.insert(format!("{}feed.xml", view::topic_path(id)));
         }
-        Coverage::Paths(paths)
+        Coverage::Paths {
+            files: paths,
+            folders: self.segments.iter().map(|s| s.folder()).collect(),
+        }
     }
 }
 

@@ -38,8 +38,16 @@ pub(crate) fn to_html(text: &str, out: &mut String) {
         return;
     }
     for piece in parse(text, 0) {
-        piece_html(&piece, out);
+        piece_html(&piece, Links::Allowed, out);
     }
+}
+
+/// Whether a piece may become a link: not inside another one, where a nested `<a>` is invalid
+/// HTML (`\href{url}{https://…}` would otherwise link its bare-address label a second time).
+#[derive(Clone, Copy, PartialEq)]
+enum Links {
+    Allowed,
+    InsideLink,
 }
 
 /// True when `tex` opens with a text-mode macro this module converts (`\href`, `\url`,
@@ -86,7 +94,7 @@ fn is_plain(text: &str) -> bool {
     })
 }
 
-fn piece_html(piece: &Piece, out: &mut String) {
+fn piece_html(piece: &Piece, links: Links, out: &mut String) {
     match piece {
         Piece::Text(text) => super::math::escape_into(text, out),
         Piece::Math(source) => {
@@ -95,14 +103,18 @@ fn piece_html(piece: &Piece, out: &mut String) {
         }
         Piece::Styled(element, inner) => {
             out.push_str(&format!("<{element}>"));
-            inner.iter().for_each(|p| piece_html(p, out));
+            inner.iter().for_each(|p| piece_html(p, links, out));
             out.push_str(&format!("</{element}>"));
+        }
+        Piece::Link { text, .. } if links == Links::InsideLink => {
+            text.iter().for_each(|p| piece_html(p, links, out));
         }
         Piece::Link { url, text } => {
             out.push_str("<a href=\"");
             super::math::escape_into(url, out);
             out.push_str("\" rel=\"nofollow noopener\">");
-            text.iter().for_each(|p| piece_html(p, out));
+            text.iter()
+                .for_each(|p| piece_html(p, Links::InsideLink, out));
             out.push_str("</a>");
         }
     }
@@ -372,6 +384,16 @@ mod tests {
         assert_eq!(
             to_plain(r"\href{https://ex.org}{code}"),
             "code (https://ex.org)"
+        );
+    }
+
+    #[test]
+    fn a_link_whose_label_is_an_address_is_one_link() {
+        assert_eq!(
+            html(
+                r"see \href{https://a.org/x}{https://a.org/y} and \href{https://b.org}{\url{https://b.org}}"
+            ),
+            "see <a href=\"https://a.org/x\" rel=\"nofollow noopener\">https://a.org/y</a> and <a href=\"https://b.org\" rel=\"nofollow noopener\">https://b.org</a>"
         );
     }
 
