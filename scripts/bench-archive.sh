@@ -56,7 +56,7 @@ bytes_newer() {
     awk '{ total += $1 } END { print total + 0 }'
 }
 
-mib() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1048576 }'; }
+mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1000000 }'; }
 
 # 1. Three native records.
 templates=()
@@ -88,11 +88,12 @@ for days in $sizes; do
   read -r run_wall run_kib <<<"$(timed "$site" run --feed "$work/next-day.xml")"
   files="$(find "$site/data" "$site/docs" -type f -newer "$marker" ! -name '.papersift.lock' | wc -l)"
   written="$(bytes_newer "$site" "$marker")"
-  docs_bytes="$(du -sb "$site/docs" | cut -f1)"
-  data_bytes="$(du -sb "$site/data" | cut -f1)"
+  # Bytes of the files, as GitHub counts a site or a repository (du would add the folders).
+  docs_bytes="$(find "$site/docs" -type f -printf '%s\n' | awk '{ t += $1 } END { print t + 0 }')"
+  data_bytes="$(find "$site/data" -type f -printf '%s\n' | awk '{ t += $1 } END { print t + 0 }')"
   printf '| %s | %s s | %s MB | %s / %s KB | %s s | %s MB | %s s | %s MB | %s MB |\n' \
     "$days" "$run_wall" "$((run_kib / 1024))" "$files" "$((written / 1024))" \
-    "$cold_wall" "$((cold_kib / 1024))" "$warm_wall" "$(mib "$docs_bytes")" "$(mib "$data_bytes")"
+    "$cold_wall" "$((cold_kib / 1024))" "$warm_wall" "$(mb "$docs_bytes")" "$(mb "$data_bytes")"
   rm -rf "$site"
 done
 

@@ -814,4 +814,9 @@ fn every_paper_has_its_links_and_a_bibtex_entry_in_the_page() {
         "{entry}"
     );
     assert!(page.contains("<pre id=\"bib-link1\">@misc{arxiv2602.21001,"));
+    // A collaboration's list ends after ten names.
+    let mut many = paper.clone();
+    many.authors = (1..=400).map(|n| format!("Author {n}")).collect();
+    let entry = super::view::bibtex(&records[0], &many);
+    assert!(entry.contains("author={Author 1 and Author 2 and Author 3 and Author 4 and Author 5 and Author 6 and Author 7 and Author 8 and Author 9 and Author 10 and others}"), "{entry}");
 }

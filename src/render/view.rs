@@ -444,9 +444,10 @@ pub(crate) fn format_cost(cost_usd: Option<f64>) -> String {
     }
 }
 
-/// The first few authors, then how many there are in all.
+/// The first few authors, then how many there are in all: tables of contents and lists are for
+/// scanning (the paper itself names everyone), and ten years of them are part of the site's size.
 pub(crate) fn short_authors(authors: &[String]) -> String {
-    const SHOWN: usize = 6;
+    const SHOWN: usize = 4;
     if authors.len() <= SHOWN + 1 {
         authors.join(", ")
     } else {
@@ -712,9 +713,13 @@ pub(crate) fn topic_path(id: &str) -> String {
     format!("topics/{id}/")
 }
 
+/// Authors a BibTeX entry names before `and others`.
+const BIBTEX_AUTHORS: usize = 10;
+
 /// The paper as a BibTeX `@misc` entry, as arXiv's own export writes it: key `arXiv:<id>`-like
 /// (`arxiv2501.01234`), authors joined by `and`, the year of its arXiv ID (else of the page),
-/// `eprint`, `archivePrefix`, `primaryClass` when the category is known, and the URL.
+/// `eprint`, `archivePrefix`, `primaryClass` when the category is known, and the URL; the
+/// first [`BIBTEX_AUTHORS`] authors of a longer list, then `and others`.
 pub(crate) fn bibtex(record: &DayRecord, paper: &PaperRecord) -> String {
     // Braces must balance in BibTeX; a title whose braces do not is written without them.
     let braced = |text: &str| {
@@ -740,10 +745,20 @@ pub(crate) fn bibtex(record: &DayRecord, paper: &PaperRecord) -> String {
         .filter(|yy| paper.id.get(4..5) == Some(".") && yy.bytes().all(|b| b.is_ascii_digit()))
         .map_or_else(|| record.date.year().to_string(), |yy| format!("20{yy}"));
     let key = format!("arxiv{}", paper.id.replace('/', "_"));
+    // A collaboration's hundreds of names would outweigh the rest of the day's page; BibTeX's
+    // own `and others` prints as "et al." in every style.
+    let authors = if paper.authors.len() > BIBTEX_AUTHORS {
+        format!(
+            "{} and others",
+            paper.authors[..BIBTEX_AUTHORS].join(" and ")
+        )
+    } else {
+        paper.authors.join(" and ")
+    };
     let mut entry = format!(
         "@misc{{{key},\n  title={{{}}},\n  author={{{}}},\n  year={{{year}}},\n  eprint={{{}}},\n  archivePrefix={{arXiv}},",
         braced(&paper.title),
-        braced(&paper.authors.join(" and ")),
+        braced(&authors),
         paper.id
     );
     if let Some(category) = paper.categories.first() {
@@ -1345,9 +1360,9 @@ mod tests {
         let authors: Vec<String> = (1..=9).map(|n| format!("A{n}")).collect();
         assert_eq!(
             short_authors(&authors),
-            "A1, A2, A3, A4, A5, A6, et al. (9 authors)"
+            "A1, A2, A3, A4, et al. (9 authors)"
         );
-        assert_eq!(short_authors(&authors[..7]), "A1, A2, A3, A4, A5, A6, A7");
+        assert_eq!(short_authors(&authors[..5]), "A1, A2, A3, A4, A5");
     }
 
     #[test]

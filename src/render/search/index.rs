@@ -2,19 +2,20 @@
 //! with the papers holding it and how much it counts in each (a BM25 weight, computed here so
 //! the browser only adds), split into chunks of neighbouring words.
 //!
-//! Postings are written as text, one number a paper: eight times the gap to the previous
-//! paper's number, plus the word's weight there (1-7; 0 for the filter words `@author` and
+//! Postings are written as text, one number a paper: four times the gap to the previous
+//! paper's number, plus the word's weight there (1-3; 0 for the filter words `@author` and
 //! `#topic`, which only select), in base 32, most significant digit first, the digits before
 //! the last from [`MORE_DIGITS`], the last from [`LAST_DIGIT`]. A common word's papers are
 //! close together, so most of its postings take one character.
 
-use std::collections::HashMap;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use jiff::civil::Date;
 
 use crate::record::{DayRecord, PaperRecord};
 
-use super::terms::for_each_word;
+use super::terms::{fold, for_each_word_of_folded};
 
 /// The last (or only) base-32 digit of a number.
 pub(crate) const LAST_DIGIT: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
@@ -38,8 +39,11 @@ const K1: f32 = 1.2;
 const B: f32 = 0.75;
 const AVERAGE_LENGTH: f32 = 110.0;
 
-/// Weights run from 1 to this: ranking needs no finer steps, and each step more costs bytes.
-const TOP_WEIGHT: f32 = 7.0;
+/// Weights run from 1 to this: a word the abstract mentions once, more often or in the title,
+/// or everywhere. The words' IDF does most of the ranking, and every step more costs bytes.
+const TOP_WEIGHT: f32 = 3.0;
+/// Bits of a posting's number that hold the weight.
+const WEIGHT_BITS: u32 = 2;
 
 /// A segment being built: its days in order, with their papers' words.
 #[derive(Default)]
@@ -48,9 +52,9 @@ pub(crate) struct SegmentBuilder {
     pub(crate) days: Vec<(Date, usize)>,
     /// One character a paper: relevance plus novelty as a [`LAST_DIGIT`], `~` without scores.
     pub(crate) scores: String,
-    /// Each word's postings, a paper number and weight packed as `number << 3 | weight`: four
+    /// Each word's postings, a paper number and weight packed as `number << 2 | weight`: four
     /// bytes a posting, so the nine years before the newest fit in memory at once.
-    postings: HashMap<String, Vec<u32>>,
+    postings: FxHashMap<String, Vec<u32>>,
     papers: u32,
 }
 
@@ -76,12 +80,15 @@ impl SegmentBuilder {
                 }
                 None => '~',
             });
-            for (word, weight) in paper_words(paper) {
-                self.postings
-                    .entry(word)
-                    .or_default()
-                    .push(number << 3 | u32::from(weight));
-            }
+            paper_words(paper, |word, weight| {
+                let posting = number << WEIGHT_BITS | u32::from(weight);
+                match self.postings.get_mut(word) {
+                    Some(postings) => postings.push(posting),
+                    None => {
+                        self.postings.insert(word.to_string(), vec![posting]);
+                    }
+                }
+            });
         }
     }
 
@@ -91,10 +98,14 @@ impl SegmentBuilder {
         self.days.extend(later.days);
         self.scores.push_str(&later.scores);
         for (word, postings) in later.postings {
-            self.postings
-                .entry(word)
-                .or_default()
-                .extend(postings.into_iter().map(|packed| packed + (offset << 3)));
+            let joined = self.postings.entry(word).or_default();
+            // Exactly: ten years of postings are the largest thing a build holds.
+            joined.reserve_exact(postings.len());
+            joined.extend(
+                postings
+                    .into_iter()
+                    .map(|packed| packed + (offset << WEIGHT_BITS)),
+            );
         }
         self.papers += later.papers;
     }
@@ -102,28 +113,38 @@ impl SegmentBuilder {
     /// The words in the order `search.js` compares strings (UTF-16 code units), in chunks.
     pub(crate) fn chunks(&self) -> Chunks {
         let mut words: Vec<(&String, &Vec<u32>)> = self.postings.iter().collect();
-        words.sort_by(|a, b| utf16_order(a.0, b.0));
+        words.par_sort_unstable_by(|a, b| utf16_order(a.0, b.0));
         let mut chunks = Chunks {
             first_words: Vec::new(),
             files: Vec::new(),
         };
         let mut current: Vec<u8> = Vec::new();
-        for (word, postings) in words {
-            if current.is_empty() {
-                chunks.first_words.push(word.clone());
-                current.extend_from_slice(b"{\"v\":4,\"words\":[");
-            } else {
-                current.push(b',');
-            }
-            let unpacked: Vec<(u32, u8)> = postings
-                .iter()
-                .map(|&packed| (packed >> 3, (packed & 7) as u8))
+        // Each word's entry, `["word","postings"]`, encoded on every core, a few thousand words
+        // at a time so the encoded entries never sit in memory beside all the chunks.
+        for batch in words.chunks(4096) {
+            let entries: Vec<Vec<u8>> = batch
+                .par_iter()
+                .map(|(word, postings)| {
+                    let unpacked: Vec<(u32, u8)> = postings
+                        .iter()
+                        .map(|&packed| (packed >> WEIGHT_BITS, (packed & 3) as u8))
+                        .collect();
+                    serde_json::to_vec(&(word, encode_postings(&unpacked)))
+                        .expect("strings serialise")
+                })
                 .collect();
-            let entry = (word, encode_postings(&unpacked));
-            serde_json::to_writer(&mut current, &entry).expect("strings serialise");
-            if current.len() >= CHUNK_BYTES {
-                current.extend_from_slice(b"]}\n");
-                chunks.files.push(std::mem::take(&mut current));
+            for ((word, _), entry) in batch.iter().zip(entries) {
+                if current.is_empty() {
+                    chunks.first_words.push((*word).clone());
+                    current.extend_from_slice(b"{\"v\":4,\"words\":[");
+                } else {
+                    current.push(b',');
+                }
+                current.extend_from_slice(&entry);
+                if current.len() >= CHUNK_BYTES {
+                    current.extend_from_slice(b"]}\n");
+                    chunks.files.push(std::mem::take(&mut current));
+                }
             }
         }
         if !current.is_empty() {
@@ -142,48 +163,58 @@ fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
-/// A paper's words and their weights: BM25 over the title, authors, ID, comments and abstract,
-/// plus `@word` for each word of an author's name and `#topic` for each topic, which the author
-/// and topic filters look up.
-fn paper_words(paper: &PaperRecord) -> Vec<(String, u8)> {
-    let mut weights: HashMap<String, f32> = HashMap::new();
-    let mut filters: Vec<String> = Vec::new();
-    let mut length = 0usize;
-    let mut add = |text: &str, weight: f32, length: &mut usize| {
-        for_each_word(text, |word| {
-            *length += 1;
-            *weights.entry(word.to_string()).or_default() += weight;
-        });
-    };
-    add(
-        &super::super::math::text_to_plain(&paper.title),
-        TITLE_WEIGHT,
-        &mut length,
-    );
-    add(&paper.id, TITLE_WEIGHT, &mut 0);
-    let comments = [
+/// Calls `each` with a paper's words and their weights: BM25 over the title, authors, ID,
+/// comments and abstract, then `@word` for each word of an author's name and `#topic` for each
+/// topic, which the author and topic filters look up.
+fn paper_words(paper: &PaperRecord, mut each: impl FnMut(&str, u8)) {
+    let plain = |text: &str| fold(&super::super::math::text_to_plain(text));
+    let title = plain(&paper.title);
+    let id = fold(&paper.id);
+    let comments: Vec<String> = [
         paper.scores.as_ref().map(|s| s.comment.as_str()),
         paper.reason.as_deref(),
         paper.spotlight.as_ref().and_then(|s| s.comment.as_deref()),
-    ];
-    for comment in comments.into_iter().flatten() {
-        add(
-            &super::super::math::text_to_plain(comment),
-            TEXT_WEIGHT,
-            &mut length,
-        );
+    ]
+    .into_iter()
+    .flatten()
+    .map(plain)
+    .collect();
+    let abstract_text = paper
+        .abstract_text
+        .as_deref()
+        .map(plain)
+        .unwrap_or_default();
+    let authors = fold(&paper.authors.join(", "));
+
+    let mut weights: FxHashMap<&str, f32> = FxHashMap::default();
+    let mut length = 0usize;
+    let texts = [
+        (title.as_str(), TITLE_WEIGHT, true),
+        (id.as_str(), TITLE_WEIGHT, false),
+    ]
+    .into_iter()
+    .chain(comments.iter().map(|c| (c.as_str(), TEXT_WEIGHT, true)))
+    .chain([
+        (abstract_text.as_str(), TEXT_WEIGHT, true),
+        (authors.as_str(), AUTHOR_WEIGHT, false),
+    ]);
+    // Only the title, comments and abstract count towards the length BM25 normalises by.
+    for (text, weight, counts_length) in texts {
+        for_each_word_of_folded(text, |word| {
+            length += usize::from(counts_length);
+            *weights.entry(word).or_default() += weight;
+        });
     }
-    if let Some(text) = &paper.abstract_text {
-        add(
-            &super::super::math::text_to_plain(text),
-            TEXT_WEIGHT,
-            &mut length,
-        );
+    let norm = K1 * (1.0 - B + B * length.max(1) as f32 / AVERAGE_LENGTH);
+    for (word, tf) in weights {
+        let saturated = tf * (K1 + 1.0) / (tf + norm);
+        let weight = (saturated / (K1 + 1.0) * TOP_WEIGHT)
+            .round()
+            .clamp(1.0, TOP_WEIGHT) as u8;
+        each(word, weight);
     }
-    for author in &paper.authors {
-        add(author, AUTHOR_WEIGHT, &mut 0);
-        for_each_word(author, |word| filters.push(format!("@{word}")));
-    }
+    let mut filters: Vec<String> = Vec::new();
+    for_each_word_of_folded(&authors, |word| filters.push(format!("@{word}")));
     if let Some(topics) = &paper.topics {
         filters.extend(
             std::iter::once(&topics.primary)
@@ -191,21 +222,11 @@ fn paper_words(paper: &PaperRecord) -> Vec<(String, u8)> {
                 .map(|id| format!("#{id}")),
         );
     }
-    let norm = K1 * (1.0 - B + B * length.max(1) as f32 / AVERAGE_LENGTH);
-    let mut words: Vec<(String, u8)> = weights
-        .into_iter()
-        .map(|(word, tf)| {
-            let saturated = tf * (K1 + 1.0) / (tf + norm);
-            let weight = (saturated / (K1 + 1.0) * TOP_WEIGHT)
-                .round()
-                .clamp(1.0, TOP_WEIGHT) as u8;
-            (word, weight)
-        })
-        .collect();
     filters.sort();
     filters.dedup();
-    words.extend(filters.into_iter().map(|word| (word, 0)));
-    words
+    for word in &filters {
+        each(word, 0);
+    }
 }
 
 /// Postings (paper numbers ascending, weights) as text: see the module's documentation.
@@ -215,7 +236,7 @@ pub(crate) fn encode_postings(postings: &[(u32, u8)]) -> String {
     for &(number, weight) in postings {
         let gap = previous.map_or(number + 1, |p| number - p);
         previous = Some(number);
-        push_number(gap * 8 + u32::from(weight.min(7)), &mut out);
+        push_number(gap << WEIGHT_BITS | u32::from(weight.min(3)), &mut out);
     }
     out
 }
@@ -250,8 +271,8 @@ pub(crate) fn decode_postings(text: &str) -> Vec<(u32, u8)> {
         }
         let digit = LAST_DIGIT.iter().position(|&d| d == byte).unwrap();
         value = value * 32 + digit as i64;
-        previous += value / 8;
-        out.push((previous as u32, (value % 8) as u8));
+        previous += value / 4;
+        out.push((previous as u32, (value % 4) as u8));
         value = 0;
     }
     out
@@ -263,10 +284,10 @@ mod tests {
 
     #[test]
     fn postings_read_back() {
-        let postings = [(0, 7), (1, 1), (3, 2), (33, 7), (1_100, 0), (40_000, 5)];
+        let postings = [(0, 3), (1, 1), (8, 2), (33, 3), (1_100, 0), (40_000, 1)];
         let text = encode_postings(&postings);
-        // The first three papers are one character each: gap 1 and weight 7 is 15, and so on.
-        assert_eq!(&text[..3], "f9i");
+        // Gaps up to seven take one character: gap 1 and weight 3 is 7, gap 7 and weight 2 30.
+        assert_eq!(&text[..3], "75u");
         assert_eq!(decode_postings(&text), postings);
     }
 

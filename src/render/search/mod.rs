@@ -20,7 +20,7 @@
 //! a character a paper: its relevance plus novelty (the neutral 5 on days without novelty) as
 //! a base-32 digit, `~` when it has no scores (a followed author's paper). `number` is
 //! its place on the day page (anchor `#link{number}`); `more authors` counts the authors past
-//! the first six listed; `comment`, `relevance` and `novelty` are `null` when unknown. A paper
+//! the first three listed; `comment`, `relevance` and `novelty` are `null` when unknown. A paper
 //! listed again is found once, on its first day.
 
 mod index;
@@ -43,7 +43,7 @@ pub(crate) use index::decode_postings;
 pub(crate) const INDEX_VERSION: u32 = 4;
 
 /// Authors listed in a result before "et al.".
-const AUTHORS_SHOWN: usize = 6;
+const AUTHORS_SHOWN: usize = 3;
 
 /// A part of the index that is written as a whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

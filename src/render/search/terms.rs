@@ -5,8 +5,6 @@
 //! properties [`char::is_alphabetic`] and [`char::is_numeric`] test; the stop words reach it in
 //! the manifest, so the two cannot drift apart.
 
-use unicode_normalization::UnicodeNormalization;
-
 /// Words too common to search for: nearly every abstract has them.
 pub(crate) const STOP_WORDS: [&str; 40] = [
     "about", "also", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "for",
@@ -19,33 +17,50 @@ pub(crate) const STOP_WORDS: [&str; 40] = [
 pub(crate) const MAX_WORD_CHARS: usize = 40;
 
 /// `text` lower-cased, with the accents (combining marks U+0300-U+036F after canonical
-/// decomposition) dropped.
+/// decomposition) dropped. Only the characters that are not ASCII are decomposed: most text
+/// is ASCII but for a dash or a name.
 pub(crate) fn fold(text: &str) -> String {
-    if text.is_ascii() {
-        return text.to_ascii_lowercase();
-    }
     let mut out = String::with_capacity(text.len());
-    for c in text.nfd().filter(|c| !('\u{300}'..='\u{36f}').contains(c)) {
-        out.extend(c.to_lowercase());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        unicode_normalization::char::decompose_canonical(c, |part| {
+            if !('\u{300}'..='\u{36f}').contains(&part) {
+                out.extend(part.to_lowercase());
+            }
+        });
     }
     out
 }
 
 /// Calls `each` with every searchable word of `text`, folded, in order.
-pub(crate) fn for_each_word(text: &str, mut each: impl FnMut(&str)) {
-    let folded = fold(text);
+#[cfg(test)]
+pub(crate) fn for_each_word(text: &str, each: impl FnMut(&str)) {
+    for_each_word_of_folded(&fold(text), each);
+}
+
+/// [`for_each_word`] of text [`fold`] has folded already, with words borrowed from it.
+pub(crate) fn for_each_word_of_folded<'a>(folded: &'a str, mut each: impl FnMut(&'a str)) {
     let bytes = folded.as_bytes();
     let mut at = 0;
-    while let Some(c) = folded[at..].chars().next() {
-        if !is_word_char(c) {
-            at += c.len_utf8();
+    while at < bytes.len() {
+        let (is_word, length) = word_char_at(folded, at);
+        if !is_word {
+            at += length;
             continue;
         }
         let end = arxiv_id_end(bytes, at).unwrap_or_else(|| {
-            folded[at..]
-                .char_indices()
-                .find(|&(_, c)| !is_word_char(c))
-                .map_or(folded.len(), |(offset, _)| at + offset)
+            let mut end = at + length;
+            while end < bytes.len() {
+                let (is_word, length) = word_char_at(folded, end);
+                if !is_word {
+                    break;
+                }
+                end += length;
+            }
+            end
         });
         let word = &folded[at..end];
         if is_searchable(word) {
@@ -53,6 +68,20 @@ pub(crate) fn for_each_word(text: &str, mut each: impl FnMut(&str)) {
         }
         at = end;
     }
+}
+
+/// Whether the character at byte `at` is part of a word, and its length in bytes; ASCII is
+/// decided without decoding.
+fn word_char_at(text: &str, at: usize) -> (bool, usize) {
+    let byte = text.as_bytes()[at];
+    if byte.is_ascii() {
+        return (byte.is_ascii_alphanumeric(), 1);
+    }
+    let c = text[at..]
+        .chars()
+        .next()
+        .expect("`at` is a character boundary");
+    (is_word_char(c), c.len_utf8())
 }
 
 fn is_word_char(c: char) -> bool {
@@ -77,8 +106,35 @@ fn arxiv_id_end(bytes: &[u8], at: usize) -> Option<usize> {
 }
 
 fn is_searchable(word: &str) -> bool {
-    let chars = word.chars().count();
-    (2..=MAX_WORD_CHARS).contains(&chars) && !STOP_WORDS.contains(&word)
+    // Byte length bounds the character count from both sides before counting.
+    let long_enough = word.len() >= 2 && (word.is_ascii() || word.chars().nth(1).is_some());
+    let short_enough = word.len() <= MAX_WORD_CHARS || word.chars().count() <= MAX_WORD_CHARS;
+    long_enough && short_enough && !is_stop_word(word)
+}
+
+/// Stop words are at most five ASCII letters: compared as numbers, not strings, because every
+/// word of every abstract is looked up.
+fn is_stop_word(word: &str) -> bool {
+    const fn packed(word: &str) -> u64 {
+        let bytes = word.as_bytes();
+        let mut value = 0u64;
+        let mut i = 0;
+        while i < bytes.len() {
+            value = value << 8 | bytes[i] as u64;
+            i += 1;
+        }
+        value
+    }
+    const PACKED: [u64; STOP_WORDS.len()] = {
+        let mut out = [0u64; STOP_WORDS.len()];
+        let mut i = 0;
+        while i < STOP_WORDS.len() {
+            out[i] = packed(STOP_WORDS[i]);
+            i += 1;
+        }
+        out
+    };
+    word.len() <= 5 && PACKED.contains(&packed(word))
 }
 
 #[cfg(test)]
@@ -109,8 +165,22 @@ mod tests {
     }
 
     #[test]
-    fn stop_words_are_sorted_and_folded() {
+    fn stop_words_are_sorted_short_and_folded() {
         assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
-        assert!(STOP_WORDS.iter().all(|w| fold(w) == *w));
+        assert!(
+            STOP_WORDS
+                .iter()
+                .all(|w| fold(w) == *w && w.len() <= 5 && w.is_ascii())
+        );
+        assert!(STOP_WORDS.iter().all(|w| is_stop_word(w)));
+        assert!(!is_stop_word("there") && !is_stop_word("tho") && !is_stop_word("them"));
+    }
+
+    #[test]
+    fn folding_drops_accents_and_lowers_every_script() {
+        assert_eq!(
+            fold("Céline ÉCOLE Straße Ωmega"),
+            "celine ecole straße ωmega"
+        );
     }
 }

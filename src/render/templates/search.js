@@ -18,6 +18,8 @@
   var MORE_DIGITS = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-";
   var WORD = /\d{4}\.\d{4,5}|[\p{Alphabetic}\p{N}]+/gu;
   var MAX_WORD_CHARS = 40;
+  // A result's day file lists this many authors, and how many more there are.
+  var AUTHORS_LISTED = 3;
 
   var digitValue = {};
   var manifest = null;
@@ -170,7 +172,7 @@
     return numbers;
   }
 
-  // Postings text to a map from paper number to weight: each number is eight times the gap to
+  // Postings text to a map from paper number to weight: each number is four times the gap to
   // the previous paper plus the weight, in base 32.
   function decode(text, into) {
     var number = -1;
@@ -184,8 +186,8 @@
       if (digit.more) {
         continue;
       }
-      number += Math.floor(value / 8);
-      var weight = value % 8;
+      number += Math.floor(value / 4);
+      var weight = value % 4;
       var previous = into.get(number);
       into.set(number, previous === undefined || weight > previous ? weight : previous);
       value = 0;
@@ -372,7 +374,7 @@
     }
     item.appendChild(element("p", "detail", details.join(" · ")));
     if (paper.authors) {
-      var more = paper.moreAuthors > 0 ? ", et al. (" + (paper.moreAuthors + 6) + " authors)" : "";
+      var more = paper.moreAuthors > 0 ? ", et al. (" + (paper.moreAuthors + AUTHORS_LISTED) + " authors)" : "";
       item.appendChild(element("p", "authors", paper.authors + more));
     }
     if (paper.comment) {
