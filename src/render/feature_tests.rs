@@ -860,4 +860,13 @@ fn keyword_days_show_no_novelty_and_llm_days_do() {
             .any(|r| r.usage.scorer == crate::record::ScorerKind::Keywords),
         "the fixture has a keyword day"
     );
+    // What the keyword scorer matched shows as chips, title matches marked, in place of its
+    // comment; an LLM's comment stays a comment.
+    let keyword_day = &files["2026/03/04/index.html"];
+    assert!(
+        keyword_day.contains(" Matched: <span class=\"chip chip-title\">mixture of experts</span> <span class=\"chip\">pruning</span></p>"),
+        "{keyword_day}"
+    );
+    assert!(!keyword_day.contains("<strong>Comment:</strong> Keyword match"));
+    assert!(files["2026/02/26/index.html"].contains("<strong>Comment:</strong> Matches topic 1"));
 }

@@ -206,9 +206,19 @@ pub(crate) struct PaperView {
     pub topic_path: Option<String>,
     /// The paper's other topics.
     pub also_topics: Vec<TopicChip>,
+    /// The phrases the keyword scorer matched ("why selected", as chips in place of its
+    /// comment), title matches first; empty for an LLM's papers.
+    pub keywords: Vec<KeywordChip>,
     /// The day that listed the paper first, when it was listed before.
     pub listed_before: Option<Link>,
     pub tldr: Option<String>,
+}
+
+/// A phrase the keyword scorer matched, and whether in the title.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct KeywordChip {
+    pub phrase: String,
+    pub in_title: bool,
 }
 
 /// Relevance and novelty of a scored paper.
@@ -854,6 +864,18 @@ fn paper_view(record: &DayRecord, number: usize, paper: &PaperRecord) -> PaperVi
     use crate::paper::AnnounceType;
     let comment = paper_comment(paper);
     let topics = paper.topics.as_ref();
+    let keywords = match (&paper.scores, record.usage.scorer) {
+        (Some(scores), ScorerKind::Keywords) => {
+            crate::score::keywords::matched_phrases(&scores.comment)
+                .into_iter()
+                .map(|(phrase, in_title)| KeywordChip {
+                    phrase: phrase.to_string(),
+                    in_title,
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     PaperView {
         number,
         anchor: paper_anchor(number),
@@ -903,6 +925,7 @@ fn paper_view(record: &DayRecord, number: usize, paper: &PaperRecord) -> PaperVi
             path: day_path(date),
         }),
         tldr: paper.tldr.clone(),
+        keywords,
     }
 }
 
