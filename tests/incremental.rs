@@ -113,16 +113,18 @@ fn new_days_rewrite_only_their_files_and_a_rebuild_gives_the_same_site() {
         "search/2026-08/0.json",
         "search/2026-08/papers.json",
         "search/2026-08/scores.json",
-        "search/days/2026-08-17.json",
+        "search/days/2026/08-17.json",
         // Site-wide pages.
         "index.html",
         "feed.xml",
         "feed.json",
         "search/manifest.json",
         "status/index.html",
-        // What the site was built from, and the year's list of generated files.
+        // What the site was built from, and the lists of generated files of the year and of the
+        // year's search files (the month's segment keeps its three files: its list stays).
         ".papersift-files",
         "2026/.papersift-files",
+        "search/days/2026/.papersift-files",
     ]
     .into_iter()
     .chain(topic_files)

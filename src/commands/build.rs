@@ -156,33 +156,34 @@ fn render_docs(config: &Config, days: &[Date], whole: bool) -> Result<usize> {
     Ok(written.changed)
 }
 
-/// Writes the manifest: the paths under a year folder in that folder's own
-/// `.papersift-files` (so a day rewrites its year's list, not ten years of paths), the rest
-/// after the header in the output folder's. Returns how many of the files changed.
+/// Writes the manifest: the paths under a year folder, a search segment's folder or a year of
+/// search day files in that folder's own `.papersift-files` (so a day rewrites its year's
+/// list and its month's, not ten years of paths), the rest after the header in the output
+/// folder's. Returns how many of the files changed.
 fn write_manifest(out: &Path, header: &str, paths: &BTreeSet<String>) -> Result<usize> {
     let mut lists: BTreeMap<Option<&str>, String> = BTreeMap::new();
     lists.insert(None, header.to_string());
     for path in paths {
-        let list = lists.entry(year_folder(path)).or_default();
+        let list = lists.entry(list_folder(path)).or_default();
         list.push_str(path);
         list.push('\n');
     }
     let mut changed = 0;
-    for (year, list) in &lists {
-        let file = match year {
-            Some(year) => out.join(year).join(MANIFEST),
+    for (folder, list) in &lists {
+        let file = match folder {
+            Some(folder) => out.join(folder).join(MANIFEST),
             None => out.join(MANIFEST),
         };
         if crate::files::write_atomic(&file, list.as_bytes())? {
             changed += 1;
         }
     }
-    for stale in year_manifests(out)? {
-        let year = stale
+    for stale in nested_manifests(out)? {
+        let folder = stale
             .parent()
-            .and_then(Path::file_name)
-            .and_then(|name| name.to_str());
-        if !lists.contains_key(&year) {
+            .and_then(|folder| folder.strip_prefix(out).ok())
+            .map(site_path);
+        if !lists.contains_key(&folder.as_deref()) {
             std::fs::remove_file(&stale)
                 .with_context(|| format!("cannot remove {}", stale.display()))?;
             changed += 1;
@@ -191,21 +192,37 @@ fn write_manifest(out: &Path, header: &str, paths: &BTreeSet<String>) -> Result<
     Ok(changed)
 }
 
-/// `2026` for `2026/08/13/index.html`; `None` for a path outside a year folder.
-fn year_folder(path: &str) -> Option<&str> {
-    let (first, rest) = path.split_once('/')?;
-    (!rest.is_empty() && first.len() == 4 && first.bytes().all(|b| b.is_ascii_digit()))
-        .then_some(first)
+/// The folder whose own list names `path`: `2026` for `2026/08/13/index.html`, `search/2026-08`
+/// for a search segment's chunk, `search/days/2026` for a day's search file; `None` for the
+/// rest, which the output folder's list names.
+fn list_folder(path: &str) -> Option<&str> {
+    let folder = &path[..path.rfind('/')?];
+    let year = |name: &str| name.len() == 4 && name.bytes().all(|b| b.is_ascii_digit());
+    match folder.split('/').collect::<Vec<_>>().as_slice() {
+        [first, ..] if year(first) => Some(&path[..4]),
+        ["search", "days", day_year] if year(day_year) => Some(folder),
+        ["search", segment] if *segment != "days" => Some(folder),
+        _ => None,
+    }
 }
 
-/// The `.papersift-files` of every year folder of the output folder.
-fn year_manifests(out: &Path) -> Result<Vec<PathBuf>> {
-    let years = crate::files::sorted_children(out, |name| {
-        name.len() == 4 && name.bytes().all(|b| b.is_ascii_digit())
-    })?;
-    Ok(years
+/// The `.papersift-files` of every folder [`list_folder`] can name, that exists.
+fn nested_manifests(out: &Path) -> Result<Vec<PathBuf>> {
+    let is_year = |name: &str| name.len() == 4 && name.bytes().all(|b| b.is_ascii_digit());
+    let mut folders = crate::files::sorted_children(out, is_year)?;
+    let search = out.join("search");
+    if search.is_dir() {
+        folders.extend(crate::files::sorted_children(&search, |name| {
+            name != "days"
+        })?);
+        let days = search.join("days");
+        if days.is_dir() {
+            folders.extend(crate::files::sorted_children(&days, is_year)?);
+        }
+    }
+    Ok(folders
         .into_iter()
-        .map(|year| year.join(MANIFEST))
+        .map(|folder| folder.join(MANIFEST))
         .filter(|file| file.is_file())
         .collect())
 }
@@ -313,10 +330,10 @@ fn read_manifest(out: &Path) -> Result<Option<Manifest>> {
         }
     };
     let mut text = text;
-    for year in year_manifests(out)? {
+    for list in nested_manifests(out)? {
         text.push_str(
-            &std::fs::read_to_string(&year)
-                .with_context(|| format!("cannot read {}", year.display()))?,
+            &std::fs::read_to_string(&list)
+                .with_context(|| format!("cannot read {}", list.display()))?,
         );
     }
     let mut manifest = Manifest::default();

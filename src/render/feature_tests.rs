@@ -495,7 +495,7 @@ fn search_word(files: &BTreeMap<String, String>, word: &str) -> Vec<(String, u64
                 day += 1;
             }
             let date = table["days"][day].as_str().unwrap().to_string();
-            let rows = json_of(files, &format!("search/days/{date}.json"));
+            let rows = json_of(files, &super::search::day_file_path(date.parse().unwrap()));
             let row = &rows["papers"][(u64::from(number) - first) as usize];
             found.push((
                 date,
@@ -533,10 +533,8 @@ fn search_finds_a_paper_by_a_word_of_its_abstract_and_points_at_its_anchor() {
             .iter()
             .zip(table["counts"].as_array().unwrap())
         {
-            let rows = json_of(
-                &files,
-                &format!("search/days/{}.json", day.as_str().unwrap()),
-            );
+            let day: Date = day.as_str().unwrap().parse().unwrap();
+            let rows = json_of(&files, &super::search::day_file_path(day));
             assert_eq!(
                 rows["papers"].as_array().unwrap().len() as u64,
                 count.as_u64().unwrap()
@@ -562,7 +560,7 @@ fn search_finds_a_paper_by_a_word_of_its_abstract_and_points_at_its_anchor() {
     let at = page.find(&format!("id=\"link{number}\"")).unwrap();
     assert!(page[at..].contains(title.as_str()));
     // The result row: number, ID, title, six authors and how many more, comment, scores.
-    let rows = json_of(&files, &format!("search/days/{date}.json"));
+    let rows = json_of(&files, &super::search::day_file_path(date.parse().unwrap()));
     let row = rows["papers"]
         .as_array()
         .unwrap()
@@ -619,7 +617,7 @@ fn a_new_day_rewrites_only_its_months_search_files() {
     for path in &changed {
         assert!(
             path.starts_with("search/2026-02/")
-                || **path == format!("search/days/{newest}.json")
+                || **path == super::search::day_file_path(newest)
                 || *path == "search/manifest.json",
             "{path} changed"
         );
@@ -641,6 +639,7 @@ fn the_search_page_labels_its_inputs_and_loads_only_local_files() {
             "search-query",
             "Words in the title, abstract, authors, arXiv ID or comment",
         ),
+        ("search-year", "Year"),
         ("search-from", "From date"),
         ("search-to", "To date"),
         (
@@ -770,7 +769,7 @@ fn formulas_render_as_mathml_in_html_and_stay_tex_in_markdown() {
         "top papers render math too"
     );
     // Feeds and the search index keep the TeX as text.
-    assert!(files["search/days/2026-03-02.json"].contains("Sorting in $O(n^2)$"));
+    assert!(files["search/days/2026/03-02.json"].contains("Sorting in $O(n^2)$"));
     assert!(files["feed.xml"].contains("Sorting in $O(n^2)$"));
 }
 
@@ -830,7 +829,7 @@ fn a_new_day_changes_only_the_files_it_should() {
         "index.html",
         "feed.xml",
         "feed.json",
-        "search/days/2026-03-04.json",
+        "search/days/2026/03-04.json",
         "search/manifest.json",
         "status/index.html",
     ]

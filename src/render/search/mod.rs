@@ -10,7 +10,7 @@
 //!                                 "chunks":[first word of each chunk,…]}
 //! search/<segment>/<n>.json      {"v":4,"words":[[word, postings],…]}  (see index.rs)
 //! search/<segment>/scores.json   {"v":4,"scores":"…"}  read for the minimum-score filter only
-//! search/days/<YYYY-MM-DD>.json  {"v":4,"papers":[[number, id, title, authors, more authors,
+//! search/days/<YYYY>/<MM-DD>.json {"v":4,"papers":[[number, id, title, authors, more authors,
 //!                                  comment, relevance, novelty],…]}
 //! ```
 //!
@@ -78,9 +78,15 @@ impl Segment {
     }
 }
 
-/// The day file of `date`, listing its searchable papers for the results.
+/// The day file of `date`, listing its searchable papers for the results: in a folder a year,
+/// which keeps the list of a year's generated files beside them.
 pub(crate) fn day_file_path(date: Date) -> String {
-    format!("search/days/{date}.json")
+    format!(
+        "search/days/{:04}/{:02}-{:02}.json",
+        date.year(),
+        date.month(),
+        date.day()
+    )
 }
 
 /// The papers of a day the index holds, in page order with their page numbers: all listed

@@ -320,7 +320,7 @@
 
   // The row a result shows, from its day's file.
   function loadRow(match) {
-    return fetchJson("days/" + match.date + ".json").then(function (day) {
+    return fetchJson("days/" + match.date.slice(0, 4) + "/" + match.date.slice(5) + ".json").then(function (day) {
       var row = day.papers[match.number - match.table.starts[match.day]];
       if (!row) {
         throw new Error("the search index and the day files of " + match.date + " disagree");
@@ -485,6 +485,20 @@
     });
   }
 
+  // The year menu names the year the date range is, if it is one.
+  function showYear() {
+    if (!elements.year) {
+      return;
+    }
+    var from = elements.from.value;
+    var year = from.slice(0, 4);
+    var whole = from === year + "-01-01" && elements.to.value === year + "-12-31";
+    var listed = Array.prototype.some.call(elements.year.options, function (option) {
+      return option.value === year;
+    });
+    elements.year.value = whole && listed ? year : "";
+  }
+
   function readAddress() {
     var params = new URLSearchParams(window.location.search);
     elements.query.value = params.get("q") || "";
@@ -513,6 +527,7 @@
       minScore: document.getElementById("search-min-score"),
       topic: document.getElementById("search-topic"),
       author: document.getElementById("search-author"),
+      year: document.getElementById("search-year"),
       status: document.getElementById("search-status"),
       results: document.getElementById("search-results"),
       more: document.getElementById("search-more")
@@ -521,6 +536,7 @@
       return;
     }
     readAddress();
+    showYear();
     var timer = null;
     var whileTyping = function (field) {
       return function () {
@@ -541,9 +557,19 @@
     }
     [elements.from, elements.to, elements.minScore, elements.topic].filter(Boolean).forEach(function (input) {
       input.addEventListener("change", function () {
+        showYear();
         search(null);
       });
     });
+    // A year is a date range: choosing one fills the two dates.
+    if (elements.year) {
+      elements.year.addEventListener("change", function () {
+        var year = elements.year.value;
+        elements.from.value = year ? year + "-01-01" : "";
+        elements.to.value = year ? year + "-12-31" : "";
+        search(null);
+      });
+    }
     elements.more.addEventListener("click", function () {
       var first = shown;
       var number = searchNumber;
