@@ -746,6 +746,7 @@ fn formulas_render_as_mathml_in_html_and_stay_tex_in_markdown() {
         .find(|r| r.date.to_string() == "2026-03-02")
         .unwrap();
     day.papers[0].title = "Sorting in $O(n^2)$ with $W_{8}A_{8}$".into();
+    day.papers[1].title = "$\\phi$-Balancing of Experts".into();
     day.papers[0].abstract_text =
         Some("We lose $<$2% and keep $\\mathbf{Li_2}$; $\\nosuchcommand x$ stays.".into());
     let files = render_text(&fixture_config(), &records, &prompts);
@@ -771,6 +772,10 @@ fn formulas_render_as_mathml_in_html_and_stay_tex_in_markdown() {
     // Feeds and the search index keep the TeX as text.
     assert!(files["search/days/2026/03-02.json"].contains("Sorting in $O(n^2)$"));
     assert!(files["feed.xml"].contains("Sorting in $O(n^2)$"));
+    // A formula of symbols alone shows as its characters where no MathML can go.
+    assert!(files["feed.xml"].contains("<title type=\"text\">ϕ-Balancing of Experts</title>"));
+    assert!(files["feed.json"].contains("\"title\": \"ϕ-Balancing of Experts\""));
+    assert!(files["search/days/2026/03-02.json"].contains("\"ϕ-Balancing of Experts\""));
 }
 
 #[test]

@@ -289,7 +289,7 @@ fn atom_entry(w: &mut Writer<Vec<u8>>, entry: &Entry<'_>) -> std::io::Result<()>
         text_element(w, "id", &entry.arxiv_url)?;
         w.create_element("title")
             .with_attribute(("type", "text"))
-            .write_text_content(BytesText::new(&xml_safe(&math::text_to_plain(
+            .write_text_content(BytesText::new(&xml_safe(&math::text_to_clean(
                 &paper.title,
             ))))?;
         text_element(w, "updated", &entry.updated)?;
@@ -381,7 +381,7 @@ pub(crate) fn json_feed(config: &Config, records: &[Arc<DayRecord>]) -> Result<V
                 id: &entry.arxiv_url,
                 url: &entry.day_url,
                 external_url: &entry.arxiv_url,
-                title: math::text_to_plain(&entry.paper.title),
+                title: math::text_to_clean(&entry.paper.title),
                 content_html: content_html(entry),
                 date_published: &entry.updated,
                 date_modified: &entry.updated,

@@ -94,6 +94,55 @@ pub(crate) fn text_to_plain(text: &str) -> String {
     super::textmode::to_plain(text)
 }
 
+/// [`text_to_plain`] with formulas of symbols alone as their characters (`$\phi$` → `ϕ`): for
+/// a title in a feed or a search result, where no MathML can go.
+pub(crate) fn text_to_clean(text: &str) -> String {
+    super::textmode::to_clean(text)
+}
+
+/// The characters a formula shows when its MathML is symbols only (identifiers, operators,
+/// numbers and text, in rows); `None` when it has structure a line of text cannot show
+/// (a fraction, a script, a root) or does not convert.
+pub(crate) fn formula_symbols(tex: &str) -> Option<String> {
+    const FLAT: [&str; 8] = [
+        "math",
+        "semantics",
+        "mrow",
+        "mi",
+        "mo",
+        "mn",
+        "mtext",
+        "mspace",
+    ];
+    let mathml = to_mathml(tex, false)?;
+    let mut text = String::new();
+    let mut rest = mathml.as_str();
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        let close = open + rest[open..].find('>')?;
+        let tag = rest[open + 1..close].trim_start_matches('/');
+        let name = tag.split([' ', '/']).next().unwrap_or_default();
+        if name == "annotation" {
+            // The TeX source rides along for copy and paste; it is not what the formula shows.
+            let end = rest.find("</annotation>")?;
+            rest = &rest[end + "</annotation>".len()..];
+            continue;
+        }
+        if !FLAT.contains(&name) {
+            return None;
+        }
+        rest = &rest[close + 1..];
+    }
+    text.push_str(rest);
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&");
+    let text = text.trim().to_string();
+    (!text.is_empty()).then_some(text)
+}
+
 /// A formula (`source` with its delimiters) as HTML: MathML, or when it does not convert, its
 /// TeX escaped; a "formula" that is only text-mode markup (`$\href{…}{…}$`) as that text.
 pub(crate) fn formula_html(source: &str, formula: &Formula<'_>, out: &mut String) {

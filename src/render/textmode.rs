@@ -64,14 +64,33 @@ pub(crate) fn is_text_markup(tex: &str) -> bool {
         })
 }
 
-/// `text` as clean text: styling dropped, links as `text (url)`, escapes resolved.
+/// `text` as clean text: styling dropped, links as `text (url)`, escapes resolved, formulas
+/// kept as TeX (Markdown renders them; feeds' abstracts keep what a reader can read back).
 pub(crate) fn to_plain(text: &str) -> String {
+    plain_with(text, Formulas::AsTex)
+}
+
+/// [`to_plain`], but a formula of symbols alone (`$\phi$`, `$\times$`, `$\leq 2$`) as the
+/// characters MathML shows for it (`ϕ`, `×`, `≤2`): for titles where no MathML can go, a
+/// feed's or a search result's. A formula with structure (a fraction, an exponent) stays TeX.
+pub(crate) fn to_clean(text: &str) -> String {
+    plain_with(text, Formulas::AsSymbols)
+}
+
+/// What [`piece_plain`] makes of a formula.
+#[derive(Clone, Copy, PartialEq)]
+enum Formulas {
+    AsTex,
+    AsSymbols,
+}
+
+fn plain_with(text: &str, formulas: Formulas) -> String {
     if is_plain(text) {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
     for piece in parse(text, 0) {
-        piece_plain(&piece, &mut out);
+        piece_plain(&piece, formulas, &mut out);
     }
     out
 }
@@ -120,22 +139,29 @@ fn piece_html(piece: &Piece, links: Links, out: &mut String) {
     }
 }
 
-fn piece_plain(piece: &Piece, out: &mut String) {
+fn piece_plain(piece: &Piece, formulas: Formulas, out: &mut String) {
     match piece {
         Piece::Text(text) => out.push_str(text),
         // `$\textbf{L}$` is text in math clothing: as text it is `L`.
         Piece::Math(source) => match super::math::find_formula(source, 0) {
             Some(formula) if is_text_markup(formula.tex) && !formula.tex.contains('$') => {
                 for piece in parse(formula.tex, 1) {
-                    piece_plain(&piece, out);
+                    piece_plain(&piece, formulas, out);
+                }
+            }
+            Some(formula) if formulas == Formulas::AsSymbols => {
+                match super::math::formula_symbols(formula.tex) {
+                    Some(symbols) => out.push_str(&symbols),
+                    None => out.push_str(source),
                 }
             }
             _ => out.push_str(source),
         },
-        Piece::Styled(_, inner) => inner.iter().for_each(|p| piece_plain(p, out)),
+        Piece::Styled(_, inner) => inner.iter().for_each(|p| piece_plain(p, formulas, out)),
         Piece::Link { url, text } => {
             let mut label = String::new();
-            text.iter().for_each(|p| piece_plain(p, &mut label));
+            text.iter()
+                .for_each(|p| piece_plain(p, formulas, &mut label));
             if label == *url {
                 out.push_str(url);
             } else {
@@ -385,6 +411,17 @@ mod tests {
             to_plain(r"\href{https://ex.org}{code}"),
             "code (https://ex.org)"
         );
+    }
+
+    #[test]
+    fn clean_text_shows_formulas_of_symbols_as_their_characters() {
+        assert_eq!(
+            to_clean(r"$\phi$-Balancing for $k \leq 2$ at 3$\times$"),
+            "ϕ-Balancing for k≤2 at 3×"
+        );
+        assert_eq!(to_clean(r"Sorting in $O(n^2)$"), "Sorting in $O(n^2)$");
+        assert_eq!(to_plain(r"$\phi$-Balancing"), r"$\phi$-Balancing");
+        assert_eq!(to_clean("<b> & $x<y$"), "<b> & x<y");
     }
 
     #[test]
