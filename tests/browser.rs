@@ -653,6 +653,59 @@ async fn starred_and_read_papers_are_remembered_after_a_reload() {
     browser.assert_clean("the day page with reader state").await;
 }
 
+#[ignore = "needs Chromium and chromedriver (and ../shared/fixtures)"]
+#[tokio::test]
+async fn copy_bibtex_copies_the_entry_shown_under_the_paper() {
+    let (browser, sites) = setup().await;
+    browser.open(&sites.archive_url(SEARCH_DAY)).await;
+    // Headless Chromium has no system clipboard to read back: the page's own clipboard call is
+    // watched instead, and answers as a browser that copied.
+    let copied = browser
+        .eval(
+            "window.__copied = null;
+             navigator.clipboard.writeText = (text) => { window.__copied = text; return Promise.resolve(); };
+             const button = document.querySelector('article.paper button.copy-bibtex');
+             if (button.hidden) { return 'hidden'; }
+             button.click();
+             return 'clicked';",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        copied,
+        json!("clicked"),
+        "the button shows once JavaScript runs"
+    );
+    browser
+        .wait_for(
+            "return window.__copied !== null && document.querySelector('article.paper button.copy-bibtex').textContent === 'Copied';",
+            vec![],
+            "the BibTeX entry on the clipboard",
+        )
+        .await;
+    let (text, shown) = {
+        let both = browser
+            .eval(
+                "const paper = document.querySelector('article.paper'); return [window.__copied, paper.querySelector('details.bibtex pre').textContent];",
+                vec![],
+            )
+            .await;
+        (
+            both[0].as_str().unwrap().to_string(),
+            both[1].as_str().unwrap().to_string(),
+        )
+    };
+    assert_eq!(text, shown, "what is copied is the entry in the page");
+    assert!(text.starts_with("@misc{arxiv"), "{text}");
+    assert!(
+        text.contains("archivePrefix={arXiv}") && text.contains("eprint={"),
+        "{text}"
+    );
+    browser
+        .assert_clean("the day page after copying BibTeX")
+        .await;
+}
+
 /// Opens the search page at `url`, waits for its "… found." status and returns each result's
 /// visible text.
 async fn search_results(browser: &Browser, url: &str) -> Vec<String> {

@@ -106,13 +106,14 @@ fn new_days_rewrite_only_their_files_and_a_rebuild_gives_the_same_site() {
         "2026/08/17/next/index.md",
         "2026/08/14/next/index.html",
         "2026/08/14/next/index.md",
-        // Its month and year, its month's search segment (one chunk, for two days' papers) and
-        // its own search file.
+        // Its month and year, the search segment of its half-month (new: the 17th opens the
+        // second half) and its own search file.
         "2026/08/index.html",
         "2026/index.html",
-        "search/2026-08/0.json",
-        "search/2026-08/papers.json",
-        "search/2026-08/scores.json",
+        "search/2026-08-2/.papersift-files",
+        "search/2026-08-2/0.json",
+        "search/2026-08-2/papers.json",
+        "search/2026-08-2/scores.json",
         "search/days/2026/08-17.json",
         // Site-wide pages.
         "index.html",
@@ -152,6 +153,17 @@ fn new_days_rewrite_only_their_files_and_a_rebuild_gives_the_same_site() {
     assert_eq!(stale["status"], "stale-feed");
     let after = site(&docs);
     assert!(!after.contains_key("2026/09/index.html"));
+
+    // A day with a page in a new month: August's two half-month search segments become one.
+    run_day(repo.path(), feeds.path(), "Wed, 02 Sep 2026", "2609.95");
+    let after = site(&docs);
+    assert!(after.contains_key("2026/09/02/index.html"));
+    assert!(after.contains_key("search/2026-08/papers.json"));
+    assert!(after.contains_key("search/2026-09-1/papers.json"));
+    assert!(
+        !after.keys().any(|p| p.starts_with("search/2026-08-")),
+        "August's halves are gone"
+    );
 
     // A rebuild of everything from data/ alone gives the same docs/, byte for byte.
     let fresh = tempfile::tempdir().unwrap();

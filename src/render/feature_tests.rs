@@ -514,10 +514,11 @@ fn search_finds_a_paper_by_a_word_of_its_abstract_and_points_at_its_anchor() {
     assert_eq!(manifest["v"], 4);
     assert_eq!(manifest["total"], 9);
     let segments = manifest["segments"].as_array().unwrap();
-    // [name, first day, last day, papers], newest first: the months of the newest year.
+    // [name, first day, last day, papers], newest first: the newest month's first half, then
+    // the month before.
     assert_eq!(
         segments[0],
-        serde_json::json!(["2026-03", "2026-03-02", "2026-03-04", segments[0][3]])
+        serde_json::json!(["2026-03-1", "2026-03-02", "2026-03-04", segments[0][3]])
     );
     assert_eq!(segments[1][0], "2026-02");
     // Every paper of a segment has a row in its day's file.
@@ -592,7 +593,7 @@ fn search_finds_a_paper_by_a_word_of_its_abstract_and_points_at_its_anchor() {
 }
 
 #[test]
-fn a_new_day_rewrites_only_its_months_search_files() {
+fn a_new_day_rewrites_only_its_half_months_search_files() {
     let records = synthetic_archive(300);
     let config = fixture_config();
     let prompts = BTreeMap::new();
@@ -604,11 +605,13 @@ fn a_new_day_rewrites_only_its_months_search_files() {
         .iter()
         .map(|s| s[0].as_str().unwrap())
         .collect();
-    // The newest year's months, newest first, then every earlier year as one segment.
-    assert_eq!(names, ["2026-02", "2026-01", "earlier"]);
+    let newest = records[299].date;
+    // The newest month in halves, the newest year's other months, then every earlier year as
+    // one segment, newest first.
+    assert_eq!(newest.to_string(), "2026-02-27");
+    assert_eq!(names, ["2026-02-2", "2026-02-1", "2026-01", "earlier"]);
     assert_eq!(manifest["total"], 300 * 50);
     let older = render_text(&config, &records[..299], &prompts);
-    let newest = records[299].date;
     let changed: Vec<&String> = files
         .keys()
         .filter(|path| path.starts_with("search/") && older.get(*path) != files.get(*path))
@@ -616,7 +619,7 @@ fn a_new_day_rewrites_only_its_months_search_files() {
     assert!(!changed.is_empty());
     for path in &changed {
         assert!(
-            path.starts_with("search/2026-02/")
+            path.starts_with("search/2026-02-2/")
                 || **path == super::search::day_file_path(newest)
                 || *path == "search/manifest.json",
             "{path} changed"
@@ -811,9 +814,9 @@ fn a_new_day_changes_only_the_files_it_should() {
         .filter(|(path, text)| before.get(*path) != Some(text))
         .map(|(path, _)| path.as_str())
         // The month's search segment is rewritten whole: its files are checked apart.
-        .filter(|path| !path.starts_with("search/2026-03/"))
+        .filter(|path| !path.starts_with("search/2026-03-1/"))
         .collect();
-    assert!(after.keys().any(|p| p.starts_with("search/2026-03/")));
+    assert!(after.keys().any(|p| p.starts_with("search/2026-03-1/")));
     assert!(
         after
             .iter()

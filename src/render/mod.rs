@@ -269,8 +269,11 @@ fn render_month(
     month: YearMonth,
 ) -> Result<(Vec<OutputFile>, Option<search::SegmentBuilder>)> {
     let mut files = Vec::new();
-    let segment = plan.segment_of(month);
-    let whole_month = plan.month_page(month) || plan.segment(segment);
+    let search_papers = cx
+        .site
+        .pages_in(month)
+        .any(|p| plan.segment(plan.segment_of(p.date)));
+    let whole_month = plan.month_page(month) || search_papers;
     let mut records: Vec<Arc<DayRecord>> = Vec::new();
     for index in cx.site.page_range(month) {
         let summary = cx.site.pages()[index];
@@ -297,13 +300,18 @@ fn render_month(
             records.push(record);
         }
     }
+    // The month's search segments: one, or the newest month's two halves.
     let mut papers = None;
-    if plan.segment(segment) {
+    for days in records.chunk_by(|a, b| plan.segment_of(a.date) == plan.segment_of(b.date)) {
+        let segment = plan.segment_of(days[0].date);
+        if !plan.segment(segment) {
+            continue;
+        }
         let mut built = search::SegmentBuilder::default();
-        records.iter().for_each(|record| built.add_day(record));
+        days.iter().for_each(|record| built.add_day(record));
         match segment {
-            search::Segment::Month(_) => files.extend(search::segment_files(segment, &built)?),
             search::Segment::Earlier => papers = Some(built),
+            _ => files.extend(search::segment_files(segment, &built)?),
         }
     }
     if plan.month_page(month) {

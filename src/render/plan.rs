@@ -64,8 +64,8 @@ pub(crate) struct Plan {
     /// page now).
     segments: BTreeSet<Segment>,
     search_days: BTreeSet<Date>,
-    /// The year of the newest page: the months of this year are search segments of their own.
-    newest_year: i16,
+    /// The month of the newest page: it decides which search segment a day is in.
+    newest_month: YearMonth,
     topics: BTreeSet<String>,
     /// Months and years the plan answers for though they have no page (any more): their
     /// files are deleted.
@@ -75,7 +75,10 @@ pub(crate) struct Plan {
 
 impl Plan {
     pub(crate) fn new(site: &SiteModel<'_>, scope: &Scope) -> Plan {
-        let newest_year = site.pages().last().map_or(0, |p| p.date.year());
+        let newest_month = site
+            .pages()
+            .last()
+            .map_or(YearMonth { year: 0, month: 1 }, |p| YearMonth::of(p.date));
         let everything = Plan {
             everything: true,
             days: site.pages().iter().map(|p| p.date).collect(),
@@ -88,10 +91,10 @@ impl Plan {
             segments: site
                 .pages()
                 .iter()
-                .map(|p| Segment::of(p.date, newest_year))
+                .map(|p| Segment::of(p.date, newest_month))
                 .collect(),
             search_days: site.pages().iter().map(|p| p.date).collect(),
-            newest_year,
+            newest_month,
         };
         let Scope::Days { changed, before } = scope else {
             return everything;
@@ -112,11 +115,20 @@ impl Plan {
             emptied_years: BTreeSet::new(),
             segments: changed
                 .iter()
-                .map(|&date| Segment::of(date, newest_year))
+                .map(|&date| Segment::of(date, newest_month))
                 .collect(),
             search_days: changed.clone(),
-            newest_year,
+            newest_month,
         };
+        // When the newest month moves, the month it leaves (or returns to) changes from two
+        // half-month segments to one, or back: all of them are answered for.
+        if let Some(old_newest) = old.newest_month
+            && old_newest != newest_month
+        {
+            for month in [old_newest, newest_month] {
+                plan.segments.extend(Segment::all_of(month));
+            }
+        }
         let months = site.months();
         let pages: BTreeSet<Date> = site.pages().iter().map(|p| p.date).collect();
         for &date in changed {
@@ -181,17 +193,16 @@ impl Plan {
                 .chain(&self.next_stubs)
                 .map(|&d| YearMonth::of(d)),
         );
-        months.extend(
-            site.months()
-                .into_iter()
-                .filter(|&m| self.segments.contains(&self.segment_of(m))),
-        );
+        months.extend(site.months().into_iter().filter(|&month| {
+            site.pages_in(month)
+                .any(|p| self.segments.contains(&self.segment_of(p.date)))
+        }));
         months.into_iter().collect()
     }
 
-    /// The search segment a month's papers are in.
-    pub(crate) fn segment_of(&self, month: YearMonth) -> Segment {
-        Segment::of(month.first_day(), self.newest_year)
+    /// The search segment a day's papers are in.
+    pub(crate) fn segment_of(&self, date: Date) -> Segment {
+        Segment::of(date, self.newest_month)
     }
 
     /// True when the search segment is written.
@@ -269,6 +280,8 @@ fn span(dates: impl Iterator<Item = Date>) -> Option<(Date, Date)> {
 struct OldShape {
     years: Vec<i16>,
     span: Option<(Date, Date)>,
+    /// The month of the newest page.
+    newest_month: Option<YearMonth>,
 }
 
 impl OldShape {
@@ -289,6 +302,12 @@ impl OldShape {
         OldShape {
             years,
             span: span(old.iter().map(|s| s.date)),
+            newest_month: old
+                .iter()
+                .filter(|s| s.status.has_page())
+                .map(|s| s.date)
+                .max()
+                .map(YearMonth::of),
         }
     }
 }

@@ -14,8 +14,9 @@
 //!                                  comment, relevance, novelty],…]}
 //! ```
 //!
-//! A segment is either every year before the newest (`earlier`) or a month of the newest year
-//! (`2025-06`): at most thirteen, however long the archive. A paper is numbered within its segment in day order, then page
+//! A segment is every year before the newest (`earlier`), a month of the newest year before the
+//! newest month (`2025-05`), or a half of the newest month (`2025-06-1` for days 1-15, `-2`):
+//! at most fourteen, however long the archive. A paper is numbered within its segment in day order, then page
 //! order; `counts` maps the number to its day, and its place in that day's file. `scores` has
 //! a character a paper: its relevance plus novelty (the neutral 5 on days without novelty) as
 //! a base-32 digit, `~` when it has no scores (a followed author's paper). `number` is
@@ -51,24 +52,42 @@ pub(crate) enum Segment {
     /// Every year before the newest: written when a year begins, which renders the whole site
     /// anyway, so a query reads one chunk a word for all those years.
     Earlier,
-    /// A month of the newest year: rewritten while its days arrive.
+    /// A month of the newest year before the newest month: written once, when the next month
+    /// begins.
     Month(YearMonth),
+    /// Days 1-15 (1) or 16 to the end (2) of the newest month: rewritten while its days arrive,
+    /// so a run rewrites at most half a month's index.
+    Half(YearMonth, u8),
 }
 
 impl Segment {
-    /// The segment a day's papers are in, when `newest_year` is the archive's newest.
-    pub(crate) fn of(date: Date, newest_year: i16) -> Segment {
-        if date.year() < newest_year {
+    /// The segment a day's papers are in, when `newest` is the month of the archive's newest
+    /// page.
+    pub(crate) fn of(date: Date, newest: YearMonth) -> Segment {
+        let month = YearMonth::of(date);
+        if date.year() < newest.year {
             Segment::Earlier
+        } else if month < newest {
+            Segment::Month(month)
         } else {
-            Segment::Month(YearMonth::of(date))
+            Segment::Half(month, if date.day() <= 15 { 1 } else { 2 })
         }
+    }
+
+    /// Every segment a month's days can be in, whichever month is the newest.
+    pub(crate) fn all_of(month: YearMonth) -> [Segment; 3] {
+        [
+            Segment::Month(month),
+            Segment::Half(month, 1),
+            Segment::Half(month, 2),
+        ]
     }
 
     fn name(self) -> String {
         match self {
             Segment::Earlier => "earlier".to_string(),
             Segment::Month(month) => month.to_string(),
+            Segment::Half(month, half) => format!("{month}-{half}"),
         }
     }
 
@@ -109,14 +128,16 @@ struct Manifest {
 
 /// The manifest, from the summaries of the day pages (oldest first).
 pub(crate) fn manifest(pages: &[&DaySummary]) -> Result<OutputFile> {
-    let newest_year = pages.last().map_or(0, |p| p.date.year());
+    let newest = pages
+        .last()
+        .map_or(YearMonth { year: 0, month: 1 }, |p| YearMonth::of(p.date));
     let mut manifest = Manifest {
         v: INDEX_VERSION,
         total: 0,
         stop: &terms::STOP_WORDS,
         segments: Vec::new(),
     };
-    let segment_of = |date: Date| Segment::of(date, newest_year);
+    let segment_of = |date: Date| Segment::of(date, newest);
     for segment_pages in pages.chunk_by(|a, b| segment_of(a.date) == segment_of(b.date)) {
         let count: usize = segment_pages.iter().map(|p| p.first_listed).sum();
         manifest.segments.push((
