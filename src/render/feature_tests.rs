@@ -877,3 +877,13 @@ fn keyword_days_show_no_novelty_and_llm_days_do() {
     assert!(!keyword_day.contains("<strong>Comment:</strong> Keyword match"));
     assert!(files["2026/02/26/index.html"].contains("<strong>Comment:</strong> Matches topic 1"));
 }
+
+#[test]
+fn month_and_year_pages_count_in_the_singular_when_there_is_one() {
+    let (records, prompts) = fixture_records();
+    let files = render_text(&fixture_config(), &records[..1], &prompts);
+    let month = &files[&format!("{}index.html", YearMonth::of(records[0].date).path())];
+    assert!(month.contains("<p>1 day with pages, "), "{month}");
+    let year = &files[&format!("{}/index.html", records[0].date.year())];
+    assert!(year.contains("<p>1 day with pages, "), "{year}");
+}
