@@ -29,19 +29,9 @@ for tool in python3 git /usr/bin/time; do
 done
 [[ -d "$feeds" ]] || { echo "shared feeds not found at $feeds" >&2; exit 2; }
 
-target="${CARGO_TARGET_DIR:-$repo/target}"
-cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
-binary="$target/release/papersift"
+# shellcheck source=scripts/bench-common.sh
+source "$repo/scripts/bench-common.sh"
 make="$repo/scripts/make-archive.py"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-
-# A repository folder with the shipped config and prompts.
-new_site() {
-  mkdir -p "$1"
-  cp "$repo/config.toml" "$1/config.toml"
-  cp -r "$repo/prompts" "$1/prompts"
-}
 
 # "wall_seconds peak_kib" of a papersift command run in folder $1.
 timed() {
@@ -56,7 +46,6 @@ bytes_newer() {
     awk '{ total += $1 } END { print total + 0 }'
 }
 
-mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1000000 }'; }
 
 # 1. Three native records.
 templates=()
@@ -88,9 +77,8 @@ for days in $sizes; do
   read -r run_wall run_kib <<<"$(timed "$site" run --feed "$work/next-day.xml")"
   files="$(find "$site/data" "$site/docs" -type f -newer "$marker" ! -name '.papersift.lock' | wc -l)"
   written="$(bytes_newer "$site" "$marker")"
-  # Bytes of the files, as GitHub counts a site or a repository (du would add the folders).
-  docs_bytes="$(find "$site/docs" -type f -printf '%s\n' | awk '{ t += $1 } END { print t + 0 }')"
-  data_bytes="$(find "$site/data" -type f -printf '%s\n' | awk '{ t += $1 } END { print t + 0 }')"
+  docs_bytes="$(file_bytes "$site/docs")"
+  data_bytes="$(file_bytes "$site/data")"
   printf '| %s | %s s | %s MB | %s / %s KB | %s s | %s MB | %s s | %s MB | %s MB |\n' \
     "$days" "$run_wall" "$((run_kib / 1024))" "$files" "$((written / 1024))" \
     "$cold_wall" "$((cold_kib / 1024))" "$warm_wall" "$(mb "$docs_bytes")" "$(mb "$data_bytes")"

@@ -31,17 +31,8 @@ done
 queries=("diffusion model" "mixture experts" "reinforcement learning" "sparse attention"
   "graph neural" "language model" "grokking")
 
-target="${CARGO_TARGET_DIR:-$repo/target}"
-cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
-binary="$target/release/papersift"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-
-new_site() {
-  mkdir -p "$1"
-  cp "$repo/config.toml" "$1/config.toml"
-  cp -r "$repo/prompts" "$1/prompts"
-}
+# shellcheck source=scripts/bench-common.sh
+source "$repo/scripts/bench-common.sh"
 
 new_site "$work/seed"
 (cd "$work/seed" && "$binary" import "$archive" >/dev/null)
@@ -51,7 +42,7 @@ mapfile -t records < <(find "$work/seed/data" -name '??.json' | sort)
 python3 "$repo/scripts/make-archive.py" records "${records[@]}" --days "$days" --end "$end" --out "$site/data"
 read -r build_wall build_kib <<<"$(cd "$site" && /usr/bin/time -f "%e %M" "$binary" build 2>&1 >/dev/null | tail -n 1)"
 papers="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"])' "$site/docs/search/manifest.json")"
-size() { find "$@" -type f -printf '%s\n' | awk '{ t += $1 } END { printf "%.1f", t / 1000000 }'; }
+size() { mb "$(file_bytes "$@")"; }
 gzipped() { find "$@" -type f -print0 | xargs -0 -n 200 gzip -c | wc -c | awk '{ printf "%.1f", $1 / 1000000 }'; }
 files="$(find "$site/docs/search" -type f | wc -l)"
 printf '%s days to %s, %s papers, %s search segments; build %s s, %s MB peak\n' "$days" "$end" "$papers" \

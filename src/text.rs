@@ -1,4 +1,5 @@
-//! Text plumbing: the normal form keyword rules match in, whole-word phrase matching, and
+//! Text plumbing: the normal form keyword rules match in, whole-word phrase matching, the
+//! keyword scorer's comment format (written by score, read by render), and
 //! escaping untrusted text for Markdown (the day's `index.md`, job summaries, issue bodies).
 
 use std::io::{self, Write};
@@ -145,6 +146,41 @@ pub(crate) fn escape_markdown_string(input: &str) -> String {
     let mut out = Vec::with_capacity(input.len());
     escape_markdown(input, &mut out).expect("writing to a Vec cannot fail");
     String::from_utf8(out).expect("escaping keeps UTF-8 intact")
+}
+
+/// Opens every comment the keyword scorer writes for a paper some phrase matched.
+const KEYWORD_MATCH: &str = "Keyword match — ";
+
+/// The keyword scorer's comment on a paper (`Keyword match — title: a, b; abstract: c`): the
+/// score stage writes it into the record, and the render stage reads it back with
+/// [`keyword_match_phrases`], so the format is kept here, beside both.
+pub(crate) fn keyword_match_comment(in_title: &[String], in_abstract: &[String]) -> String {
+    let mut parts = Vec::new();
+    if !in_title.is_empty() {
+        parts.push(format!("title: {}", in_title.join(", ")));
+    }
+    if !in_abstract.is_empty() {
+        parts.push(format!("abstract: {}", in_abstract.join(", ")));
+    }
+    format!("{KEYWORD_MATCH}{}", parts.join("; "))
+}
+
+/// The phrases a [`keyword_match_comment`] names, title matches first, each with whether it
+/// matched the title; empty for any other comment (an LLM's, an old tool's).
+pub(crate) fn keyword_match_phrases(comment: &str) -> Vec<(&str, bool)> {
+    let Some(parts) = comment.strip_prefix(KEYWORD_MATCH) else {
+        return Vec::new();
+    };
+    let mut phrases = Vec::new();
+    for part in parts.split("; ") {
+        let (in_title, list) = match part.split_once(": ") {
+            Some(("title", list)) => (true, list),
+            Some(("abstract", list)) => (false, list),
+            _ => return Vec::new(),
+        };
+        phrases.extend(list.split(", ").map(|phrase| (phrase, in_title)));
+    }
+    phrases
 }
 
 #[cfg(test)]

@@ -865,15 +865,13 @@ fn paper_view(record: &DayRecord, number: usize, paper: &PaperRecord) -> PaperVi
     let comment = paper_comment(paper);
     let topics = paper.topics.as_ref();
     let keywords = match (&paper.scores, record.usage.scorer) {
-        (Some(scores), ScorerKind::Keywords) => {
-            crate::score::keywords::matched_phrases(&scores.comment)
-                .into_iter()
-                .map(|(phrase, in_title)| KeywordChip {
-                    phrase: phrase.to_string(),
-                    in_title,
-                })
-                .collect()
-        }
+        (Some(scores), ScorerKind::Keywords) => crate::text::keyword_match_phrases(&scores.comment)
+            .into_iter()
+            .map(|(phrase, in_title)| KeywordChip {
+                phrase: phrase.to_string(),
+                in_title,
+            })
+            .collect(),
         _ => Vec::new(),
     };
     PaperView {

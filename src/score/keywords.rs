@@ -73,16 +73,7 @@ impl KeywordScorer {
         let relevance = (1 + 2 * weight).min(10) as u8;
         let comment = match (in_title.is_empty(), in_abstract.is_empty()) {
             (true, true) => "Keyword scorer: no configured phrase matched".to_string(),
-            _ => {
-                let mut parts = Vec::new();
-                if !in_title.is_empty() {
-                    parts.push(format!("title: {}", in_title.join(", ")));
-                }
-                if !in_abstract.is_empty() {
-                    parts.push(format!("abstract: {}", in_abstract.join(", ")));
-                }
-                format!("{MATCH_PREFIX}{}", parts.join("; "))
-            }
+            _ => crate::text::keyword_match_comment(&in_title, &in_abstract),
         };
         Scores {
             relevance,
@@ -90,27 +81,6 @@ impl KeywordScorer {
             comment,
         }
     }
-}
-
-/// Opens every comment [`KeywordScorer`] writes for a paper some phrase matched.
-const MATCH_PREFIX: &str = "Keyword match — ";
-
-/// The phrases a keyword scorer's comment names, title matches first, each with whether it
-/// matched the title; empty for any other comment (an LLM's, an old tool's).
-pub(crate) fn matched_phrases(comment: &str) -> Vec<(&str, bool)> {
-    let Some(parts) = comment.strip_prefix(MATCH_PREFIX) else {
-        return Vec::new();
-    };
-    let mut phrases = Vec::new();
-    for part in parts.split("; ") {
-        let (in_title, list) = match part.split_once(": ") {
-            Some(("title", list)) => (true, list),
-            Some(("abstract", list)) => (false, list),
-            _ => return Vec::new(),
-        };
-        phrases.extend(list.split(", ").map(|phrase| (phrase, in_title)));
-    }
-    phrases
 }
 
 #[cfg(test)]
@@ -121,14 +91,14 @@ mod tests {
     fn the_phrases_of_a_comment_read_back() {
         let scores = scorer().score_text("Pruning a Mixture of Experts", "with quantization");
         assert_eq!(
-            matched_phrases(&scores.comment),
+            crate::text::keyword_match_phrases(&scores.comment),
             [
                 ("mixture of experts", true),
                 ("pruning", true),
                 ("quantization", false)
             ]
         );
-        assert!(matched_phrases("A fine paper on pruning.").is_empty());
+        assert!(crate::text::keyword_match_phrases("A fine paper on pruning.").is_empty());
     }
 
     fn scorer() -> KeywordScorer {

@@ -44,6 +44,7 @@ const AVERAGE_LENGTH: f32 = 110.0;
 const TOP_WEIGHT: f32 = 3.0;
 /// Bits of a posting's number that hold the weight.
 const WEIGHT_BITS: u32 = 2;
+const WEIGHT_MASK: u32 = (1 << WEIGHT_BITS) - 1;
 
 /// A segment being built: its days in order, with their papers' words.
 #[derive(Default)]
@@ -55,7 +56,6 @@ pub(crate) struct SegmentBuilder {
     /// Each word's postings, a paper number and weight packed as `number << 2 | weight`: four
     /// bytes a posting, so the nine years before the newest fit in memory at once.
     postings: FxHashMap<String, Vec<u32>>,
-    papers: u32,
 }
 
 /// The chunks of a finished segment, and the first word of each.
@@ -71,8 +71,7 @@ impl SegmentBuilder {
         self.days.push((record.date, papers.len()));
         let judges_novelty = super::super::view::judges_novelty(record);
         for (_, paper) in papers {
-            let number = self.papers;
-            self.papers += 1;
+            let number = self.papers();
             self.scores.push(match &paper.scores {
                 Some(s) => {
                     let novelty = if judges_novelty { s.novelty } else { 5 };
@@ -92,9 +91,14 @@ impl SegmentBuilder {
         }
     }
 
+    /// How many papers the segment holds: one score character each.
+    fn papers(&self) -> u32 {
+        u32::try_from(self.scores.len()).expect("a segment holds fewer than 4 billion papers")
+    }
+
     /// Appends a later segment's days (a month to its year).
     pub(crate) fn append(&mut self, later: SegmentBuilder) {
-        let offset = self.papers;
+        let offset = self.papers();
         self.days.extend(later.days);
         self.scores.push_str(&later.scores);
         for (word, postings) in later.postings {
@@ -107,7 +111,6 @@ impl SegmentBuilder {
                     .map(|packed| packed + (offset << WEIGHT_BITS)),
             );
         }
-        self.papers += later.papers;
     }
 
     /// The words in the order `search.js` compares strings (UTF-16 code units), in chunks.
@@ -125,11 +128,7 @@ impl SegmentBuilder {
             let entries: Vec<Vec<u8>> = batch
                 .par_iter()
                 .map(|(word, postings)| {
-                    let unpacked: Vec<(u32, u8)> = postings
-                        .iter()
-                        .map(|&packed| (packed >> WEIGHT_BITS, (packed & 3) as u8))
-                        .collect();
-                    serde_json::to_vec(&(word, encode_postings(&unpacked)))
+                    serde_json::to_vec(&(word, encode_postings(postings)))
                         .expect("strings serialise")
                 })
                 .collect();
@@ -229,14 +228,16 @@ fn paper_words(paper: &PaperRecord, mut each: impl FnMut(&str, u8)) {
     }
 }
 
-/// Postings (paper numbers ascending, weights) as text: see the module's documentation.
-pub(crate) fn encode_postings(postings: &[(u32, u8)]) -> String {
+/// Packed postings (`number << 2 | weight`, numbers ascending) as text: see the module's
+/// documentation.
+pub(crate) fn encode_postings(postings: &[u32]) -> String {
     let mut out = String::with_capacity(postings.len() * 2);
     let mut previous: Option<u32> = None;
-    for &(number, weight) in postings {
+    for &packed in postings {
+        let number = packed >> WEIGHT_BITS;
         let gap = previous.map_or(number + 1, |p| number - p);
         previous = Some(number);
-        push_number(gap << WEIGHT_BITS | u32::from(weight.min(3)), &mut out);
+        push_number(gap << WEIGHT_BITS | packed & WEIGHT_MASK, &mut out);
     }
     out
 }
@@ -285,7 +286,11 @@ mod tests {
     #[test]
     fn postings_read_back() {
         let postings = [(0, 3), (1, 1), (8, 2), (33, 3), (1_100, 0), (40_000, 1)];
-        let text = encode_postings(&postings);
+        let packed: Vec<u32> = postings
+            .iter()
+            .map(|&(n, w)| n << WEIGHT_BITS | u32::from(w))
+            .collect();
+        let text = encode_postings(&packed);
         // Gaps up to seven take one character: gap 1 and weight 3 is 7, gap 7 and weight 2 30.
         assert_eq!(&text[..3], "75u");
         assert_eq!(decode_postings(&text), postings);

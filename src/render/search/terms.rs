@@ -35,13 +35,8 @@ pub(crate) fn fold(text: &str) -> String {
     out
 }
 
-/// Calls `each` with every searchable word of `text`, folded, in order.
-#[cfg(test)]
-pub(crate) fn for_each_word(text: &str, each: impl FnMut(&str)) {
-    for_each_word_of_folded(&fold(text), each);
-}
-
-/// [`for_each_word`] of text [`fold`] has folded already, with words borrowed from it.
+/// Calls `each` with every searchable word of text [`fold`] has folded, in order, borrowed
+/// from it.
 pub(crate) fn for_each_word_of_folded<'a>(folded: &'a str, mut each: impl FnMut(&'a str)) {
     let bytes = folded.as_bytes();
     let mut at = 0;
@@ -143,7 +138,7 @@ mod tests {
 
     fn words(text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        for_each_word(text, |w| out.push(w.to_string()));
+        for_each_word_of_folded(&fold(text), |w| out.push(w.to_string()));
         out
     }
 

@@ -147,13 +147,15 @@
     });
   }
 
-  // The chunk a word would be in: the last whose first word is not after it.
-  function chunkOf(table, word) {
+  // The last place in an ascending list whose value is not after `value` (0 when none is):
+  // the chunk a word would be in, from the chunks' first words; the day of a paper number,
+  // from where each day's papers start.
+  function lastAtMost(sorted, value) {
     var low = 0;
-    var high = table.chunks.length - 1;
+    var high = sorted.length - 1;
     while (low < high) {
       var middle = (low + high + 1) >> 1;
-      if (table.chunks[middle] <= word) {
+      if (sorted[middle] <= value) {
         low = middle;
       } else {
         high = middle - 1;
@@ -163,8 +165,8 @@
   }
 
   function chunksFor(table, term) {
-    var first = chunkOf(table, term.key);
-    var last = term.prefix ? chunkOf(table, term.key + "\uffff") : first;
+    var first = lastAtMost(table.chunks, term.key);
+    var last = term.prefix ? lastAtMost(table.chunks, term.key + "\uffff") : first;
     var numbers = [];
     for (var n = first; n <= last && table.chunks.length > 0; n += 1) {
       numbers.push(n);
@@ -213,23 +215,9 @@
     });
   }
 
-  function dayIndex(table, number) {
-    var low = 0;
-    var high = table.starts.length - 1;
-    while (low < high) {
-      var middle = (low + high + 1) >> 1;
-      if (table.starts[middle] <= number) {
-        low = middle;
-      } else {
-        high = middle - 1;
-      }
-    }
-    return low;
-  }
-
   // Every paper of a segment in the date range that passes the score filter.
   function candidate(segment, table, number, criteria) {
-    var day = dayIndex(table, number);
+    var day = lastAtMost(table.starts, number);
     var date = String(table.days[day]);
     if ((criteria.from && date < criteria.from) || (criteria.to && date > criteria.to)) {
       return null;
