@@ -234,28 +234,26 @@ pub(crate) fn render(
         source,
         site,
     };
-    // Year by year, and month by month on every core: a month's records are read once, for its
-    // day pages, its overview and its search papers, then dropped, so memory does not grow with
-    // the archive beyond the search postings of the years before the newest, which make one
-    // segment.
+    // Month by month on every core: a month's records are read once, for its day pages, its
+    // overview and its search papers, then dropped, so memory does not grow with the archive
+    // beyond the search postings of the years before the newest, which make one segment.
+    // All months in one parallel pass: a pass a year left a core idle at the end of each.
     let months = plan.months(&cx.site);
+    let papers: Vec<Option<search::SegmentBuilder>> = months
+        .par_iter()
+        .map(|&month| {
+            let (files, papers) = render_month(&cx, &plan, month)?;
+            sink(files)?;
+            Ok(papers)
+        })
+        .collect::<Result<_>>()?;
     let mut earlier = search::SegmentBuilder::default();
-    for year_months in months.chunk_by(|a, b| a.year == b.year) {
-        let papers: Vec<Option<search::SegmentBuilder>> = year_months
-            .par_iter()
-            .map(|&month| {
-                let (files, papers) = render_month(&cx, &plan, month)?;
-                sink(files)?;
-                Ok(papers)
-            })
-            .collect::<Result<_>>()?;
-        papers
-            .into_iter()
-            .flatten()
-            .for_each(|month| earlier.append(month));
-    }
+    papers
+        .into_iter()
+        .flatten()
+        .for_each(|month| earlier.append(month));
     if plan.segment(search::Segment::Earlier) {
-        sink(search::segment_files(search::Segment::Earlier, &earlier)?)?;
+        sink(search::segment_files(search::Segment::Earlier, earlier)?)?;
     }
     sink(render_site_wide(&cx, &plan)?)?;
     Ok(plan.coverage())
@@ -310,8 +308,11 @@ fn render_month(
         let mut built = search::SegmentBuilder::default();
         days.iter().for_each(|record| built.add_day(record));
         match segment {
-            search::Segment::Earlier => papers = Some(built),
-            _ => files.extend(search::segment_files(segment, &built)?),
+            search::Segment::Earlier => {
+                built.seal();
+                papers = Some(built);
+            }
+            _ => files.extend(search::segment_files(segment, built)?),
         }
     }
     if plan.month_page(month) {

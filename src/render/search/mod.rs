@@ -169,7 +169,10 @@ struct ScoresFile<'a> {
 }
 
 /// A finished segment's files: its table of papers and its chunks.
-pub(crate) fn segment_files(segment: Segment, built: &SegmentBuilder) -> Result<Vec<OutputFile>> {
+pub(crate) fn segment_files(
+    segment: Segment,
+    mut built: SegmentBuilder,
+) -> Result<Vec<OutputFile>> {
     let folder = segment.folder();
     let chunks = built.chunks();
     let table = PapersFile {
