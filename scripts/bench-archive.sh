@@ -82,8 +82,27 @@ for days in $sizes; do
   printf '| %s | %s s | %s MB | %s / %s KB | %s s | %s MB | %s s | %s MB | %s MB |\n' \
     "$days" "$run_wall" "$((run_kib / 1024))" "$files" "$((written / 1024))" \
     "$cold_wall" "$((cold_kib / 1024))" "$warm_wall" "$(mb "$docs_bytes")" "$(mb "$data_bytes")"
-  rm -rf "$site"
+  # Kept until the end: creating files soon after deleting tens of thousands makes ext4 search
+  # its inode tables for long (recently_deleted), which would slow the next size's cold build.
 done
+
+# 2b. A year's first run: the archive of the largest size ending on Wednesday 2025-12-31, then
+# the run of Friday 2026-01-02, which moves 2025 into the `earlier` search segment.
+days="${sizes##* }"
+site="$work/site-year-$days"
+new_site "$site"
+python3 "$make" records "${templates[@]}" --days "$days" --end 2025-12-31 --out "$site/data"
+cp -r "$prompts_dir" "$site/data/prompts"
+(cd "$site" && "$binary" build >/dev/null)
+python3 "$make" feed "$(ls "$feeds"/rss-*-2025-06-10-*.xml)" --date 2026-01-02 --out "$work/new-year.xml"
+marker="$work/marker-year"
+touch "$marker"
+sleep 1
+read -r year_wall year_kib <<<"$(timed "$site" run --feed "$work/new-year.xml")"
+year_files="$(find "$site/data" "$site/docs" -type f -newer "$marker" ! -name '.papersift.lock' | wc -l)"
+year_written="$(bytes_newer "$site" "$marker")"
+printf '\na year'"'"'s first run (%s days, 2026-01-02): %s s, %s MB peak, %s files / %s KB written\n' \
+  "$days" "$year_wall" "$((year_kib / 1024))" "$year_files" "$((year_written / 1024))"
 
 # 3. Replay into git.
 git_site="$work/replay"

@@ -10,7 +10,9 @@ use papersift::commands::{self, run::RunOptions};
 use papersift::{Config, ExitKind};
 
 /// A full build allocates and frees millions of small strings on every core; glibc's
-/// allocator spent a third of its CPU time on that (perf), mimalloc a fraction of it.
+/// allocator spent a third of its CPU time on that (perf), mimalloc a fraction of it. Built
+/// without transparent huge pages (`no_thp`): with them its first arena alone made a daily
+/// run's peak memory 97 MB instead of 46 MB.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
