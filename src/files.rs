@@ -1,6 +1,7 @@
 //! File plumbing for every stage: atomic writes (a unique temporary file in the same folder,
-//! fsync of the file and the folder, then rename), sorted folder listings, and removal of the
-//! temporary files a killed run left behind.
+//! synced to disk — an fsync each, or one syncfs for a large batch — then renamed, and the
+//! folder synced), sorted folder listings, and removal of the temporary files a killed run
+//! left behind.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};

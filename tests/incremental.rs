@@ -165,15 +165,20 @@ fn new_days_rewrite_only_their_files_and_a_rebuild_gives_the_same_site() {
         "August's halves are gone"
     );
 
-    // A rebuild of everything from data/ alone gives the same docs/, byte for byte.
+    assert_a_rebuild_gives(repo.path(), &after);
+    assert_eq!(
+        std::fs::read(&index).unwrap(),
+        std::fs::read(repo.path().join("data/2026/08/index.json")).unwrap(),
+    );
+}
+
+/// A rebuild of everything from `repo`'s data/ alone, in a fresh folder, gives `docs`, byte for
+/// byte, and the same day summaries.
+fn assert_a_rebuild_gives(repo: &Path, docs: &BTreeMap<String, Vec<u8>>) {
     let fresh = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        repo.path().join("config.toml"),
-        fresh.path().join("config.toml"),
-    )
-    .unwrap();
+    std::fs::copy(repo.join("config.toml"), fresh.path().join("config.toml")).unwrap();
     repo::copy_prompts(fresh.path());
-    for (path, bytes) in files_under(&repo.path().join("data")) {
+    for (path, bytes) in files_under(&repo.join("data")) {
         if path.ends_with(".papersift.lock") || path.ends_with("index.json") {
             continue;
         }
@@ -185,16 +190,66 @@ fn new_days_rewrite_only_their_files_and_a_rebuild_gives_the_same_site() {
     let rebuilt = site(&fresh.path().join("docs"));
     assert_eq!(
         rebuilt.keys().collect::<Vec<_>>(),
-        after.keys().collect::<Vec<_>>()
+        docs.keys().collect::<Vec<_>>()
     );
-    for (path, bytes) in &after {
+    for (path, bytes) in docs {
         assert!(rebuilt[path] == *bytes, "{path} differs after a rebuild");
     }
-    assert_eq!(
-        std::fs::read(fresh.path().join("data/2026/08/index.json")).unwrap(),
-        std::fs::read(&index).unwrap(),
-        "the summaries are rebuilt the same"
+    for (path, bytes) in files_under(&repo.join("data")) {
+        if path.ends_with("index.json") {
+            assert_eq!(
+                std::fs::read(fresh.path().join("data").join(&path)).unwrap(),
+                bytes,
+                "the summaries in {} are rebuilt the same",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_new_year_rewrites_its_neighbours_and_the_search_index_not_every_page() {
+    let repo = user_repo(CONFIG);
+    let feeds = tempfile::tempdir().unwrap();
+    // The feed's times are New York summer time: in winter each page is of the day before.
+    run_day(repo.path(), feeds.path(), "Tue, 16 Dec 2025", "2512.91");
+    run_day(repo.path(), feeds.path(), "Wed, 17 Dec 2025", "2512.92");
+    let docs = repo.path().join("docs");
+    let before = site(&docs);
+    assert!(before.contains_key("search/2025-12-2/papers.json"));
+
+    run_day(repo.path(), feeds.path(), "Mon, 05 Jan 2026", "2601.93");
+    let after = site(&docs);
+    // Pages of the year before link years only through the home page: they stay as they were.
+    for unchanged in ["2025/12/15/index.html", "2025/12/15/index.md"] {
+        assert!(
+            after[unchanged] == before[unchanged],
+            "{unchanged} was rewritten"
+        );
+    }
+    assert!(
+        after["2025/index.html"] != before["2025/index.html"],
+        "2025 links 2026"
     );
+    let home = String::from_utf8_lossy(&after["index.html"]).into_owned();
+    assert!(
+        home.contains("<a href=\"./2026/\">2026</a>")
+            && home.contains("<a href=\"./2025/\">2025</a>")
+    );
+    let page = String::from_utf8_lossy(&after["2026/01/04/index.html"]).into_owned();
+    assert!(page.contains("<a href=\"../../../#archive\">Archive</a>"));
+    // 2025 joins the `earlier` search segment; its month segments are gone.
+    assert!(after.contains_key("search/earlier/papers.json"));
+    assert!(after.contains_key("search/2026-01-1/papers.json"));
+    assert!(
+        !after.keys().any(|p| p.starts_with("search/2025-")),
+        "2025's segments are gone: {:?}",
+        after
+            .keys()
+            .filter(|p| p.starts_with("search/2025-"))
+            .collect::<Vec<_>>()
+    );
+    assert_a_rebuild_gives(repo.path(), &after);
 }
 
 #[test]

@@ -100,8 +100,9 @@ impl Plan {
             return everything;
         };
         let old = OldShape::new(site, changed, before);
-        // A new or vanished year changes the year links in every page's header.
-        if old.years != site.years() {
+        // A year whose last page went (records removed by hand) leaves search segments the
+        // plan cannot name: rare enough to render everything.
+        if old.years.iter().any(|year| !site.years().contains(year)) {
             return everything;
         }
         let mut plan = Plan {
@@ -120,6 +121,22 @@ impl Plan {
             search_days: changed.clone(),
             newest_month,
         };
+        // A new year changes the previous and next links of the years beside it (pages link
+        // years only through the home page's archive list, which every run renders). When it
+        // is the newest, the months of the year before join the `earlier` search segment: all
+        // of their segments are answered for.
+        let years = site.years();
+        for &year in years.iter().filter(|year| !old.years.contains(year)) {
+            let (prev, next) = sorted_neighbours(&years, year);
+            plan.years
+                .extend([Some(year), prev, next].into_iter().flatten());
+            if years.last() == Some(&year) {
+                plan.segments.insert(Segment::Earlier);
+                for month in site.months().into_iter().filter(|m| Some(m.year) == prev) {
+                    plan.segments.extend(Segment::all_of(month));
+                }
+            }
+        }
         // When the newest month moves, the month it leaves (or returns to) changes from two
         // half-month segments to one, or back: all of them are answered for.
         if let Some(old_newest) = old.newest_month
