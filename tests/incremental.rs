@@ -172,12 +172,23 @@ fn new_days_rewrite_only_their_files_and_a_rebuild_gives_the_same_site() {
     );
 }
 
-/// A rebuild of everything from `repo`'s data/ alone, in a fresh folder, gives `docs`, byte for
-/// byte, and the same day summaries.
+/// A rebuild of everything from `repo`'s data/ alone (with its config, prompts and template
+/// overrides), in a fresh folder, gives `docs`, byte for byte, and the same day summaries.
 fn assert_a_rebuild_gives(repo: &Path, docs: &BTreeMap<String, Vec<u8>>) {
     let fresh = tempfile::tempdir().unwrap();
     std::fs::copy(repo.join("config.toml"), fresh.path().join("config.toml")).unwrap();
     repo::copy_prompts(fresh.path());
+    let overrides = repo.join("site-templates");
+    let overrides = if overrides.is_dir() {
+        files_under(&overrides)
+    } else {
+        Vec::new()
+    };
+    for (path, bytes) in overrides {
+        let target = fresh.path().join("site-templates").join(&path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(target, bytes).unwrap();
+    }
     for (path, bytes) in files_under(&repo.join("data")) {
         if path.ends_with(".papersift.lock") || path.ends_with("index.json") {
             continue;
@@ -268,4 +279,25 @@ fn a_record_changed_behind_papersift_s_back_is_rendered_on_the_next_run() {
     );
     let month = std::fs::read_to_string(repo.path().join("docs/2026/08/index.html")).unwrap();
     assert!(month.contains("A Title Edited By Hand"), "and its month");
+}
+
+#[test]
+fn a_header_overridden_to_list_every_year_is_rewritten_on_every_page_in_a_new_year() {
+    let repo = user_repo(CONFIG);
+    let header = include_str!("../src/render/templates/base.html").replace(
+        "<li><a href=\"{{ root }}#archive\">Archive</a></li>",
+        "{%- for year in site.years %}<li><a href=\"{{ root }}{{ year.path }}\">{{ year.label }}</a></li>{%- endfor %}",
+    );
+    std::fs::create_dir_all(repo.path().join("site-templates")).unwrap();
+    std::fs::write(repo.path().join("site-templates/base.html"), header).unwrap();
+    let feeds = tempfile::tempdir().unwrap();
+    run_day(repo.path(), feeds.path(), "Tue, 16 Dec 2025", "2512.91");
+    run_day(repo.path(), feeds.path(), "Mon, 05 Jan 2026", "2601.93");
+    let after = site(&repo.path().join("docs"));
+    let old_page = String::from_utf8_lossy(&after["2025/12/15/index.html"]).into_owned();
+    assert!(
+        old_page.contains("<a href=\"../../../2026/\">2026</a>"),
+        "the old page's header lists the new year"
+    );
+    assert_a_rebuild_gives(repo.path(), &after);
 }

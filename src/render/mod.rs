@@ -220,7 +220,7 @@ pub(crate) fn render(
             })
             .collect(),
     };
-    let plan = plan::Plan::new(&site, scope);
+    let plan = plan::Plan::new(&site, scope, inputs.templates.years_on_every_page());
     let cx = RenderContext {
         config,
         templates: &inputs.templates,

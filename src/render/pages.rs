@@ -74,7 +74,13 @@ pub(crate) struct Templates {
     assets: Vec<OutputFile>,
     /// A hash of every template's name and text, built in or overridden.
     fingerprint: String,
+    /// Whether an overridden template other than the home and search pages' names the years
+    /// (`site.years`): a header of the old shape, which lists every year on every page.
+    years_on_every_page: bool,
 }
+
+/// Templates the built-in site names the years in: both are rendered every run.
+const TEMPLATES_LINKING_YEARS: [&str; 2] = ["home.html", "search.html"];
 
 /// A template's text and, when the user overrides it, the file it came from.
 struct Source {
@@ -105,6 +111,11 @@ impl Templates {
             };
             sources.insert(name, source);
         }
+        let years_on_every_page = sources.iter().any(|(name, source)| {
+            source.overridden_by.is_some()
+                && !TEMPLATES_LINKING_YEARS.contains(&name.as_str())
+                && source.text.contains("site.years")
+        });
         let fingerprint = crate::text::short_hash(
             &sources
                 .iter()
@@ -144,7 +155,14 @@ impl Templates {
             text,
             assets,
             fingerprint,
+            years_on_every_page,
         })
+    }
+
+    /// True when pages other than the home and search pages list the years (an overridden
+    /// header of the old shape): a new year then changes every page.
+    pub(crate) fn years_on_every_page(&self) -> bool {
+        self.years_on_every_page
     }
 
     /// A hash of every template in use: a site rendered with other templates is rebuilt whole.

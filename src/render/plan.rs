@@ -74,7 +74,7 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
-    pub(crate) fn new(site: &SiteModel<'_>, scope: &Scope) -> Plan {
+    pub(crate) fn new(site: &SiteModel<'_>, scope: &Scope, years_on_every_page: bool) -> Plan {
         let newest_month = site
             .pages()
             .last()
@@ -101,8 +101,12 @@ impl Plan {
         };
         let old = OldShape::new(site, changed, before);
         // A year whose last page went (records removed by hand) leaves search segments the
-        // plan cannot name: rare enough to render everything.
-        if old.years.iter().any(|year| !site.years().contains(year)) {
+        // plan cannot name: rare enough to render everything. So is a new year when the
+        // user's templates list the years on every page.
+        let years_changed = old.years != site.years();
+        if old.years.iter().any(|year| !site.years().contains(year))
+            || (years_changed && years_on_every_page)
+        {
             return everything;
         }
         let mut plan = Plan {
