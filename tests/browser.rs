@@ -279,11 +279,24 @@ async fn day_month_and_year_links_lead_to_the_pages_they_name() {
         "the target paper is not scrolled into view: its top is at {top}px"
     );
 
-    // The header's year links and the footer's home link.
+    // The header's Archive link, the home page's list of years, and the footer's home link.
     assert!(
         mark(
             &browser,
             ".site-nav a",
+            "(a) => a.textContent.trim() === 'Archive'"
+        )
+        .await
+    );
+    assert!(
+        follow(&browser, "[data-test-target]")
+            .await
+            .ends_with("/archive/#archive")
+    );
+    assert!(
+        mark(
+            &browser,
+            "#archive .year-list a",
             "(a) => a.textContent.trim() === '2025'"
         )
         .await
