@@ -348,6 +348,17 @@ mod tests {
             .expect("same length, other bytes");
         discard(vec![staged]);
         assert_eq!(std::fs::read(&path).unwrap(), b"abc");
+
+        // Larger than the comparison buffer: read in parts, the last byte still counts.
+        let large: Vec<u8> = (0..3 * COMPARE_BUFFER_BYTES + 7).map(|n| n as u8).collect();
+        std::fs::write(&path, &large).unwrap();
+        assert!(stage(&path, &large).unwrap().is_none());
+        let mut last_differs = large.clone();
+        *last_differs.last_mut().unwrap() ^= 1;
+        let staged = stage(&path, &last_differs)
+            .unwrap()
+            .expect("the last byte differs");
+        discard(vec![staged]);
     }
 
     #[test]
