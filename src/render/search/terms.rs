@@ -21,18 +21,24 @@ pub(crate) const MAX_WORD_CHARS: usize = 40;
 /// is ASCII but for a dash or a name.
 pub(crate) fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-            continue;
-        }
+    let mut rest = text;
+    loop {
+        // Runs of ASCII are copied and lower-cased whole, which the compiler vectorises.
+        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        let Some(c) = rest.chars().next() else {
+            return out;
+        };
         unicode_normalization::char::decompose_canonical(c, |part| {
             if !('\u{300}'..='\u{36f}').contains(&part) {
                 out.extend(part.to_lowercase());
             }
         });
+        rest = &rest[c.len_utf8()..];
     }
-    out
 }
 
 /// Calls `each` with every searchable word of text [`fold`] has folded, in order, borrowed
@@ -46,6 +52,7 @@ pub(crate) fn for_each_word_of_folded<'a>(folded: &'a str, mut each: impl FnMut(
             at += length;
             continue;
         }
+        let mut ascii = length == 1;
         let end = arxiv_id_end(bytes, at).unwrap_or_else(|| {
             let mut end = at + length;
             while end < bytes.len() {
@@ -53,12 +60,13 @@ pub(crate) fn for_each_word_of_folded<'a>(folded: &'a str, mut each: impl FnMut(
                 if !is_word {
                     break;
                 }
+                ascii &= length == 1;
                 end += length;
             }
             end
         });
         let word = &folded[at..end];
-        if is_searchable(word) {
+        if is_searchable(word, ascii) {
             each(word);
         }
         at = end;
@@ -100,10 +108,12 @@ fn arxiv_id_end(bytes: &[u8], at: usize) -> Option<usize> {
     (tail >= 4).then_some(at + 5 + tail)
 }
 
-fn is_searchable(word: &str) -> bool {
+/// Whether a word goes into the index; `ascii` says it is all ASCII (one byte a character).
+fn is_searchable(word: &str, ascii: bool) -> bool {
     // Byte length bounds the character count from both sides before counting.
-    let long_enough = word.len() >= 2 && (word.is_ascii() || word.chars().nth(1).is_some());
-    let short_enough = word.len() <= MAX_WORD_CHARS || word.chars().count() <= MAX_WORD_CHARS;
+    let long_enough = word.len() >= 2 && (ascii || word.chars().nth(1).is_some());
+    let short_enough =
+        word.len() <= MAX_WORD_CHARS || (!ascii && word.chars().count() <= MAX_WORD_CHARS);
     long_enough && short_enough && !is_stop_word(word)
 }
 
@@ -148,6 +158,14 @@ mod tests {
             words("Mixture-of-Experts for Céline's GANs: a 3D study, x_i"),
             ["mixture", "experts", "celine", "gans", "3d", "study"]
         );
+    }
+
+    #[test]
+    fn words_of_one_character_or_more_than_forty_are_left_out_in_any_script() {
+        let (ascii_40, ascii_41) = ("a".repeat(40), "a".repeat(41));
+        let (greek_40, greek_41) = ("ω".repeat(40), "ω".repeat(41));
+        let text = format!("é ω {ascii_40} {ascii_41} {greek_40} {greek_41} éé");
+        assert_eq!(words(&text), [ascii_40, greek_40, "ee".to_string()]);
     }
 
     #[test]
