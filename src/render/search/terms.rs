@@ -47,24 +47,24 @@ pub(crate) fn for_each_word_of_folded<'a>(folded: &'a str, mut each: impl FnMut(
     let bytes = folded.as_bytes();
     let mut at = 0;
     while at < bytes.len() {
-        let (is_word, length) = word_char_at(folded, at);
-        if !is_word {
-            at += length;
+        let byte = bytes[at];
+        if byte.is_ascii() && !byte.is_ascii_alphanumeric() {
+            at += 1;
             continue;
         }
-        let mut ascii = length == 1;
-        let end = arxiv_id_end(bytes, at).unwrap_or_else(|| {
-            let mut end = at + length;
-            while end < bytes.len() {
-                let (is_word, length) = word_char_at(folded, end);
-                if !is_word {
-                    break;
-                }
-                ascii &= length == 1;
-                end += length;
+        if !byte.is_ascii() {
+            let (is_word, length) = non_ascii_word_char_at(folded, at);
+            if !is_word {
+                at += length;
+                continue;
             }
-            end
-        });
+        }
+        let arxiv_id = if byte.is_ascii_digit() {
+            arxiv_id_end(bytes, at)
+        } else {
+            None
+        };
+        let (end, ascii) = arxiv_id.map_or_else(|| word_end(folded, at), |end| (end, true));
         let word = &folded[at..end];
         if is_searchable(word, ascii) {
             each(word);
@@ -73,13 +73,30 @@ pub(crate) fn for_each_word_of_folded<'a>(folded: &'a str, mut each: impl FnMut(
     }
 }
 
-/// Whether the character at byte `at` is part of a word, and its length in bytes; ASCII is
-/// decided without decoding.
-fn word_char_at(text: &str, at: usize) -> (bool, usize) {
-    let byte = text.as_bytes()[at];
-    if byte.is_ascii() {
-        return (byte.is_ascii_alphanumeric(), 1);
+/// Where the word that starts at byte `at` ends, and whether it is all ASCII. Runs of ASCII
+/// letters and digits, most of every word, are passed over a byte at a time without decoding.
+fn word_end(text: &str, at: usize) -> (usize, bool) {
+    let bytes = text.as_bytes();
+    let mut end = at;
+    let mut ascii = true;
+    loop {
+        while end < bytes.len() && bytes[end].is_ascii_alphanumeric() {
+            end += 1;
+        }
+        if end == bytes.len() || bytes[end].is_ascii() {
+            return (end, ascii);
+        }
+        let (is_word, length) = non_ascii_word_char_at(text, end);
+        if !is_word {
+            return (end, ascii);
+        }
+        ascii = false;
+        end += length;
     }
+}
+
+/// Whether the character at byte `at`, which is not ASCII, is part of a word, and its length.
+fn non_ascii_word_char_at(text: &str, at: usize) -> (bool, usize) {
     let c = text[at..]
         .chars()
         .next()
@@ -166,6 +183,7 @@ mod tests {
         let (greek_40, greek_41) = ("ω".repeat(40), "ω".repeat(41));
         let text = format!("é ω {ascii_40} {ascii_41} {greek_40} {greek_41} éé");
         assert_eq!(words(&text), [ascii_40, greek_40, "ee".to_string()]);
+        assert_eq!(words("Ωmega-x2ω ・ 3Dé"), ["ωmega", "x2ω", "3de"]);
     }
 
     #[test]
