@@ -388,8 +388,17 @@ mod tests {
             assert!(is_plain(plain), "{plain:?} is plain");
         }
         for marked in [
-            "$x$", "a \\emph{b}", "Fig.~1", "2--3", "``quoted''", "it''s", "a ``b",
-            "see http://x.org", "see https://x.org", "https://", "-- at the start",
+            "$x$",
+            "a \\emph{b}",
+            "Fig.~1",
+            "2--3",
+            "``quoted''",
+            "it''s",
+            "a ``b",
+            "see http://x.org",
+            "see https://x.org",
+            "https://",
+            "-- at the start",
         ] {
             assert!(!is_plain(marked), "{marked:?} is not plain");
         }

@@ -24,7 +24,10 @@ pub(crate) fn fold(text: &str) -> String {
     let mut rest = text;
     loop {
         // Runs of ASCII are copied and lower-cased whole, which the compiler vectorises.
-        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
         let start = out.len();
         out.push_str(&rest[..ascii]);
         out[start..].make_ascii_lowercase();
