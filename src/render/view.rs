@@ -5,6 +5,7 @@
 //! (`../../../` on a day page), which keeps every link relative.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -68,7 +69,7 @@ pub(crate) struct DayView {
     /// True when the feed's breakdown (new, cross-lists…) is known: never for imports.
     pub feed_breakdown: bool,
     /// Every selected paper in page order.
-    pub papers: Vec<PaperView>,
+    pub papers: Vec<Arc<PaperView>>,
     /// The same papers in their sections; `grouped` is false for a day without topics, whose
     /// page is one list.
     pub groups: Vec<GroupView>,
@@ -107,7 +108,7 @@ pub(crate) struct GroupView {
     pub anchor: String,
     /// The topic's page, relative to the site root.
     pub path: Option<String>,
-    pub papers: Vec<PaperView>,
+    pub papers: Vec<Arc<PaperView>>,
 }
 
 /// A paper in the day's spotlight.
@@ -487,9 +488,9 @@ pub(crate) fn day_view(
     let month = YearMonth::of(record.date);
     // Each paper's view is built once (its title and abstract converted once) and shared by
     // the day's list and its topic sections.
-    let papers: Vec<PaperView> = groups::numbered_papers(record)
+    let papers: Vec<Arc<PaperView>> = groups::numbered_papers(record)
         .into_iter()
-        .map(|(number, paper)| paper_view(record, number, paper))
+        .map(|(number, paper)| Arc::new(paper_view(record, number, paper)))
         .collect();
     DayView {
         title: format!("{} {date}", config.site.title),
@@ -779,7 +780,7 @@ pub(crate) fn bibtex(record: &DayRecord, paper: &PaperRecord) -> String {
 }
 
 /// The day's sections, their papers taken from `papers` (the day's paper views by number).
-fn group_views(record: &DayRecord, papers: &[PaperView]) -> Vec<GroupView> {
+fn group_views(record: &DayRecord, papers: &[Arc<PaperView>]) -> Vec<GroupView> {
     groups::day_groups(record)
         .into_iter()
         .map(|group| GroupView {
@@ -795,8 +796,8 @@ fn group_views(record: &DayRecord, papers: &[PaperView]) -> Vec<GroupView> {
                 .papers
                 .into_iter()
                 .map(|(number, paper)| match papers.get(number - 1) {
-                    Some(view) if view.number == number => view.clone(),
-                    _ => paper_view(record, number, paper),
+                    Some(view) if view.number == number => Arc::clone(view),
+                    _ => Arc::new(paper_view(record, number, paper)),
                 })
                 .collect(),
         })
