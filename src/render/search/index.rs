@@ -461,7 +461,7 @@ fn paper_words(paper: &PaperRecord, number: u32, vocabulary: &mut Vocabulary) {
     }
     vocabulary.finish_paper(number, length);
     let mut filters: Vec<String> = Vec::new();
-    for_each_word_of_folded(&authors, |word| filters.push(format!("@{word}")));
+    for_each_word_of_folded(&authors, |word| filters.push(["@", word].concat()));
     if let Some(topics) = &paper.topics {
         filters.extend(
             std::iter::once(&topics.primary)
