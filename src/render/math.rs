@@ -88,6 +88,11 @@ pub(crate) fn text_to_html(text: &str) -> String {
     html
 }
 
+/// [`text_to_html`] and [`text_to_plain`] of the same text, which is parsed once.
+pub(crate) fn text_to_html_and_plain(text: &str) -> (String, String) {
+    super::textmode::to_html_and_plain(text)
+}
+
 /// Plain text with its text-mode TeX resolved (`\textbf{x}` → `x`, `\%` → `%`, links as
 /// `text (url)`) and its formulas kept as TeX: for feeds, the search index and Markdown.
 pub(crate) fn text_to_plain(text: &str) -> String {

@@ -70,6 +70,22 @@ pub(crate) fn to_plain(text: &str) -> String {
     plain_with(text, Formulas::AsTex)
 }
 
+/// [`to_html`] (into a new string) and [`to_plain`] of the same text, parsed once: a day
+/// page shows each title and abstract both ways.
+pub(crate) fn to_html_and_plain(text: &str) -> (String, String) {
+    let mut html = String::with_capacity(text.len() + text.len() / 8);
+    if is_plain(text) {
+        super::math::escape_into(text, &mut html);
+        return (html, text.to_string());
+    }
+    let mut plain = String::with_capacity(text.len());
+    for piece in parse(text, 0) {
+        piece_html(&piece, Links::Allowed, &mut html);
+        piece_plain(&piece, Formulas::AsTex, &mut plain);
+    }
+    (html, plain)
+}
+
 /// [`to_plain`], but a formula of symbols alone (`$\phi$`, `$\times$`, `$\leq 2$`) as the
 /// characters MathML shows for it (`ϕ`, `×`, `≤2`): for titles where no MathML can go, a
 /// feed's or a search result's. A formula with structure (a fraction, an exponent) stays TeX.
@@ -376,6 +392,19 @@ fn bare_url(text: &str) -> (&str, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_and_plain_at_once_are_what_each_gives_alone() {
+        for text in [
+            "A plain title",
+            "Fast $O(n \\log n)$ sorting with \\textbf{19.4$\\times$} speed-up -- see https://x.org/a_b",
+            "``Quoted'' \\href{https://a.org}{a \\emph{link}} 5\\% <b>&amp;",
+        ] {
+            let (html_once, plain_once) = to_html_and_plain(text);
+            assert_eq!(html_once, html(text), "{text:?}");
+            assert_eq!(plain_once, to_plain(text), "{text:?}");
+        }
+    }
 
     #[test]
     fn plain_text_is_told_from_text_with_tex_ligatures_or_web_addresses() {

@@ -875,6 +875,12 @@ fn paper_view(record: &DayRecord, number: usize, paper: &PaperRecord) -> PaperVi
             .collect(),
         _ => Vec::new(),
     };
+    let (title_html, title) = math::text_to_html_and_plain(&paper.title);
+    let (abstract_html, abstract_text) = paper
+        .abstract_text
+        .as_deref()
+        .map(math::text_to_html_and_plain)
+        .unzip();
     PaperView {
         number,
         anchor: paper_anchor(number),
@@ -883,12 +889,12 @@ fn paper_view(record: &DayRecord, number: usize, paper: &PaperRecord) -> PaperVi
         pdf_url: format!("https://arxiv.org/pdf/{}", paper.id),
         html_url: format!("https://arxiv.org/html/{}", paper.id),
         bibtex: bibtex(record, paper),
-        title: math::text_to_plain(&paper.title),
-        title_html: math::text_to_html(&paper.title),
+        title,
+        title_html,
         authors: paper.authors.join(", "),
         authors_short: short_authors(&paper.authors),
-        abstract_text: paper.abstract_text.as_deref().map(math::text_to_plain),
-        abstract_html: paper.abstract_text.as_deref().map(math::text_to_html),
+        abstract_text,
+        abstract_html,
         comment,
         scores: scores_view(record, paper),
         followed_authors: (!paper.followed_authors.is_empty())
