@@ -68,14 +68,7 @@ bytes_newer() {
 
 
 # 1. Three native records.
-templates=()
-for feed in "$feeds"/rss-*-2025-06-1?-synthetic*.xml; do
-  seed="$work/seed-$(basename "$feed" .xml)"
-  new_site "$seed"
-  (cd "$seed" && "$binary" run --feed "$feed" >/dev/null)
-  templates+=("$(find "$seed/data/2025" -name '??.json' | head -n 1)")
-  prompts_dir="$seed/data/prompts"
-done
+native_records
 printf 'native records: %s bytes each (from the 620-, 540- and 910-item feeds)\n' \
   "$(for t in "${templates[@]}"; do stat -c %s "$t"; done | paste -sd/)"
 
