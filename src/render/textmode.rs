@@ -116,7 +116,8 @@ fn plain_with(text: &str, formulas: Formulas) -> String {
 /// in text conversion.
 fn is_plain(text: &str) -> bool {
     // Whole-text scans (memchr's are vectorised) rather than a test of each byte: every title,
-    // abstract and comment of every day goes through here two or three times a build.
+    // abstract and comment of every day goes through here at least twice a build (for its
+    // page and for the search index).
     let bytes = text.as_bytes();
     memchr::memchr3(b'$', b'\\', b'~', bytes).is_none()
         && PLAIN_BREAKERS
