@@ -20,9 +20,29 @@ pub struct Config {
     pub selection: SelectionConfig,
     pub notify: NotifyConfig,
     pub tldr: TldrConfig,
+    pub labels: LabelsConfig,
     /// The folder `config.toml` lives in; relative paths in the config resolve against it.
     #[serde(skip)]
     pub root: PathBuf,
+}
+
+/// `[labels]`: what the reader's marks and the scanned papers they are learned from keep.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct LabelsConfig {
+    /// Announcement days whose scanned papers' text `data/scanned/` keeps (at least 20).
+    pub scanned_days: usize,
+    /// Papers whose text `run` asks the arXiv API for at most, for labels that came without.
+    pub fill_per_run: usize,
+}
+
+impl Default for LabelsConfig {
+    fn default() -> Self {
+        Self {
+            scanned_days: 20,
+            fill_per_run: 200,
+        }
+    }
 }
 
 /// `[tldr]`: a short summary of each selected paper, in the reader's language, by the LLM.
@@ -66,6 +86,11 @@ pub struct SiteConfig {
     pub month_top_per_topic: usize,
     /// How many of the day's best papers the spotlight above the topic sections shows (0: none).
     pub spotlight: usize,
+    /// The site's own GitHub repository, `OWNER/REPO`: the "Send my marks" button opens GitHub's
+    /// editor there. Empty: the button offers the file as a download instead.
+    pub repository: String,
+    /// The branch the marks are committed to.
+    pub branch: String,
 }
 
 impl Default for SiteConfig {
@@ -81,6 +106,8 @@ impl Default for SiteConfig {
             month_top_papers: 48,
             month_top_per_topic: 12,
             spotlight: 5,
+            repository: String::new(),
+            branch: "main".into(),
         }
     }
 }
@@ -501,6 +528,46 @@ impl Config {
         }
         if self.site.title.trim().is_empty() {
             bail!("site.title is empty");
+        }
+        self.validate_repository()?;
+        if !(20..=2500).contains(&self.labels.scanned_days) {
+            bail!(
+                "labels.scanned_days = {} is outside 20-2500: learning needs the papers of at least the last 20 days",
+                self.labels.scanned_days
+            );
+        }
+        Ok(())
+    }
+
+    /// `site.repository` is `OWNER/REPO` in GitHub's spelling (or empty), and `site.branch` a
+    /// branch name: both go into the address the site's "Send my marks" button opens.
+    fn validate_repository(&self) -> Result<()> {
+        let repository = self.site.repository.trim();
+        if !repository.is_empty() {
+            let part_ok = |part: &str| {
+                !part.is_empty()
+                    && part
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            };
+            let ok = repository
+                .split_once('/')
+                .is_some_and(|(owner, name)| part_ok(owner) && part_ok(name));
+            if !ok {
+                bail!(
+                    "site.repository = {repository:?} is not OWNER/REPO, e.g. \"alice/arxiv-digest\" (from the repository's GitHub address)"
+                );
+            }
+        }
+        let branch = &self.site.branch;
+        if branch.is_empty()
+            || branch.starts_with(['-', '/'])
+            || branch.contains("..")
+            || branch
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace() || "~^:?*[\\".contains(c))
+        {
+            bail!("site.branch = {branch:?} is not a git branch name such as \"main\"");
         }
         Ok(())
     }

@@ -88,6 +88,58 @@ pub fn split_version(id_with_version: &str) -> (String, u32) {
     (id_with_version.to_string(), 1)
 }
 
+/// The version-free arXiv identifier in `text`, when `text` is one: a new-style ID
+/// (`2510.01234`, `0704.0001`), an old-style one (`hep-th/9901001`, `math.GT/0309136`), either
+/// with a version (`v2`) or an `arXiv:` prefix, or an arXiv address (`/abs/`, `/pdf/`, `.pdf`)
+/// or DOI (`10.48550/arXiv.2510.01234`, `https://doi.org/…`). `None` for anything else.
+pub fn parse_arxiv_id(text: &str) -> Option<String> {
+    let mut rest = text.trim();
+    for prefix in ["https://", "http://"] {
+        if let Some(tail) = rest.strip_prefix(prefix) {
+            rest = tail;
+        }
+    }
+    let lower = rest.to_ascii_lowercase();
+    for marker in ["arxiv.org/abs/", "arxiv.org/pdf/", "arxiv.org/html/", "10.48550/arxiv."] {
+        if let Some(at) = lower.find(marker) {
+            rest = &rest[at + marker.len()..];
+            break;
+        }
+    }
+    if rest.len() > 6 && rest[..6].eq_ignore_ascii_case("arxiv:") {
+        rest = &rest[6..];
+    }
+    let rest = rest.trim_end_matches('/');
+    let rest = rest.strip_suffix(".pdf").unwrap_or(rest);
+    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
+    let (id, _) = split_version(rest);
+    is_arxiv_id(&id).then_some(id)
+}
+
+/// True for a version-free arXiv identifier, new style (`YYMM.NNNN` or `YYMM.NNNNN`) or old
+/// (`archive[.SC]/YYMMNNN`).
+pub fn is_arxiv_id(id: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if let Some((head, tail)) = id.split_once('.')
+        && head.len() == 4
+        && digits(head)
+        && (tail.len() == 4 || tail.len() == 5)
+        && digits(tail)
+    {
+        let month: u32 = head[2..].parse().unwrap_or(0);
+        return (1..=12).contains(&month);
+    }
+    if let Some((archive, number)) = id.split_once('/') {
+        let (name, class) = archive.split_once('.').unwrap_or((archive, ""));
+        return number.len() == 7
+            && digits(number)
+            && !name.is_empty()
+            && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+            && class.bytes().all(|b| b.is_ascii_uppercase());
+    }
+    false
+}
+
 /// NUL and the other control characters but tab and newline: never meaningful in a title, a
 /// name or an abstract, and harmful in logs, files and terminals. Every source's text passes
 /// through [`decode_tex`], which drops them.
@@ -491,6 +543,28 @@ fn letter_command(name: &str) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arxiv_ids_are_found_in_every_spelling_and_nothing_else_passes() {
+        for (text, id) in [
+            ("2510.01234", "2510.01234"),
+            ("2510.01234v3", "2510.01234"),
+            ("arXiv:2510.01234", "2510.01234"),
+            (" https://arxiv.org/abs/2510.01234v2 ", "2510.01234"),
+            ("http://arxiv.org/pdf/2510.01234.pdf", "2510.01234"),
+            ("https://arxiv.org/pdf/2510.01234v1", "2510.01234"),
+            ("10.48550/arXiv.2510.01234", "2510.01234"),
+            ("https://doi.org/10.48550/ARXIV.2510.01234", "2510.01234"),
+            ("0704.0001", "0704.0001"),
+            ("hep-th/9901001v2", "hep-th/9901001"),
+            ("math.GT/0309136", "math.GT/0309136"),
+        ] {
+            assert_eq!(parse_arxiv_id(text).as_deref(), Some(id), "{text}");
+        }
+        for text in ["", "2510.123", "2513.01234", "25100.1234", "10.1000/xyz", "hello", "HEP-TH/9901001", "2510.01234x"] {
+            assert_eq!(parse_arxiv_id(text), None, "{text}");
+        }
+    }
 
     #[test]
     fn splits_versions() {

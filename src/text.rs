@@ -21,6 +21,31 @@ pub(crate) fn short_hash(parts: &[&[u8]]) -> String {
         .collect()
 }
 
+/// The abstract as the model reads it: web addresses left out (a code link says nothing of
+/// relevance and costs a dozen tokens), and cut at the last sentence end within `max_chars`
+/// (a word end when no sentence ends early enough), marked "…".
+pub(crate) fn abstract_cut(text: &str, max_chars: usize) -> String {
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .filter(|word| {
+            let bare = word.trim_start_matches(['(', '[', '{', '<']);
+            !(bare.starts_with("http://") || bare.starts_with("https://"))
+        })
+        .collect();
+    let folded = words.join(" ");
+    let Some((limit, _)) = folded.char_indices().nth(max_chars) else {
+        return folded;
+    };
+    let head = &folded[..limit];
+    let sentence_end = head
+        .match_indices(". ")
+        .map(|(at, _)| at + 1)
+        .filter(|&end| end >= limit / 2)
+        .last();
+    let cut = sentence_end.unwrap_or_else(|| head.rfind(' ').unwrap_or(limit));
+    format!("{}…", folded[..cut].trim_end())
+}
+
 /// Lower-cases and replaces every run of non-alphanumeric characters by one space, with a
 /// space at each end.
 pub(crate) fn normalise(text: &str) -> String {

@@ -1,7 +1,7 @@
 //! One day through the stages: select → score → record, for a feed (`run`), a day rebuilt from
 //! the arXiv API (`backfill`, catch-up) or a failed day scored again (catch-up).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -101,7 +101,7 @@ pub async fn process_feed(
         });
     }
     Ok(
-        score_and_record(config, date, source, selection, scorer, None)
+        score_and_record(config, date, source, (&feed.items, selection), scorer, None)
             .await?
             .with_note(s2_note),
     )
@@ -191,16 +191,18 @@ async fn write_tldrs(
     Some(outcome.record)
 }
 
-/// Scores a day's selection and saves its record. A backfilled source turns `ok` into
-/// `backfilled`; failures keep their own status.
+/// Scores a day's selection and saves its record, and the text of the papers it filtered into
+/// the scanned-text store. A backfilled source turns `ok` into `backfilled`; failures keep their
+/// own status. `scanned` pairs the day's papers with their selection.
 async fn score_and_record(
     config: &Config,
     date: Date,
     source: Source,
-    selection: select::Selection,
+    scanned: (&[Paper], select::Selection),
     scorer: &Scorer,
     incomplete: Option<String>,
 ) -> Result<DayReport> {
+    let (items, selection) = scanned;
     tracing::info!(%date, candidates = selection.candidates.len(), scorer = %scorer.describe(), "scoring");
     let outcome = scorer.score(&selection.candidates).await;
     let mut status = scored_status(&outcome, &source);
@@ -255,6 +257,7 @@ async fn score_and_record(
         papers,
     };
     let path = record::save(&data_dir, &day)?;
+    save_scanned_texts(config, &day, items)?;
     let mut summary = format!(
         "{date}: {} — {} feed items, {} scanned, {} selected, {} unscored ({}); wrote {}",
         status.as_str(),
@@ -276,6 +279,33 @@ async fn score_and_record(
         status: Some(status),
         summary,
     })
+}
+
+/// Keeps the text of the day's filtered papers in `data/scanned/`, beside any the store holds
+/// for the day already (a failed day scored again adds the papers it filters now).
+fn save_scanned_texts(config: &Config, day: &DayRecord, items: &[Paper]) -> Result<()> {
+    let data_dir = config.data_dir();
+    let by_id: HashMap<&str, &Paper> = items.iter().map(|p| (p.id.as_str(), p)).collect();
+    let mut texts = record::scanned::load_day(&data_dir, day.date).unwrap_or_else(|error| {
+        tracing::warn!("{error:#}; writing the day's file anew");
+        Vec::new()
+    });
+    let new = record::scanned::filtered_texts(day, &by_id, config.llm.abstract_chars);
+    texts.retain(|old| !new.iter().any(|text| text.id == old.id));
+    texts.extend(new);
+    if texts.is_empty() {
+        return Ok(());
+    }
+    let removed = record::scanned::save_day(
+        &data_dir,
+        day.date,
+        &texts,
+        config.labels.scanned_days,
+    )?;
+    if !removed.is_empty() {
+        tracing::info!(days = ?removed, "pruned the scanned-text store");
+    }
+    Ok(())
 }
 
 /// The status of a scored day: the scorer's verdict, with `ok` shown as `backfilled` for a
@@ -409,6 +439,7 @@ async fn rescore_day(config: &Config, scorer: &Scorer, day: &DayRecord) -> Resul
     healed.status = scored_status(&outcome, &healed.source);
     healed.status_reason = status_reason(healed.status, &outcome, &healed.counts);
     record::save(&config.data_dir(), &healed)?;
+    save_scanned_texts(config, &healed, &papers)?;
     Ok(DayReport {
         date: Some(date),
         status: Some(healed.status),
@@ -494,7 +525,7 @@ async fn backfill_day(
     let (s2_papers, s2_note) = semantic_scholar(config, &papers, &seen).await;
     let selection = select::select(&papers, config, &seen, &s2_papers);
     Ok(
-        score_and_record(config, date, source, selection, scorer, incomplete)
+        score_and_record(config, date, source, (&papers, selection), scorer, incomplete)
             .await?
             .with_note(s2_note),
     )

@@ -166,7 +166,7 @@ pub(crate) fn score_message(papers: &[ScoredPaper<'_>], abstract_chars: usize) -
             clean(&paper.title, 400),
             clean(&author_line(&paper.authors, followed), 1000),
             clean(
-                &abstract_for_scoring(&paper.abstract_text, abstract_chars),
+                &crate::text::abstract_cut(&paper.abstract_text, abstract_chars),
                 usize::MAX
             ),
         );
@@ -224,7 +224,7 @@ pub(crate) fn tldr_message(papers: &[&Paper], abstract_chars: usize) -> String {
             paper.id,
             clean(&paper.title, 400),
             clean(
-                &abstract_for_scoring(&paper.abstract_text, abstract_chars),
+                &crate::text::abstract_cut(&paper.abstract_text, abstract_chars),
                 usize::MAX
             ),
         );
@@ -235,31 +235,6 @@ pub(crate) fn tldr_message(papers: &[&Paper], abstract_chars: usize) -> String {
         papers.len()
     );
     out
-}
-
-/// The abstract as the model reads it: web addresses left out (a code link says nothing of
-/// relevance and costs a dozen tokens), and cut at the last sentence end within `max_chars`
-/// (a word end when no sentence ends early enough), marked "…".
-fn abstract_for_scoring(text: &str, max_chars: usize) -> String {
-    let words: Vec<&str> = text
-        .split_whitespace()
-        .filter(|word| {
-            let bare = word.trim_start_matches(['(', '[', '{', '<']);
-            !(bare.starts_with("http://") || bare.starts_with("https://"))
-        })
-        .collect();
-    let folded = words.join(" ");
-    let Some((limit, _)) = folded.char_indices().nth(max_chars) else {
-        return folded;
-    };
-    let head = &folded[..limit];
-    let sentence_end = head
-        .match_indices(". ")
-        .map(|(at, _)| at + 1)
-        .filter(|&end| end >= limit / 2)
-        .last();
-    let cut = sentence_end.unwrap_or_else(|| head.rfind(' ').unwrap_or(limit));
-    format!("{}…", folded[..cut].trim_end())
 }
 
 /// Folds whitespace to single spaces, cuts at `max_chars` characters (marking the cut with
@@ -440,16 +415,16 @@ mod tests {
     fn abstracts_lose_their_links_and_end_at_a_sentence() {
         let text = "We study pruning. Our method halves the cost of inference. Code is at https://github.com/x/y and (https://example.org/z).";
         assert_eq!(
-            abstract_for_scoring(text, 1000),
+            crate::text::abstract_cut(text, 1000),
             "We study pruning. Our method halves the cost of inference. Code is at and"
         );
         assert_eq!(
-            abstract_for_scoring(text, 70),
+            crate::text::abstract_cut(text, 70),
             "We study pruning. Our method halves the cost of inference.…"
         );
         // No sentence ends in the second half of the allowance: cut at a word.
         assert_eq!(
-            abstract_for_scoring("aaaa bbbb cccc dddd", 12),
+            crate::text::abstract_cut("aaaa bbbb cccc dddd", 12),
             "aaaa bbbb…"
         );
     }

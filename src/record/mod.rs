@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::paper::{AnnounceType, Paper};
 
+pub mod labels;
+pub mod scanned;
+
 /// Version of the day-record format; bumped when a field changes meaning or shape. Version 2
 /// writes filtered papers as short rows (see [`PaperRecord`]); version 1 records still read.
 pub const SCHEMA_VERSION: u32 = 2;
