@@ -81,12 +81,58 @@ enum Command {
         #[command(subcommand)]
         command: AuthorsCommand,
     },
+    /// The reader's labels ("want", "not for me"): import them from other tools, list them,
+    /// count them. The site's "Send my marks" button adds them too.
+    Labels {
+        #[command(subcommand)]
+        command: LabelsCommand,
+    },
+    /// How well the recorded picks agree with the reader's labels: want-recall, the share of
+    /// "not for me" papers selected, precision, balanced accuracy, and the disagreements to look
+    /// at when rewriting prompts/topics.md.
+    Eval {
+        /// First page date to count (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<Date>,
+        /// Last page date to count (YYYY-MM-DD), included.
+        #[arg(long)]
+        to: Option<Date>,
+        /// Print the figures as JSON, for scripts.
+        #[arg(long)]
+        json: bool,
+        /// Score the labelled papers again with the current prompts and model (through the
+        /// score cache, within llm.max_cost_usd) and show both tables side by side.
+        #[arg(long)]
+        rescore: bool,
+    },
     /// Commit data/ and docs/ with git, with a message naming the latest day and its counts.
     Publish {
         /// Push after committing (rebasing once if the branch moved meanwhile).
         #[arg(long)]
         push: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum LabelsCommand {
+    /// Add labels from files: papersift's JSONL, BibTeX (.bib: every entry a "want"), Zotero's
+    /// CSV export, or one arXiv ID or address a line (`-` or `!` before it: "not for me"; the
+    /// file `-` reads standard input). Bad entries are named with file and line and skipped;
+    /// exits 2 when nothing could be read.
+    Import {
+        /// The files to read.
+        #[arg(value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Also take the imported archive's picks (`papersift import`) as "want" labels, marked
+        /// `source: imported` (the old tool's LLM chose them, not you).
+        #[arg(long)]
+        from_archive: bool,
+    },
+    /// The labels in force, newest first: date, label, source, arXiv ID, title.
+    List,
+    /// Counts by source and label, the newest label, papers still waiting for their text, and
+    /// label lines that could not be read.
+    Stats,
 }
 
 #[derive(Subcommand)]
@@ -147,5 +193,35 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             command: AuthorsCommand::Find { name },
         } => commands::authors::find(&config, &name),
         Command::Publish { push } => commands::publish::execute(&config, push),
+        Command::Labels { command } => match command {
+            LabelsCommand::Import {
+                files,
+                from_archive,
+            } => {
+                if files.is_empty() && !from_archive {
+                    return Err(anyhow::anyhow!(
+                        "name the files to import (BibTeX, Zotero CSV, JSONL, or arXiv IDs one a line; - for standard input), or pass --from-archive"
+                    ))
+                    .context(ExitKind::Config);
+                }
+                commands::labels::import(&config, &files, from_archive)
+            }
+            LabelsCommand::List => commands::labels::list(&config),
+            LabelsCommand::Stats => commands::labels::stats(&config),
+        },
+        Command::Eval {
+            from,
+            to,
+            json,
+            rescore,
+        } => commands::eval::execute(
+            &config,
+            &commands::eval::EvalOptions {
+                from,
+                to,
+                json,
+                rescore,
+            },
+        ),
     }
 }

@@ -100,7 +100,12 @@ pub fn parse_arxiv_id(text: &str) -> Option<String> {
         }
     }
     let lower = rest.to_ascii_lowercase();
-    for marker in ["arxiv.org/abs/", "arxiv.org/pdf/", "arxiv.org/html/", "10.48550/arxiv."] {
+    for marker in [
+        "arxiv.org/abs/",
+        "arxiv.org/pdf/",
+        "arxiv.org/html/",
+        "10.48550/arxiv.",
+    ] {
         if let Some(at) = lower.find(marker) {
             rest = &rest[at + marker.len()..];
             break;
@@ -561,7 +566,16 @@ mod tests {
         ] {
             assert_eq!(parse_arxiv_id(text).as_deref(), Some(id), "{text}");
         }
-        for text in ["", "2510.123", "2513.01234", "25100.1234", "10.1000/xyz", "hello", "HEP-TH/9901001", "2510.01234x"] {
+        for text in [
+            "",
+            "2510.123",
+            "2513.01234",
+            "25100.1234",
+            "10.1000/xyz",
+            "hello",
+            "HEP-TH/9901001",
+            "2510.01234x",
+        ] {
             assert_eq!(parse_arxiv_id(text), None, "{text}");
         }
     }

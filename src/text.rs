@@ -46,6 +46,18 @@ pub(crate) fn abstract_cut(text: &str, max_chars: usize) -> String {
     format!("{}…", folded[..cut].trim_end())
 }
 
+/// Untrusted text for a terminal line: control characters (ESC, NUL, line breaks) and
+/// bidirectional controls dropped, whitespace folded to single spaces.
+pub(crate) fn one_line(text: &str) -> String {
+    let bidi = |c: char| matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    let kept: String = text
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .filter(|c| !c.is_control() && !bidi(*c))
+        .collect();
+    kept.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Lower-cases and replaces every run of non-alphanumeric characters by one space, with a
 /// space at each end.
 pub(crate) fn normalise(text: &str) -> String {

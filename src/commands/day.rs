@@ -296,12 +296,8 @@ fn save_scanned_texts(config: &Config, day: &DayRecord, items: &[Paper]) -> Resu
     if texts.is_empty() {
         return Ok(());
     }
-    let removed = record::scanned::save_day(
-        &data_dir,
-        day.date,
-        &texts,
-        config.labels.scanned_days,
-    )?;
+    let removed =
+        record::scanned::save_day(&data_dir, day.date, &texts, config.labels.scanned_days)?;
     if !removed.is_empty() {
         tracing::info!(days = ?removed, "pruned the scanned-text store");
     }
@@ -524,9 +520,14 @@ async fn backfill_day(
     let seen = seen_ids(&config.data_dir(), date, config.arxiv.seen_lookback_days)?;
     let (s2_papers, s2_note) = semantic_scholar(config, &papers, &seen).await;
     let selection = select::select(&papers, config, &seen, &s2_papers);
-    Ok(
-        score_and_record(config, date, source, (&papers, selection), scorer, incomplete)
-            .await?
-            .with_note(s2_note),
+    Ok(score_and_record(
+        config,
+        date,
+        source,
+        (&papers, selection),
+        scorer,
+        incomplete,
     )
+    .await?
+    .with_note(s2_note))
 }

@@ -76,6 +76,11 @@ pub async fn run(config: &Config, options: &RunOptions) -> Result<RunReport> {
     report
         .days
         .push(process_feed(config, &calendar, &feed, &scorer).await?);
+    // Labels that came without their paper's text: from the days just recorded, else from the
+    // arXiv API when this run may use the network (as catch-up does).
+    if let Some(note) = super::labels::fill_waiting(config, !offline || options.catch_up).await {
+        report.days.push(DayReport::note(None, note));
+    }
     bring_site_in_step(config, &mut report)?;
     Ok(report)
 }

@@ -264,6 +264,34 @@ impl WindowQuery<'_> {
     }
 }
 
+/// Papers at most one `id_list` request asks for.
+pub(crate) const IDS_PER_REQUEST: usize = 100;
+
+/// The papers of `ids` (version-free arXiv IDs), asked for by `id_list` in batches of
+/// [`IDS_PER_REQUEST`] with `paging.pause` between requests. IDs arXiv does not know are simply
+/// absent from the answer.
+pub(crate) async fn fetch_ids(
+    client: &reqwest::Client,
+    api_url: &str,
+    ids: &[String],
+    paging: &Paging,
+) -> Result<Vec<Paper>> {
+    let mut papers = Vec::new();
+    for (number, batch) in ids.chunks(IDS_PER_REQUEST).enumerate() {
+        if number > 0 {
+            tokio::time::sleep(paging.pause).await;
+        }
+        let mut url = reqwest::Url::parse(api_url)
+            .with_context(|| format!("arxiv.api_url {api_url:?} is not a URL"))?;
+        url.query_pairs_mut()
+            .append_pair("id_list", &batch.join(","))
+            .append_pair("max_results", &batch.len().to_string());
+        let page = request_page(client, url.as_str(), paging.max_retries).await?;
+        papers.extend(page.entries.into_iter().map(|entry| entry.paper));
+    }
+    Ok(papers)
+}
+
 /// GETs and parses one page; an HTTP 400 is explained by the error feed it carries.
 async fn request_page(client: &reqwest::Client, url: &str, max_retries: u32) -> Result<ApiPage> {
     let xml = match http::get_text(client, url, max_retries).await {

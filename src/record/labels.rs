@@ -42,7 +42,9 @@ impl LabelKind {
 }
 
 /// Where a label came from.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum LabelSource {
     /// Marked on the site.
@@ -250,7 +252,10 @@ pub fn load(data_dir: &Path) -> Result<LabelStore> {
     for (file_number, path) in files.iter().enumerate() {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        let file = format!("{FOLDER}/{}", path.file_name().unwrap_or_default().to_string_lossy());
+        let file = format!(
+            "{FOLDER}/{}",
+            path.file_name().unwrap_or_default().to_string_lossy()
+        );
         for (number, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
                 continue;
@@ -276,8 +281,8 @@ fn load_texts(data_dir: &Path) -> Result<BTreeMap<String, LabelText>> {
     if !path.exists() {
         return Ok(BTreeMap::new());
     }
-    let text =
-        std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     let mut out = BTreeMap::new();
     for (number, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -400,7 +405,11 @@ mod tests {
         let store = load(dir.path()).unwrap();
         let lines: Vec<usize> = store.problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, vec![1, 2, 3]);
-        assert!(store.problems[1].what.contains("love"), "{}", store.problems[1]);
+        assert!(
+            store.problems[1].what.contains("love"),
+            "{}",
+            store.problems[1]
+        );
         assert!(store.problems[2].what.contains("not an arXiv ID"));
         assert_eq!(store.current().len(), 1);
     }

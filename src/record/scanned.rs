@@ -119,8 +119,13 @@ fn read_file(path: &Path) -> Result<Vec<ScannedText>> {
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
         .map(|(number, line)| {
-            serde_json::from_str(line)
-                .with_context(|| format!("{} line {}: not a scanned paper", path.display(), number + 1))
+            serde_json::from_str(line).with_context(|| {
+                format!(
+                    "{} line {}: not a scanned paper",
+                    path.display(),
+                    number + 1
+                )
+            })
         })
         .collect()
 }
@@ -194,7 +199,10 @@ mod tests {
         }
         let held = dates(dir.path()).unwrap();
         assert_eq!(held, days[5..].to_vec());
-        assert_eq!(load_day(dir.path(), days[24]).unwrap(), vec![text("2603.00024")]);
+        assert_eq!(
+            load_day(dir.path(), days[24]).unwrap(),
+            vec![text("2603.00024")]
+        );
         assert!(load_day(dir.path(), days[0]).unwrap().is_empty());
     }
 
@@ -202,10 +210,19 @@ mod tests {
     fn a_backfilled_day_older_than_every_kept_day_is_not_written() {
         let dir = tempfile::tempdir().unwrap();
         for d in 10..13 {
-            save_day(dir.path(), date(&format!("2026-03-{d}")), &[text("2603.00001")], 3).unwrap();
+            save_day(
+                dir.path(),
+                date(&format!("2026-03-{d}")),
+                &[text("2603.00001")],
+                3,
+            )
+            .unwrap();
         }
         save_day(dir.path(), date("2026-03-01"), &[text("2603.00002")], 3).unwrap();
-        assert_eq!(dates(dir.path()).unwrap().first(), Some(&date("2026-03-10")));
+        assert_eq!(
+            dates(dir.path()).unwrap().first(),
+            Some(&date("2026-03-10"))
+        );
         // A day between the kept ones is written, and the oldest then goes.
         save_day(dir.path(), date("2026-03-11"), &[text("2603.00003")], 3).unwrap();
         assert_eq!(dates(dir.path()).unwrap().len(), 3);

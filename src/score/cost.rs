@@ -77,7 +77,16 @@ const TITLE_LINE_CHARS: usize = 120;
 /// The tokens of a typical day with these settings and `static_prompt_chars` characters of
 /// prompt files (sent with every call; cached after the first call of each stage).
 pub(crate) fn typical_day_tokens(llm: &LlmConfig, static_prompt_chars: usize) -> TokenCounts {
-    let candidates = TYPICAL_CANDIDATES;
+    papers_tokens(llm, static_prompt_chars, TYPICAL_CANDIDATES)
+}
+
+/// The expected tokens of scoring `candidates` papers with these settings (a typical share of
+/// them passing the title stage).
+pub(crate) fn papers_tokens(
+    llm: &LlmConfig,
+    static_prompt_chars: usize,
+    candidates: usize,
+) -> TokenCounts {
     let survivors = if llm.title_filter {
         (candidates as f64 * TYPICAL_TITLE_SURVIVORS).round() as usize
     } else {
