@@ -331,11 +331,12 @@ pub fn save_lines(data_dir: &Path, today: Date, lines: &[LabelLine]) -> Result<O
         out.push(b'\n');
     }
     let hash = crate::text::short_hash(&[&out]);
-    let path = folder(data_dir).join(format!(
-        "{today}-{}-{}.jsonl",
-        first.source.as_str(),
-        &hash[..8]
-    ));
+    let kind = if lines.iter().all(|l| l.source == first.source) {
+        first.source.as_str()
+    } else {
+        "import"
+    };
+    let path = folder(data_dir).join(format!("{today}-{kind}-{}.jsonl", &hash[..8]));
     crate::files::write_atomic(&path, &out)?;
     Ok(Some(path))
 }

@@ -219,6 +219,8 @@ pub(crate) fn render(
                 path: year_path(year),
             })
             .collect(),
+        repository: config.site.repository.trim().to_string(),
+        branch: config.site.branch.clone(),
     };
     let plan = plan::Plan::new(&site, scope, inputs.templates.years_on_every_page());
     let cx = RenderContext {

@@ -36,6 +36,10 @@ pub(crate) struct SiteView {
     pub title: String,
     /// Year pages, newest first, for the header navigation.
     pub years: Vec<Link>,
+    /// `site.repository` (`OWNER/REPO`, or empty) and `site.branch`: where the reader's
+    /// "Send my marks" button commits the marks.
+    pub repository: String,
+    pub branch: String,
 }
 
 /// One daily page.
@@ -324,6 +328,8 @@ pub(crate) struct CalendarDay {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct TopPaper {
     pub rank: usize,
+    /// The version-free arXiv ID (the reader's marks are kept by it).
+    pub id: String,
     pub date: String,
     /// Day page path plus `#link{n}`.
     pub path: String,
@@ -1014,6 +1020,7 @@ pub(crate) fn top_paper(
     let date = record.date;
     TopPaper {
         rank,
+        id: paper.id.clone(),
         date: date.to_string(),
         path: format!("{}#{}", day_path(date), paper_anchor(number)),
         title: math::text_to_plain(&paper.title),
