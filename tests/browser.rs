@@ -611,6 +611,267 @@ async fn search_finds_a_known_paper_and_leads_to_it() {
     );
 }
 
+/// The "Send my marks" links of the page's panel: each one's address and text.
+async fn send_links(browser: &Browser) -> Vec<(String, String)> {
+    let links = browser
+        .eval(
+            "return [...document.querySelectorAll('.marks-panel a.send-marks')].map((a) => [a.href, a.textContent]);",
+            vec![],
+        )
+        .await;
+    links
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|pair| {
+            (
+                pair[0].as_str().unwrap().to_string(),
+                pair[1].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The file name and the JSONL a GitHub new-file address carries.
+fn new_file_of(address: &str) -> (String, String) {
+    let url = url::Url::parse(address).unwrap();
+    assert_eq!(url.host_str(), Some("github.com"), "{address}");
+    assert_eq!(url.path(), "/alice/arxiv-digest/new/digest", "{address}");
+    let get = |key: &str| {
+        url.query_pairs()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_else(|| panic!("no {key} in {address}"))
+    };
+    (get("filename"), get("value"))
+}
+
+/// Presses a send link without leaving the page (GitHub is not reachable from the tests).
+async fn press_send_link(browser: &Browser, index: usize) {
+    browser
+        .eval(
+            "const link = document.querySelectorAll('.marks-panel a.send-marks')[arguments[0]];
+             link.addEventListener('click', (e) => e.preventDefault(), { once: true });
+             link.click(); return true;",
+            vec![json!(index)],
+        )
+        .await;
+}
+
+#[ignore = "needs Chromium and chromedriver (and ../shared/fixtures)"]
+#[tokio::test]
+async fn marks_become_a_new_file_on_github_that_imports_back_to_the_same_labels() {
+    let (browser, sites) = setup().await;
+    browser.open(&sites.archive_url(SEARCH_DAY)).await;
+    let nth = |n: usize, what: &str| format!("article.paper:nth-of-type({n}) {what}");
+    browser
+        .find(&nth(1, "button.star"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser
+        .find(&nth(2, "button.not-for-me"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    // Marked and taken back before sending: nothing to send for it.
+    browser
+        .find(&nth(3, "button.star"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser
+        .find(&nth(3, "button.star"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    let cards = browser
+        .eval(
+            "return [...document.querySelectorAll('article.paper')].slice(0, 3).map((p) => [p.getAttribute('data-id'), p.querySelector('h2 a, h3 a').textContent, p.querySelector('button.star').textContent, p.querySelector('button.not-for-me').textContent]);",
+            vec![],
+        )
+        .await;
+    assert_eq!(cards[0][2], "★ Wanted");
+    assert_eq!(cards[1][3], "✕ Not for me");
+    assert_eq!(cards[2][2], "☆ Want");
+    let links = send_links(&browser).await;
+    assert_eq!(links.len(), 1, "{links:?}");
+    assert_eq!(links[0].1, "Send my marks to the repository");
+    let (name, jsonl) = new_file_of(&links[0].0);
+    assert!(
+        name.starts_with("data/labels/") && name.ends_with(".jsonl"),
+        "{name}"
+    );
+    let lines: Vec<Json> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{jsonl}");
+    let (want, not) = (&lines[0], &lines[1]);
+    let by_id = |id: &Json| lines.iter().find(|l| l["id"] == *id).unwrap().clone();
+    let want_line = by_id(&cards[0][0]);
+    let not_line = by_id(&cards[1][0]);
+    assert_eq!(want_line["label"], "want");
+    assert_eq!(not_line["label"], "not_for_me");
+    assert_eq!(want_line["title"], cards[0][1].as_str().unwrap().trim());
+    assert!(
+        want_line["abstract"].as_str().unwrap().len() > 100,
+        "{want}"
+    );
+    assert!(!want_line["authors"].as_str().unwrap().is_empty(), "{not}");
+    assert_eq!(want_line["source"], "site");
+
+    // The decoded file, committed as GitHub would, imports back to the same labels.
+    let repo = tempfile::tempdir().unwrap();
+    site::user_repo(repo.path(), "");
+    std::fs::write(repo.path().join("marks.jsonl"), &jsonl).unwrap();
+    site::papersift(repo.path())
+        .args(["labels", "import", "marks.jsonl"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("2 new (want 1, not for me 1"));
+    let listed = site::papersift(repo.path())
+        .args(["labels", "list"])
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    for (card, label) in [(&cards[0], "want"), (&cards[1], "not_for_me")] {
+        let id = card[0].as_str().unwrap();
+        assert!(
+            listed.lines().any(|l| l.contains(id) && l.contains(label)),
+            "{id} {label} not in:
+{listed}"
+        );
+    }
+
+    // How the marks and the panel look, on a phone and a desktop, light and dark.
+    for (viewport, width) in [(Viewport::Phone, 375), (Viewport::Desktop, 1280)] {
+        let phone = matches!(viewport, Viewport::Phone);
+        browser.set_viewport(viewport).await;
+        if let Some(why) = browser.horizontal_overflow().await.filter(|_| phone) {
+            panic!("the day page with marks scrolls sideways at 375 px: {why}");
+        }
+        for scheme in ["light", "dark"] {
+            browser
+                .devtools(
+                    "Emulation.setEmulatedMedia",
+                    json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] }),
+                )
+                .await;
+            for (place, css) in [
+                ("card", "article.paper:nth-of-type(2) p.actions"),
+                ("panel", ".reader-tools"),
+            ] {
+                browser
+                    .eval(
+                        "const e = document.querySelector(arguments[0]); e.scrollIntoView({ block: 'center' }); return true;",
+                        vec![json!(css)],
+                    )
+                    .await;
+                let name = format!("marks-{place}-{width}-{scheme}.png");
+                browser.screenshot(&sites.screenshots.join(name)).await;
+            }
+        }
+    }
+    browser.set_viewport(Viewport::Desktop).await;
+
+    // Sent marks are remembered: nothing left to send, and the page says when.
+    press_send_link(&browser, 0).await;
+    browser.reload().await;
+    browser
+        .wait_for(
+            "const s = document.querySelector('.marks-panel .marks-status'); return s !== null && s.textContent.includes('Marks last sent');",
+            vec![],
+            "the panel saying when marks were last sent",
+        )
+        .await;
+    assert!(send_links(&browser).await.is_empty());
+    // Taking a sent mark back sends a "cleared" line.
+    browser
+        .find(&nth(1, "button.star"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    let links = send_links(&browser).await;
+    let (_, jsonl) = new_file_of(&links[0].0);
+    let cleared: Json = serde_json::from_str(jsonl.trim()).unwrap();
+    assert_eq!(cleared["id"], cards[0][0]);
+    assert_eq!(cleared["label"], "cleared");
+    browser
+        .find(&nth(1, "button.star"))
+        .await
+        .click()
+        .await
+        .unwrap();
+
+    browser.set_viewport(Viewport::Desktop).await;
+    browser.assert_clean("the day page with marks").await;
+}
+
+#[ignore = "needs Chromium and chromedriver (and ../shared/fixtures)"]
+#[tokio::test]
+async fn many_marks_are_split_into_files_each_under_githubs_address_limit() {
+    let (browser, sites) = setup().await;
+    browser.open(&sites.archive_url(SEARCH_DAY)).await;
+    let marked = browser
+        .eval(
+            "const ids = [];
+             document.querySelectorAll('article.paper').forEach((p) => { p.querySelector('button.star').click(); ids.push(p.getAttribute('data-id')); });
+             return ids;",
+            vec![],
+        )
+        .await;
+    let marked: std::collections::BTreeSet<String> = marked
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    let links = send_links(&browser).await;
+    assert!(links.len() > 1, "{} papers fit one address", marked.len());
+    let mut sent = std::collections::BTreeSet::new();
+    let mut names = std::collections::BTreeSet::new();
+    for (index, (address, text)) in links.iter().enumerate() {
+        assert!(
+            address.len() <= 6000,
+            "part {index} is {} characters",
+            address.len()
+        );
+        assert_eq!(text, &format!("Send part {} of {}", index + 1, links.len()));
+        let (name, jsonl) = new_file_of(address);
+        names.insert(name);
+        for line in jsonl.lines() {
+            let line: Json = serde_json::from_str(line).unwrap();
+            assert_eq!(line["label"], "want");
+            sent.insert(line["id"].as_str().unwrap().to_string());
+        }
+    }
+    assert_eq!(sent, marked, "every mark in exactly the parts");
+    assert_eq!(names.len(), links.len(), "each part its own file");
+    let status = browser
+        .eval(
+            "return document.querySelector('.marks-panel .marks-status').textContent;",
+            vec![],
+        )
+        .await;
+    assert!(
+        status
+            .as_str()
+            .unwrap()
+            .contains(&format!("in {} files", links.len())),
+        "{status}"
+    );
+    // Marks show on the other pages' cards too: the search result of a marked paper.
+    press_send_link(&browser, 0).await;
+    assert_eq!(send_links(&browser).await.len(), links.len() - 1);
+    browser.assert_clean("the day page with many marks").await;
+}
+
 /// Whether the page's first paper shows as starred and read, and its star button's text.
 async fn reader_state(browser: &Browser) -> Json {
     browser
@@ -641,7 +902,7 @@ async fn starred_and_read_papers_are_remembered_after_a_reload() {
         .unwrap();
     assert_eq!(
         reader_state(&browser).await,
-        json!([true, true, "★ Starred"])
+        json!([true, true, "★ Wanted"])
     );
     browser.reload().await;
     browser
@@ -653,7 +914,7 @@ async fn starred_and_read_papers_are_remembered_after_a_reload() {
         .await;
     assert_eq!(
         reader_state(&browser).await,
-        json!([true, true, "★ Starred"])
+        json!([true, true, "★ Wanted"])
     );
     // The relevance floor hides papers below it, and stays too.
     let hidden = browser

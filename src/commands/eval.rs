@@ -328,11 +328,10 @@ fn side<'a>(
                 .unwrap_or_else(|| "(no topic)".to_string());
             topics.entry(name).or_default().count(seen.kind, decision);
         }
-        let wrong = match (seen.kind, decision) {
-            (LabelKind::Want, Decision::Filtered) => true,
-            (LabelKind::NotForMe, Decision::Selected) => true,
-            _ => false,
-        };
+        let wrong = matches!(
+            (seen.kind, decision),
+            (LabelKind::Want, Decision::Filtered) | (LabelKind::NotForMe, Decision::Selected)
+        );
         if wrong {
             let scores = decided.scores.as_ref();
             let why = match decision {

@@ -796,7 +796,14 @@ fn month_top_papers_group_by_the_topic_of_the_prompt() {
     assert!(top[architecture..topic_two].contains("State-Space Models Are Attention"));
     assert!(top[topic_two..].contains("Quantization-Aware Training"));
     // Ranks are the month's, whatever the group.
-    assert!(top.contains("<li value=\"1\"><a href=\"../../2026/02/27/#link1\">Scaling Laws"));
+    let first = top
+        .find("<a href=\"../../2026/02/27/#link1\">Scaling Laws")
+        .expect("the month's first paper");
+    let item = &top[top[..first].rfind("<li").unwrap()..first];
+    assert!(
+        item.starts_with("<li value=\"1\" class=\"paper-card\" data-id=\""),
+        "{item}"
+    );
 
     // Keyword-scorer comments name no topic: March is one list.
     let march = &files["2026/03/index.html"];

@@ -38,7 +38,11 @@ pub fn own_fixture(name: &str) -> PathBuf {
 pub fn build_archive_site(repo: &Path) -> PathBuf {
     let archive = shared_fixture(ARCHIVE);
     let feed = shared_fixture(CS_CL_DAY);
-    user_repo(repo, "");
+    // The reader's "Send my marks" button opens GitHub's editor on this repository.
+    user_repo(
+        repo,
+        "[site]\nrepository = \"alice/arxiv-digest\"\nbranch = \"digest\"\n",
+    );
     papersift(repo)
         .arg("import")
         .arg(archive)
