@@ -300,3 +300,52 @@ async fn an_api_error_records_fetch_failed_and_a_later_backfill_heals_it() {
         "backfilled"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_scanned_text_store_keeps_the_newest_twenty_days_and_prunes_the_rest() {
+    let api = arxiv_api().await;
+    let repo = user_repo(&api);
+    // Thresholds of 10 filter every paper, so each day has texts to keep.
+    let config = std::fs::read_to_string(repo.path().join("config.toml")).unwrap();
+    std::fs::write(
+        repo.path().join("config.toml"),
+        config.replace(
+            "relevance_min = 1\nnovelty_min = 1",
+            "relevance_min = 10\nnovelty_min = 10",
+        ),
+    )
+    .unwrap();
+    // 22 page dates: 2026-07-01 .. 2026-07-30 (weekdays).
+    papersift(repo.path())
+        .args(["backfill", "--from", "2026-07-01", "--to", "2026-07-30"])
+        .assert()
+        .success();
+    let mut recorded: Vec<String> = files_under(&repo.path().join("data/2026/07"))
+        .into_iter()
+        .map(|(name, _)| name.to_string_lossy().into_owned())
+        .filter(|name| name.len() == "01.json".len())
+        .map(|name| format!("2026-07-{}", &name[..2]))
+        .collect();
+    recorded.sort();
+    assert_eq!(recorded.len(), 22, "{recorded:?}");
+    let kept: Vec<String> = files_under(&repo.path().join("data/scanned"))
+        .into_iter()
+        .map(|(name, _)| {
+            name.to_string_lossy()
+                .trim_end_matches(".jsonl.zst")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(kept, recorded[2..].to_vec(), "the newest 20 days");
+    // A later backfill of an older day than all kept ones writes no file for it.
+    papersift(repo.path())
+        .args(["backfill", "--from", "2026-06-29", "--to", "2026-06-29"])
+        .assert()
+        .success();
+    assert!(
+        !repo
+            .path()
+            .join("data/scanned/2026-06-29.jsonl.zst")
+            .exists()
+    );
+}

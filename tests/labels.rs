@@ -420,3 +420,69 @@ fn eval_on_real_labelled_days_agrees_with_a_count_from_the_files() {
         assert!(table.contains(words), "{words} missing:\n{table}");
     }
 }
+
+#[test]
+fn the_old_tools_picks_become_imported_want_labels_that_never_override_the_reader() {
+    let repo = repo::user_repo("");
+    let dir = repo.path();
+    papersift(dir)
+        .arg("import")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/out"))
+        .assert()
+        .success();
+    // The count from the files: the imported days' selected papers, followed authors left out.
+    let mut picks = Vec::new();
+    for (name, bytes) in files_under(&dir.join("data")) {
+        let name = name.to_string_lossy().into_owned();
+        if !(name.ends_with(".json") && name.len() == "2026/03/02.json".len()) {
+            continue;
+        }
+        let record: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        for paper in record["papers"].as_array().unwrap() {
+            if paper["decision"] == "selected" && paper.get("followed_authors").is_none() {
+                picks.push(paper["id"].as_str().unwrap().to_string());
+            }
+        }
+    }
+    assert!(picks.len() > 3, "{picks:?}");
+    papersift(dir)
+        .args(["labels", "import", "--from-archive"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(format!(
+            "{} labels read: {} new",
+            picks.len(),
+            picks.len()
+        )))
+        .stdout(predicates::str::contains("0 waiting"));
+    let lines = label_lines(dir);
+    assert_eq!(lines.len(), picks.len());
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["source"] == "imported" && l["label"] == "want")
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["title"].as_str().is_some_and(|t| !t.is_empty()))
+    );
+    // The reader says "not for me" to one of them; importing the picks again keeps that.
+    papersift(dir)
+        .args(["labels", "import", "-"])
+        .write_stdin(format!("!{}\n", picks[0]))
+        .assert()
+        .success();
+    papersift(dir)
+        .args(["labels", "import", "--from-archive"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("0 new"));
+    let list = papersift(dir).args(["labels", "list"]).output().unwrap();
+    let list = String::from_utf8_lossy(&list.stdout);
+    let line = list.lines().find(|l| l.contains(&picks[0])).unwrap();
+    assert!(
+        line.contains("not_for_me") && line.contains("text"),
+        "{line}"
+    );
+}

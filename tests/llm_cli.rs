@@ -161,3 +161,88 @@ async fn catch_up_scores_an_llm_failed_day_again_once_the_api_works() {
         "the healed day has a page"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn eval_rescore_scores_the_labelled_papers_again_through_the_cache() {
+    let mock = MockLlm::start(Behaviour {
+        title_reject_permille: 0,
+        ..Behaviour::default()
+    })
+    .await;
+    let repo = user_repo(&format!(
+        "[llm]\nbase_url = \"{}\"\nrequests_per_minute = 6000\n[selection]\nrelevance_min = 5\nnovelty_min = 1\n",
+        mock.base_url()
+    ));
+    // Six papers: the mock's scores select some and filter others.
+    repo::papersift(repo.path())
+        .env("OPENAI_API_KEY", MOCK_KEY)
+        .args(["run", "--feed"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/authors-feed.xml"))
+        .assert()
+        .success();
+    let record: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo.path().join("data/2026/08/13.json")).unwrap(),
+    )
+    .unwrap();
+    let papers = record["papers"].as_array().unwrap();
+    let selected = papers
+        .iter()
+        .find(|p| p["decision"] == "selected" && p.get("followed_authors").is_none())
+        .expect("a selected paper")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let filtered = papers
+        .iter()
+        .find(|p| p.is_array())
+        .expect("a filtered paper")[0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    repo::papersift(repo.path())
+        .args(["labels", "import", "-"])
+        .write_stdin(format!("!{selected}\n{filtered}\n"))
+        .assert()
+        .success();
+    let calls_before = mock.calls().len();
+    let rescore = |json: bool| {
+        let mut cmd = repo::papersift(repo.path());
+        cmd.env("OPENAI_API_KEY", MOCK_KEY)
+            .args(["eval", "--rescore"]);
+        if json {
+            cmd.arg("--json");
+        }
+        cmd.output().unwrap()
+    };
+    // The same prompts as the recorded day: every answer comes from the score cache.
+    let report: serde_json::Value = serde_json::from_slice(&rescore(true).stdout).unwrap();
+    let rescored = &report["rescored"];
+    assert_eq!(
+        mock.calls().len(),
+        calls_before,
+        "nothing is sent for cached answers"
+    );
+    assert_eq!(rescored["cache_hits"], 2, "{rescored}");
+    // The mock scores a paper the same way every time: the same decisions as recorded.
+    assert_eq!(rescored["side"]["overall"], report["recorded"]["overall"]);
+    assert_eq!(rescored["without_text"], 0);
+    assert_eq!(report["recorded"]["overall"]["want_selected"], 0);
+    assert_eq!(report["recorded"]["overall"]["not_for_me_selected"], 1);
+    // A prompt change is judged before it goes live: the model is asked, the cost shown first.
+    let topics = repo.path().join("prompts/topics.md");
+    let mut text = std::fs::read_to_string(&topics).unwrap();
+    text.push_str("\nAlso: papers on sparse training.\n");
+    std::fs::write(&topics, text).unwrap();
+    let table = rescore(false);
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        table.starts_with("Rescoring 2 labelled papers with LLM scorer"),
+        "the cost comes first:\n{table}"
+    );
+    assert!(table.contains("recorded   rescored"), "{table}");
+    assert!(
+        mock.calls().len() > calls_before,
+        "the model was asked again"
+    );
+    assert!(table.contains("0 answers from the score cache"), "{table}");
+}

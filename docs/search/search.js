@@ -347,7 +347,8 @@
 
   function resultItem(match) {
     var paper = match.row;
-    var item = element("li", "search-result");
+    var item = element("li", "search-result paper-card");
+    item.setAttribute("data-id", paper.id);
     var heading = element("p", "search-title");
     var href = dayLink(match);
     var title = href ? element("a", "", paper.title) : element("span", "", paper.title);
@@ -383,7 +384,12 @@
         return loaded;
       }).then(function () {
         if (number === searchNumber) {
-          elements.results.appendChild(resultItem(match));
+          var item = resultItem(match);
+          elements.results.appendChild(item);
+          // The reader's "want" / "not for me" marks (site.js), as on every paper card.
+          if (window.papersiftMarks) {
+            window.papersiftMarks.attach(item);
+          }
         }
       });
     });

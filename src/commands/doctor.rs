@@ -274,6 +274,11 @@ pub(crate) fn offline_checks(
         &config.site.base_url,
         std::env::var("GITHUB_REPOSITORY").ok().as_deref(),
     ));
+    checks.push(repository_check(
+        &config.site.repository,
+        std::env::var("GITHUB_REPOSITORY").ok().as_deref(),
+    ));
+    checks.push(labels_check(config));
     checks.push(workflow_check(workflow));
     checks.push(cost_check(config, records));
     checks.extend(email_check(
@@ -462,6 +467,63 @@ fn base_url_check(base_url: &str, repository: Option<&str>) -> Check {
     }
 }
 
+/// `site.repository`: where the site's "Send my marks" button commits the reader's marks.
+fn repository_check(repository: &str, github_repository: Option<&str>) -> Check {
+    let repository = repository.trim();
+    let actual = github_repository.map(str::trim).filter(|r| !r.is_empty());
+    match actual {
+        _ if repository.is_empty() => Check::warn(
+            "site.repository",
+            format!(
+                "not set: the site offers marks as a download instead of sending them in one click; set repository = {} under [site]",
+                actual.map_or_else(
+                    || "\"OWNER/REPO\"".to_string(),
+                    |r| format!("{r:?} (this repository)")
+                )
+            ),
+        ),
+        Some(actual) if !actual.eq_ignore_ascii_case(repository) => Check::warn(
+            "site.repository",
+            format!("{repository} is not this repository ({actual}): marks would be sent there"),
+        ),
+        _ => Check::pass(
+            "site.repository",
+            format!("marks are sent to {repository}, branch as site.branch says"),
+        ),
+    }
+}
+
+/// The reader's labels: how many, and any line that cannot be read.
+fn labels_check(config: &Config) -> Check {
+    let store = match crate::record::labels::load(&config.data_dir()) {
+        Ok(store) => store,
+        Err(error) => return Check::fail("labels", format!("{error:#}")),
+    };
+    let current = store.current();
+    let want = current
+        .values()
+        .filter(|l| l.kind == crate::record::labels::LabelKind::Want)
+        .count();
+    let summary = format!(
+        "{want} \"want\" and {} \"not for me\" labels",
+        current.len() - want
+    );
+    match store.problems.first() {
+        Some(first) => Check::warn(
+            "labels",
+            format!(
+                "{summary}; {} label lines cannot be read and are skipped, the first: {first} (fix or delete them)",
+                store.problems.len()
+            ),
+        ),
+        None if current.is_empty() => Check::pass(
+            "labels",
+            "none yet: mark papers on the site, or `papersift labels import FILE`",
+        ),
+        None => Check::pass("labels", summary),
+    }
+}
+
 fn workflow_check(workflow: Option<&str>) -> Check {
     match workflow {
         None => Check::fail(
@@ -566,6 +628,31 @@ fn truncate_answer(answer: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn site_repository_is_suggested_from_github_and_a_wrong_one_is_named() {
+        let unset = repository_check("", Some("alice/digest"));
+        assert!(matches!(unset.outcome, Outcome::Warn(_)));
+        assert!(
+            unset.line().contains("\"alice/digest\" (this repository)"),
+            "{}",
+            unset.line()
+        );
+        let other = repository_check("bob/digest", Some("alice/digest"));
+        assert!(
+            other.line().contains("is not this repository"),
+            "{}",
+            other.line()
+        );
+        assert!(matches!(
+            repository_check("Alice/Digest", Some("alice/digest")).outcome,
+            Outcome::Pass(_)
+        ));
+        assert!(matches!(
+            repository_check("alice/digest", None).outcome,
+            Outcome::Pass(_)
+        ));
+    }
 
     #[test]
     fn categories_aliases_and_typos() {

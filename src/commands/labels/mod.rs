@@ -147,6 +147,13 @@ fn archive_picks(data_dir: &Path) -> Result<Vec<LabelLine>> {
 /// reader's own.
 fn new_lines(store: &LabelStore, read: Vec<LabelLine>) -> Vec<LabelLine> {
     let current = store.current();
+    // Papers the reader has labelled (or taken a label back from) themselves.
+    let readers: HashSet<&str> = store
+        .lines
+        .iter()
+        .filter(|l| l.source != LabelSource::Imported)
+        .map(|l| l.id.as_str())
+        .collect();
     let mut last: BTreeMap<String, LabelLine> = BTreeMap::new();
     let mut order = Vec::new();
     for line in read {
@@ -158,6 +165,9 @@ fn new_lines(store: &LabelStore, read: Vec<LabelLine>) -> Vec<LabelLine> {
     order
         .into_iter()
         .filter_map(|id| last.remove(&id))
+        .filter(|line| {
+            !(line.source == LabelSource::Imported && readers.contains(line.id.as_str()))
+        })
         .filter(|line| match current.get(&line.id) {
             None => line.label != LabelKind::Cleared,
             Some(label) if line.source == LabelSource::Imported => {
@@ -504,6 +514,8 @@ mod tests {
             lines: vec![
                 line("2510.00001", LabelKind::Want, LabelSource::Site),
                 line("2510.00002", LabelKind::NotForMe, LabelSource::Site),
+                line("2510.00009", LabelKind::Want, LabelSource::Site),
+                line("2510.00009", LabelKind::Cleared, LabelSource::Site),
             ],
             ..Default::default()
         };
@@ -513,6 +525,8 @@ mod tests {
             line("2510.00003", LabelKind::Want, LabelSource::Text),
             line("2510.00003", LabelKind::NotForMe, LabelSource::Text),
             line("2510.00004", LabelKind::Cleared, LabelSource::Site),
+            // Taken back by the reader: the old tool's pick does not come back.
+            line("2510.00009", LabelKind::Want, LabelSource::Imported),
         ];
         let new = new_lines(&store, read);
         let got: Vec<(&str, LabelKind)> = new.iter().map(|l| (l.id.as_str(), l.label)).collect();
