@@ -332,7 +332,7 @@ async fn the_scanned_text_store_keeps_the_newest_twenty_days_and_prunes_the_rest
         .into_iter()
         .map(|(name, _)| {
             name.to_string_lossy()
-                .trim_end_matches(".jsonl.zst")
+                .trim_end_matches(".json.zst")
                 .to_string()
         })
         .collect();
@@ -345,7 +345,7 @@ async fn the_scanned_text_store_keeps_the_newest_twenty_days_and_prunes_the_rest
     assert!(
         !repo
             .path()
-            .join("data/scanned/2026-06-29.jsonl.zst")
+            .join("data/scanned/2026-06-29.json.zst")
             .exists()
     );
 }

@@ -277,24 +277,28 @@ fn a_run_keeps_the_filtered_papers_text_in_the_scanned_store() {
         .map(|p| p[0].as_str().unwrap())
         .collect();
     assert!(!filtered.is_empty());
-    let packed = std::fs::read(repo.path().join("data/scanned/2026-08-14.jsonl.zst")).unwrap();
-    let text = String::from_utf8(zstd_decode(&packed)).unwrap();
-    let stored: Vec<serde_json::Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
+    let packed = std::fs::read(repo.path().join("data/scanned/2026-08-14.json.zst")).unwrap();
+    let stored: serde_json::Value = serde_json::from_slice(&zstd_decode(&packed)).unwrap();
+    assert_eq!(stored["version"], 1);
+    let ids: Vec<&str> = stored["id"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|id| id.as_str().unwrap())
         .collect();
-    let ids: Vec<&str> = stored.iter().map(|p| p["id"].as_str().unwrap()).collect();
     assert_eq!(
         ids, filtered,
         "every filtered paper, and only those, in record order"
     );
-    assert!(
-        stored
-            .iter()
-            .all(|p| !p["title"].as_str().unwrap().is_empty()
-                && !p["abstract"].as_str().unwrap().is_empty()
-                && !p["authors"].as_array().unwrap().is_empty())
-    );
+    for field in ["title", "abstract", "authors"] {
+        let values = stored[field].as_array().unwrap();
+        assert_eq!(values.len(), ids.len(), "{field}");
+        let filled = |v: &serde_json::Value| match v.as_str() {
+            Some(text) => !text.is_empty(),
+            None => !v.as_array().unwrap().is_empty(),
+        };
+        assert!(values.iter().all(filled), "an empty {field}");
+    }
 }
 
 /// A zstd frame decoded (the store is plain zstd: `zstd -d` reads it too).
