@@ -315,11 +315,29 @@ async fn the_scanned_text_store_keeps_the_newest_twenty_days_and_prunes_the_rest
         ),
     )
     .unwrap();
+    // The first day, and a label on one of its papers that came without the paper's text.
+    papersift(repo.path())
+        .args(["backfill", "--from", "2026-07-01", "--to", "2026-07-01"])
+        .assert()
+        .success();
+    let first = record(repo.path(), "2026-07-01").unwrap();
+    let labelled = first["papers"][0][0].as_str().unwrap().to_string();
+    std::fs::create_dir_all(repo.path().join("data/labels")).unwrap();
+    std::fs::write(
+        repo.path().join("data/labels/2026-07-02-site.jsonl"),
+        format!("{{\"id\":\"{labelled}\",\"label\":\"want\",\"at\":\"2026-07-02\"}}\n"),
+    )
+    .unwrap();
     // 22 page dates: 2026-07-01 .. 2026-07-30 (weekdays).
     papersift(repo.path())
         .args(["backfill", "--from", "2026-07-01", "--to", "2026-07-30"])
         .assert()
         .success();
+    // The first day left the store, but the labelled paper's text was kept first.
+    let texts = std::fs::read_to_string(repo.path().join("data/label-texts.jsonl")).unwrap();
+    let kept: serde_json::Value = serde_json::from_str(texts.trim()).unwrap();
+    assert_eq!(kept["id"], labelled.as_str());
+    assert_eq!(kept["title"], format!("Sparsity paper {labelled}"));
     let mut recorded: Vec<String> = files_under(&repo.path().join("data/2026/07"))
         .into_iter()
         .map(|(name, _)| name.to_string_lossy().into_owned())

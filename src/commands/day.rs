@@ -296,8 +296,25 @@ fn save_scanned_texts(config: &Config, day: &DayRecord, items: &[Paper]) -> Resu
     if texts.is_empty() {
         return Ok(());
     }
-    let removed =
-        record::scanned::save_day(&data_dir, day.date, &texts, config.labels.scanned_days)?;
+    // A labelled paper's text outlives the store's window: rescued before its day goes.
+    let keep = config.labels.scanned_days;
+    let mut doomed = Vec::new();
+    for date in record::scanned::to_prune(&data_dir, day.date, keep)? {
+        match record::scanned::load_day(&data_dir, date) {
+            Ok(day_texts) => doomed.extend(day_texts),
+            Err(error) => tracing::warn!("{error:#}"),
+        }
+    }
+    if !doomed.is_empty() {
+        let kept = record::labels::rescue_texts(&data_dir, doomed)?;
+        if kept > 0 {
+            tracing::info!(
+                kept,
+                "kept the texts of labelled papers before pruning their days"
+            );
+        }
+    }
+    let removed = record::scanned::save_day(&data_dir, day.date, &texts, keep)?;
     if !removed.is_empty() {
         tracing::info!(days = ?removed, "pruned the scanned-text store");
     }

@@ -498,12 +498,16 @@ fn render(report: &EvalReport) -> String {
     }
     if !report.recorded.topics.is_empty() {
         out.push_str(&format!(
-            "\n{:<32} {:>5} {:>11} {:>12} {:>10}\n",
+            "\n{:<32} {:>5} {:>11} {:>11} {:>9}\n",
             "by topic", "want", "want-recall", "not for me", "selected"
+        ));
+        out.push_str(&format!(
+            "{:<32} {:>5} {:>11} {:>11} {:>9}\n",
+            "", "", "", "", "of them"
         ));
         for (topic, f) in &report.recorded.topics {
             out.push_str(&format!(
-                "{:<32} {:>5} {:>11} {:>12} {:>10}\n",
+                "{:<32} {:>5} {:>11} {:>11} {:>9}\n",
                 crate::text::one_line(topic)
                     .chars()
                     .take(32)
@@ -511,7 +515,7 @@ fn render(report: &EvalReport) -> String {
                 f.want,
                 percent(f.want_recall),
                 f.not_for_me,
-                f.not_for_me_selected
+                percent(f.not_for_me_rate)
             ));
         }
     }
@@ -527,7 +531,7 @@ fn render(report: &EvalReport) -> String {
         wanted_missed,
         list.disagreements.len() - wanted_missed
     ));
-    for d in &list.disagreements {
+    for d in list.disagreements.iter().take(SHOWN_DISAGREEMENTS) {
         let scores = match (d.relevance, d.novelty) {
             (Some(r), Some(n)) => format!("relevance {r}, novelty {n}"),
             _ => "not scored".to_string(),
@@ -537,11 +541,10 @@ fn render(report: &EvalReport) -> String {
             _ => "not for me, selected",
         };
         out.push_str(&format!(
-            "{}  {:<12} {}  {}\n    {what}; {scores}{}\n",
+            "{}  {:<12} {}\n    {what}; {scores}{}\n",
             d.date,
             d.id,
             crate::text::one_line(&d.title),
-            "",
             if d.why.is_empty() {
                 String::new()
             } else {
@@ -549,8 +552,17 @@ fn render(report: &EvalReport) -> String {
             }
         ));
     }
+    if list.disagreements.len() > SHOWN_DISAGREEMENTS {
+        out.push_str(&format!(
+            "… and {} more (`papersift eval --json` lists them all; --from/--to narrows the days)\n",
+            list.disagreements.len() - SHOWN_DISAGREEMENTS
+        ));
+    }
     out
 }
+
+/// Disagreements the table lists, newest first; `--json` gives them all.
+const SHOWN_DISAGREEMENTS: usize = 40;
 
 #[cfg(test)]
 mod tests {

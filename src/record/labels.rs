@@ -176,17 +176,7 @@ pub struct Label {
 }
 
 /// A paper's text, as a label line carried it or as it was filled in later.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LabelText {
-    pub id: String,
-    pub title: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub authors: Vec<String>,
-    #[serde(rename = "abstract", default)]
-    pub abstract_text: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub categories: Vec<String>,
-}
+pub type LabelText = super::PaperText;
 
 impl LabelStore {
     /// The labels in force, by ID (cleared ones left out).
@@ -317,6 +307,20 @@ pub fn save_texts(data_dir: &Path, store: &mut LabelStore, new: Vec<LabelText>) 
     }
     crate::files::write_atomic(&data_dir.join(TEXTS_FILE), &out)?;
     Ok(())
+}
+
+/// Keeps, in `data/label-texts.jsonl`, the texts among `texts` of labelled papers that have
+/// none yet: the scanned-text store is about to drop them. Returns how many were kept.
+pub fn rescue_texts(data_dir: &Path, texts: Vec<LabelText>) -> Result<usize> {
+    let mut store = load(data_dir)?;
+    let waiting: std::collections::HashSet<String> = store.waiting_for_text().into_iter().collect();
+    let kept: Vec<LabelText> = texts
+        .into_iter()
+        .filter(|text| waiting.contains(&text.id))
+        .collect();
+    let count = kept.len();
+    save_texts(data_dir, &mut store, kept)?;
+    Ok(count)
 }
 
 /// Writes new label lines as a file of their own, `data/labels/<today>-<source>-<hash>.jsonl`,

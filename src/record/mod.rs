@@ -11,6 +11,20 @@ use crate::paper::{AnnounceType, Paper};
 pub mod labels;
 pub mod scanned;
 
+/// A paper's text as learning needs it: what the scanned-text store keeps of a filtered paper,
+/// and what a label carries or is filled in with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaperText {
+    pub id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    #[serde(rename = "abstract", default)]
+    pub abstract_text: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+}
+
 /// Version of the day-record format; bumped when a field changes meaning or shape. Version 2
 /// writes filtered papers as short rows (see [`PaperRecord`]); version 1 records still read.
 pub const SCHEMA_VERSION: u32 = 2;

@@ -17,7 +17,7 @@ use anyhow::{Context, Result};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::{DayRecord, Decision};
+use super::{DayRecord, Decision, PaperText};
 
 /// The store's folder under the data folder.
 pub const FOLDER: &str = "scanned";
@@ -46,7 +46,7 @@ struct Columns {
 }
 
 impl Columns {
-    fn of(texts: &[ScannedText]) -> Columns {
+    fn of(texts: &[PaperText]) -> Columns {
         Columns {
             version: VERSION,
             id: texts.iter().map(|t| t.id.clone()).collect(),
@@ -57,7 +57,7 @@ impl Columns {
         }
     }
 
-    fn into_texts(self) -> Option<Vec<ScannedText>> {
+    fn into_texts(self) -> Option<Vec<PaperText>> {
         let n = self.id.len();
         if [
             self.title.len(),
@@ -77,7 +77,7 @@ impl Columns {
         Some(
             self.id
                 .into_iter()
-                .map(|id| ScannedText {
+                .map(|id| PaperText {
                     id,
                     title: title.next().unwrap_or_default(),
                     authors: authors.next().unwrap_or_default(),
@@ -87,19 +87,6 @@ impl Columns {
                 .collect(),
         )
     }
-}
-
-/// What is kept of one scanned paper.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ScannedText {
-    pub id: String,
-    pub title: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub authors: Vec<String>,
-    #[serde(rename = "abstract", default)]
-    pub abstract_text: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub categories: Vec<String>,
 }
 
 /// The store's folder.
@@ -130,7 +117,7 @@ pub fn dates(data_dir: &Path) -> Result<Vec<Date>> {
 pub fn save_day(
     data_dir: &Path,
     date: Date,
-    texts: &[ScannedText],
+    texts: &[PaperText],
     keep_days: usize,
 ) -> Result<Vec<Date>> {
     let held = dates(data_dir)?;
@@ -142,6 +129,20 @@ pub fn save_day(
     let packed = zstd::bulk::compress(&json, LEVEL).context("cannot compress scanned texts")?;
     crate::files::write_atomic(&day_path(data_dir, date), &packed)?;
     prune(data_dir, keep_days)
+}
+
+/// The days [`save_day`] of `date` would remove, oldest first: what must be read before.
+pub fn to_prune(data_dir: &Path, date: Date, keep_days: usize) -> Result<Vec<Date>> {
+    let mut held = dates(data_dir)?;
+    if !held.contains(&date) {
+        if held.iter().filter(|d| **d > date).count() >= keep_days {
+            return Ok(Vec::new());
+        }
+        held.push(date);
+        held.sort();
+    }
+    let excess = held.len().saturating_sub(keep_days);
+    Ok(held.into_iter().take(excess).collect())
 }
 
 /// Removes the oldest day files beyond the newest `keep_days`; returns their dates.
@@ -157,7 +158,7 @@ pub fn prune(data_dir: &Path, keep_days: usize) -> Result<Vec<Date>> {
 }
 
 /// Reads one day's file; none when the store does not hold the day.
-pub fn load_day(data_dir: &Path, date: Date) -> Result<Vec<ScannedText>> {
+pub fn load_day(data_dir: &Path, date: Date) -> Result<Vec<PaperText>> {
     let path = day_path(data_dir, date);
     if !path.exists() {
         return Ok(Vec::new());
@@ -165,7 +166,7 @@ pub fn load_day(data_dir: &Path, date: Date) -> Result<Vec<ScannedText>> {
     read_file(&path)
 }
 
-fn read_file(path: &Path) -> Result<Vec<ScannedText>> {
+fn read_file(path: &Path) -> Result<Vec<PaperText>> {
     let packed = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let lines = zstd::stream::decode_all(packed.as_slice()).with_context(|| {
         format!(
@@ -193,13 +194,13 @@ pub fn filtered_texts(
     record: &DayRecord,
     texts: &HashMap<&str, &crate::paper::Paper>,
     abstract_chars: usize,
-) -> Vec<ScannedText> {
+) -> Vec<PaperText> {
     record
         .papers
         .iter()
         .filter(|p| p.decision == Decision::Filtered)
         .filter_map(|p| texts.get(p.id.as_str()))
-        .map(|paper| ScannedText {
+        .map(|paper| PaperText {
             id: paper.id.clone(),
             title: paper.title.clone(),
             authors: paper.authors.clone(),
@@ -211,12 +212,12 @@ pub fn filtered_texts(
 
 /// Every text a day has: its record's full papers (selected and unscored) and the store's
 /// filtered ones.
-pub fn day_texts(data_dir: &Path, record: &DayRecord) -> Result<Vec<ScannedText>> {
-    let mut out: Vec<ScannedText> = record
+pub fn day_texts(data_dir: &Path, record: &DayRecord) -> Result<Vec<PaperText>> {
+    let mut out: Vec<PaperText> = record
         .papers
         .iter()
         .filter(|p| p.decision != Decision::Filtered && !p.title.is_empty())
-        .map(|p| ScannedText {
+        .map(|p| PaperText {
             id: p.id.clone(),
             title: p.title.clone(),
             authors: p.authors.clone(),
@@ -232,8 +233,8 @@ pub fn day_texts(data_dir: &Path, record: &DayRecord) -> Result<Vec<ScannedText>
 mod tests {
     use super::*;
 
-    fn text(id: &str) -> ScannedText {
-        ScannedText {
+    fn text(id: &str) -> PaperText {
+        PaperText {
             id: id.to_string(),
             title: format!("Title of {id}"),
             authors: vec!["A. Author".to_string()],
@@ -261,6 +262,38 @@ mod tests {
             vec![text("2603.00024")]
         );
         assert!(load_day(dir.path(), days[0]).unwrap().is_empty());
+    }
+
+    #[test]
+    fn to_prune_names_the_days_a_save_would_remove() {
+        let dir = tempfile::tempdir().unwrap();
+        for d in 10..13 {
+            save_day(
+                dir.path(),
+                date(&format!("2026-03-{d}")),
+                &[text("2603.00001")],
+                3,
+            )
+            .unwrap();
+        }
+        assert_eq!(
+            to_prune(dir.path(), date("2026-03-13"), 3).unwrap(),
+            [date("2026-03-10")]
+        );
+        assert!(
+            to_prune(dir.path(), date("2026-03-12"), 3)
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            to_prune(dir.path(), date("2026-03-01"), 3)
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            to_prune(dir.path(), date("2026-03-11"), 2).unwrap(),
+            [date("2026-03-10")]
+        );
     }
 
     #[test]

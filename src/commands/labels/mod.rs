@@ -311,16 +311,7 @@ fn archive_texts(
         };
         for text in texts {
             if ids.contains(&text.id) && !out.contains_key(&text.id) {
-                out.insert(
-                    text.id.clone(),
-                    LabelText {
-                        id: text.id,
-                        title: text.title,
-                        authors: text.authors,
-                        abstract_text: text.abstract_text,
-                        categories: text.categories,
-                    },
-                );
+                out.insert(text.id.clone(), text);
             }
         }
     }
@@ -335,7 +326,17 @@ async fn arxiv_texts(config: &Config, ids: &[String]) -> Result<Vec<LabelText>> 
         pause: Duration::from_millis(config.arxiv.api_pause_ms),
         max_retries: config.arxiv.max_retries,
     };
-    let papers = api::fetch_ids(&client, &config.arxiv.api_url, ids, &paging).await?;
+    // The error names the cause, not the request: its address lists a hundred IDs.
+    let papers = api::fetch_ids(&client, &config.arxiv.api_url, ids, &paging)
+        .await
+        .map_err(|error| {
+            anyhow::anyhow!(
+                "{} ({}, id_list of {} papers)",
+                error.root_cause(),
+                crate::http::display_url(&config.arxiv.api_url),
+                ids.len()
+            )
+        })?;
     Ok(papers
         .into_iter()
         .filter(|p| ids.contains(&p.id))
