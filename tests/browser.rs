@@ -646,6 +646,11 @@ fn new_file_of(address: &str) -> (String, String) {
     (get("filename"), get("value"))
 }
 
+/// Clicks the element `css` finds.
+async fn click(browser: &Browser, css: &str) {
+    browser.find(css).await.click().await.unwrap();
+}
+
 /// Presses a send link without leaving the page (GitHub is not reachable from the tests).
 async fn press_send_link(browser: &Browser, index: usize) {
     browser
@@ -664,31 +669,11 @@ async fn marks_become_a_new_file_on_github_that_imports_back_to_the_same_labels(
     let (browser, sites) = setup().await;
     browser.open(&sites.archive_url(SEARCH_DAY)).await;
     let nth = |n: usize, what: &str| format!("article.paper:nth-of-type({n}) {what}");
-    browser
-        .find(&nth(1, "button.star"))
-        .await
-        .click()
-        .await
-        .unwrap();
-    browser
-        .find(&nth(2, "button.not-for-me"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&browser, &nth(1, "button.star")).await;
+    click(&browser, &nth(2, "button.not-for-me")).await;
     // Marked and taken back before sending: nothing to send for it.
-    browser
-        .find(&nth(3, "button.star"))
-        .await
-        .click()
-        .await
-        .unwrap();
-    browser
-        .find(&nth(3, "button.star"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&browser, &nth(3, "button.star")).await;
+    click(&browser, &nth(3, "button.star")).await;
     let cards = browser
         .eval(
             "return [...document.querySelectorAll('article.paper')].slice(0, 3).map((p) => [p.getAttribute('data-id'), p.querySelector('h2 a, h3 a').textContent, p.querySelector('button.star').textContent, p.querySelector('button.not-for-me').textContent]);",
@@ -696,6 +681,23 @@ async fn marks_become_a_new_file_on_github_that_imports_back_to_the_same_labels(
         )
         .await;
     assert_eq!(cards[0][2], "★ Wanted");
+    // The same paper's other cards on the page (its spotlight line) show the mark too.
+    let spotlight = browser
+        .eval(
+            "return [...document.querySelectorAll('.spotlight li.paper-card')].map((li) => [li.getAttribute('data-id'), li.querySelector('button.star').textContent]);",
+            vec![],
+        )
+        .await;
+    let spotlight = spotlight.as_array().unwrap();
+    assert!(!spotlight.is_empty(), "the spotlight lines carry marks");
+    for line in spotlight {
+        let wanted = line[0] == cards[0][0];
+        assert_eq!(
+            line[1],
+            if wanted { "★ Wanted" } else { "☆ Want" },
+            "{line}"
+        );
+    }
     assert_eq!(cards[1][3], "✕ Not for me");
     assert_eq!(cards[2][2], "☆ Want");
     let links = send_links(&browser).await;
@@ -791,23 +793,13 @@ async fn marks_become_a_new_file_on_github_that_imports_back_to_the_same_labels(
         .await;
     assert!(send_links(&browser).await.is_empty());
     // Taking a sent mark back sends a "cleared" line.
-    browser
-        .find(&nth(1, "button.star"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&browser, &nth(1, "button.star")).await;
     let links = send_links(&browser).await;
     let (_, jsonl) = new_file_of(&links[0].0);
     let cleared: Json = serde_json::from_str(jsonl.trim()).unwrap();
     assert_eq!(cleared["id"], cards[0][0]);
     assert_eq!(cleared["label"], "cleared");
-    browser
-        .find(&nth(1, "button.star"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&browser, &nth(1, "button.star")).await;
 
     browser.set_viewport(Viewport::Desktop).await;
     browser.assert_clean("the day page with marks").await;

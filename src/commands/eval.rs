@@ -448,7 +448,7 @@ fn render(report: &EvalReport) -> String {
     };
     let o = &report.recorded.overall;
     out.push_str(&format!(
-        "papersift eval — {range}: {} days, {} labelled papers seen (want {}, not for me {}); {} of {} labels are on papers these days did not see\n\n",
+        "papersift eval — {range}: {} days\n{} labelled papers seen (want {}, not for me {}); {} of the {} labels are on papers of other days\n\n",
         report.days,
         o.labelled + o.unscored,
         o.want,
@@ -463,28 +463,46 @@ fn render(report: &EvalReport) -> String {
     };
     out.push_str(&header);
     type Metric = fn(&Figures) -> String;
-    let metrics: [(&str, Metric); 5] = [
-        ("want-recall", |f| percent(f.want_recall)),
-        ("not-for-me rate", |f| percent(f.not_for_me_rate)),
-        ("precision", |f| percent(f.precision)),
-        ("balanced accuracy", |f| percent(f.balanced_accuracy)),
-        ("unscored", |f| f.unscored.to_string()),
+    let metrics: [(&str, Metric, String); 5] = [
+        (
+            "want-recall",
+            |f| percent(f.want_recall),
+            format!("{} of {} \"want\" papers selected", o.want_selected, o.want),
+        ),
+        (
+            "not-for-me rate",
+            |f| percent(f.not_for_me_rate),
+            format!(
+                "{} of {} \"not for me\" papers selected",
+                o.not_for_me_selected, o.not_for_me
+            ),
+        ),
+        (
+            "precision",
+            |f| percent(f.precision),
+            format!(
+                "\"want\" among the {} labelled papers selected",
+                o.want_selected + o.not_for_me_selected
+            ),
+        ),
+        (
+            "balanced accuracy",
+            |f| percent(f.balanced_accuracy),
+            "the mean of want-recall and the share of \"not for me\" left out".to_string(),
+        ),
+        (
+            "unscored",
+            |f| f.unscored.to_string(),
+            "labelled papers the scorer could not score".to_string(),
+        ),
     ];
-    for (name, metric) in metrics {
+    for (name, metric, meaning) in metrics {
         out.push_str(&format!("{name:<20} {:>10}", metric(o)));
         if let Some(r) = rescored {
             out.push_str(&format!(" {:>10}", metric(&r.side.overall)));
         }
-        out.push('\n');
+        out.push_str(&format!("   {meaning}\n"));
     }
-    out.push_str(&format!(
-        "\nwant-recall: {} of {} \"want\" papers selected · not-for-me rate: {} of {} \"not for me\" papers selected · precision: among the {} labelled papers selected\n",
-        o.want_selected,
-        o.want,
-        o.not_for_me_selected,
-        o.not_for_me,
-        o.want_selected + o.not_for_me_selected
-    ));
     if let Some(r) = rescored {
         out.push_str(&format!(
             "rescored with {}: {} papers ({} without a kept text left out; the recorded want-recall over the same papers is {}), cost {}, {} answers from the score cache\n",
@@ -526,7 +544,7 @@ fn render(report: &EvalReport) -> String {
         .filter(|d| d.label == LabelKind::Want)
         .count();
     out.push_str(&format!(
-        "\nDisagreements{}: {} \"want\" papers left out, {} \"not for me\" papers selected (newest first; read them when rewriting prompts/topics.md)\n",
+        "\nDisagreements{}: {} \"want\" papers left out, {} \"not for me\" papers selected\n(newest first: the papers to read when rewriting prompts/topics.md)\n",
         if rescored.is_some() { " after rescoring" } else { "" },
         wanted_missed,
         list.disagreements.len() - wanted_missed

@@ -247,6 +247,14 @@ mod tests {
         text.parse().unwrap()
     }
 
+    /// The store holding 2026-03-10, -11 and -12, kept to three days.
+    fn three_days(dir: &Path) {
+        for d in 10..13 {
+            let day = date(&format!("2026-03-{d}"));
+            save_day(dir, day, &[text("2603.00001")], 3).unwrap();
+        }
+    }
+
     #[test]
     fn a_day_reads_back_and_the_store_keeps_the_newest_days_only() {
         let dir = tempfile::tempdir().unwrap();
@@ -267,15 +275,7 @@ mod tests {
     #[test]
     fn to_prune_names_the_days_a_save_would_remove() {
         let dir = tempfile::tempdir().unwrap();
-        for d in 10..13 {
-            save_day(
-                dir.path(),
-                date(&format!("2026-03-{d}")),
-                &[text("2603.00001")],
-                3,
-            )
-            .unwrap();
-        }
+        three_days(dir.path());
         assert_eq!(
             to_prune(dir.path(), date("2026-03-13"), 3).unwrap(),
             [date("2026-03-10")]
@@ -299,15 +299,7 @@ mod tests {
     #[test]
     fn a_backfilled_day_older_than_every_kept_day_is_not_written() {
         let dir = tempfile::tempdir().unwrap();
-        for d in 10..13 {
-            save_day(
-                dir.path(),
-                date(&format!("2026-03-{d}")),
-                &[text("2603.00001")],
-                3,
-            )
-            .unwrap();
-        }
+        three_days(dir.path());
         save_day(dir.path(), date("2026-03-01"), &[text("2603.00002")], 3).unwrap();
         assert_eq!(
             dates(dir.path()).unwrap().first(),

@@ -119,6 +119,8 @@ pub(crate) struct GroupView {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct SpotlightView {
     pub number: usize,
+    /// The version-free arXiv ID (the reader's marks are kept by it).
+    pub id: String,
     pub anchor: String,
     /// The title as arXiv gave it, for text outputs.
     pub title: String,
@@ -845,6 +847,7 @@ fn spotlight_views(config: &Config, record: &DayRecord) -> Vec<SpotlightView> {
         .into_iter()
         .map(|(number, paper)| SpotlightView {
             number,
+            id: paper.id.clone(),
             anchor: paper_anchor(number),
             title: math::text_to_plain(&paper.title),
             title_html: math::text_to_html(&paper.title),
