@@ -104,6 +104,14 @@ fn ci_workflow_checks_format_lints_and_tests() {
     let (text, doc) = workflow("ci.yml");
     assert!(!doc["on"]["push"].is_badvalue());
     assert!(!doc["on"]["pull_request"].is_badvalue());
+    // Marks committed from the site (data/labels/) do not start a test run.
+    let ignored: Vec<&str> = doc["on"]["push"]["paths-ignore"]
+        .as_vec()
+        .expect("push: paths-ignore")
+        .iter()
+        .filter_map(|p| p.as_str())
+        .collect();
+    assert!(ignored.contains(&"data/**"), "{ignored:?}");
     assert_eq!(doc["permissions"]["contents"].as_str(), Some("read"));
     for command in [
         "cargo fmt --all -- --check",

@@ -22,7 +22,10 @@ pub fn execute(config: &Config, from: Date, to: Date, shard: Option<&str>) -> Re
         .transpose()
         .context(ExitKind::Config)?;
     let runtime = super::runtime()?;
-    let report = runtime.block_on(backfill(config, from, to, shard))?;
+    let report = runtime.block_on(backfill(config, from, to, shard));
+    // The scanned-text store's last days are written while the pages render.
+    super::day::wait_for_scanned_writes()?;
+    let report = report?;
     finish(config, &runtime, &report)
 }
 

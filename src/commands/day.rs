@@ -282,15 +282,20 @@ async fn score_and_record(
 }
 
 /// Keeps the text of the day's filtered papers in `data/scanned/`, beside any the store holds
-/// for the day already (a failed day scored again adds the papers it filters now).
+/// for the day already (a failed day scored again adds the papers it filters now). The texts
+/// of labelled papers in a day about to be pruned are kept first, here; compressing and
+/// writing the day's file (the costly part) runs on another thread while the pages are
+/// rendered: [`wait_for_scanned_writes`] ends it.
 fn save_scanned_texts(config: &Config, day: &DayRecord, items: &[Paper]) -> Result<()> {
     let data_dir = config.data_dir();
     let by_id: HashMap<&str, &Paper> = items.iter().map(|p| (p.id.as_str(), p)).collect();
+    let new = record::scanned::filtered_texts(day, &by_id, config.llm.abstract_chars);
+    // An earlier write of the same day (a failed day scored again in this run) lands first.
+    wait_for_scanned_writes()?;
     let mut texts = record::scanned::load_day(&data_dir, day.date).unwrap_or_else(|error| {
         tracing::warn!("{error:#}; writing the day's file anew");
         Vec::new()
     });
-    let new = record::scanned::filtered_texts(day, &by_id, config.llm.abstract_chars);
     texts.retain(|old| !new.iter().any(|text| text.id == old.id));
     texts.extend(new);
     if texts.is_empty() {
@@ -314,11 +319,43 @@ fn save_scanned_texts(config: &Config, day: &DayRecord, items: &[Paper]) -> Resu
             );
         }
     }
-    let removed = record::scanned::save_day(&data_dir, day.date, &texts, keep)?;
-    if !removed.is_empty() {
-        tracing::info!(days = ?removed, "pruned the scanned-text store");
-    }
+    let date = day.date;
+    let writer = std::thread::spawn(move || -> Result<()> {
+        let removed = record::scanned::save_day(&data_dir, date, &texts, keep)?;
+        if !removed.is_empty() {
+            tracing::info!(days = ?removed, "pruned the scanned-text store");
+        }
+        Ok(())
+    });
+    SCANNED_WRITES
+        .lock()
+        .map_err(|_| anyhow::anyhow!("a scanned-text store write panicked"))?
+        .push(writer);
     Ok(())
+}
+
+/// Writes of the scanned-text store still running (see [`save_scanned_texts`]).
+static SCANNED_WRITES: std::sync::Mutex<Vec<std::thread::JoinHandle<Result<()>>>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Waits for the scanned-text store's writes of this process, and returns the first error.
+/// Every command that records days calls it before it ends.
+pub(crate) fn wait_for_scanned_writes() -> Result<()> {
+    let writers: Vec<_> = SCANNED_WRITES
+        .lock()
+        .map_err(|_| anyhow::anyhow!("a scanned-text store write panicked"))?
+        .drain(..)
+        .collect();
+    let mut first_error = None;
+    for writer in writers {
+        let outcome = writer
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("writing the scanned-text store panicked")));
+        if let Err(error) = outcome {
+            first_error.get_or_insert(error);
+        }
+    }
+    first_error.map_or(Ok(()), Err)
 }
 
 /// The status of a scored day: the scorer's verdict, with `ok` shown as `backfilled` for a

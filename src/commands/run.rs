@@ -34,8 +34,10 @@ pub struct RunOptions {
 pub fn execute(config: &Config, options: &RunOptions) -> Result<ExitCode> {
     let _lock = super::lock_repository(config)?;
     let runtime = super::runtime()?;
-    let report = runtime.block_on(run(config, options))?;
-    finish(config, &runtime, &report)
+    let report = runtime.block_on(run(config, options));
+    // The scanned-text store is written while the pages render; done before anything ends.
+    day::wait_for_scanned_writes()?;
+    finish(config, &runtime, &report?)
 }
 
 /// The daily job: heal missed or failed days (live runs, or `--catch-up`), then read the day's

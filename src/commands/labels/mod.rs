@@ -374,6 +374,10 @@ pub(crate) async fn fill_waiting(config: &Config, network: bool) -> Option<Strin
     if waiting.is_empty() {
         return notes.pop();
     }
+    // The store's newest day may still be being written.
+    if let Err(error) = super::day::wait_for_scanned_writes() {
+        return Some(format!("labels: {error:#}"));
+    }
     let since = scanned::dates(&data_dir)
         .ok()
         .and_then(|d| d.first().copied());
