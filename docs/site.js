@@ -192,6 +192,13 @@
   function setMark(card, label) {
     var state = loadState();
     var id = card.getAttribute("data-id");
+    // The paper's full entry on this page, when there is one, has its authors, abstract and
+    // BibTeX (a spotlight line or a topic list has only the title).
+    Array.prototype.forEach.call(document.querySelectorAll("article.paper[data-id]"), function (full) {
+      if (full.getAttribute("data-id") === id) {
+        card = full;
+      }
+    });
     var next = markOf(state, id) === label ? "" : label;
     if (next) {
       var heading = card.querySelector("h2 a, h3 a, a");
