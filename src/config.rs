@@ -21,6 +21,7 @@ pub struct Config {
     pub notify: NotifyConfig,
     pub tldr: TldrConfig,
     pub labels: LabelsConfig,
+    pub profile: ProfileConfig,
     /// The folder `config.toml` lives in; relative paths in the config resolve against it.
     #[serde(skip)]
     pub root: PathBuf,
@@ -41,6 +42,39 @@ impl Default for LabelsConfig {
         Self {
             scanned_days: 20,
             fill_per_run: 200,
+        }
+    }
+}
+
+/// `[profile]`: the model of the reader learned from the labels.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProfileConfig {
+    /// "Want" labels (with a known text) a profile needs before it is used.
+    pub min_wants: usize,
+    /// Weight of a paper the LLM selected on a recorded day, as evidence of what is wanted
+    /// (a label of the reader's own weighs 1; 0 leaves such papers out).
+    pub llm_pick_weight: f64,
+    /// Weight of a pick of the replaced tool (`labels import --from-archive`, imported days).
+    pub imported_pick_weight: f64,
+    /// Unmarked scanned papers learned from as "not wanted", at most (an even sample).
+    pub max_unmarked: usize,
+    /// Inverse regularisation strength of the logistic regression.
+    pub c: f64,
+    /// Recorded days (counted back from the newest) whose LLM picks a run learns from: a run
+    /// reads these records, not the whole archive.
+    pub history_days: u32,
+}
+
+impl Default for ProfileConfig {
+    fn default() -> Self {
+        Self {
+            min_wants: 10,
+            llm_pick_weight: 0.3,
+            imported_pick_weight: 0.3,
+            max_unmarked: 2500,
+            c: 4.0,
+            history_days: 30,
         }
     }
 }
@@ -530,6 +564,24 @@ impl Config {
             bail!("site.title is empty");
         }
         self.validate_repository()?;
+        let profile = &self.profile;
+        for (key, value) in [
+            ("profile.llm_pick_weight", profile.llm_pick_weight),
+            ("profile.imported_pick_weight", profile.imported_pick_weight),
+        ] {
+            if !(0.0..=1.0).contains(&value) {
+                bail!("{key} = {value} is outside 0-1 (a label of your own weighs 1)");
+            }
+        }
+        if !(profile.c.is_finite() && profile.c > 0.0) {
+            bail!(
+                "profile.c = {} must be a positive number (4 is the default)",
+                profile.c
+            );
+        }
+        if profile.min_wants == 0 || profile.max_unmarked == 0 {
+            bail!("profile.min_wants and profile.max_unmarked must be at least 1");
+        }
         if !(20..=2500).contains(&self.labels.scanned_days) {
             bail!(
                 "labels.scanned_days = {} is outside 20-2500: learning needs the papers of at least the last 20 days",

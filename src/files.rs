@@ -207,8 +207,18 @@ fn is_temp_file(name: &str) -> bool {
     name.starts_with('.') && name.contains(TEMP_MARKER)
 }
 
-/// Removes the temporary files a killed run left anywhere below `dir` (none of this process's
-/// writes are under way when a command calls it) and returns how many it removed.
+/// Whether a temporary file's name says this process is writing it (`.NAME.tmp-PID-N`): such
+/// a file is a write under way (the scanned-text store is written on a thread of its own while
+/// the pages render), never a killed run's leftover.
+fn is_own_temp_file(name: &str) -> bool {
+    name.rsplit(TEMP_MARKER)
+        .next()
+        .and_then(|tail| tail.split('-').next())
+        .is_some_and(|pid| pid == std::process::id().to_string())
+}
+
+/// Removes the temporary files a killed run left anywhere below `dir` (this process's own
+/// writes under way are left alone) and returns how many it removed.
 pub(crate) fn remove_stale_temp_files(dir: &Path) -> Result<usize> {
     let mut removed = 0;
     if !dir.is_dir() {
@@ -222,7 +232,9 @@ pub(crate) fn remove_stale_temp_files(dir: &Path) -> Result<usize> {
             .with_context(|| format!("cannot inspect {}", path.display()))?;
         if kind.is_dir() {
             removed += remove_stale_temp_files(&path)?;
-        } else if is_temp_file(&entry.file_name().to_string_lossy()) {
+        } else if is_temp_file(&entry.file_name().to_string_lossy())
+            && !is_own_temp_file(&entry.file_name().to_string_lossy())
+        {
             std::fs::remove_file(&path).with_context(|| {
                 format!("cannot remove stale temporary file {}", path.display())
             })?;
@@ -381,6 +393,11 @@ mod tests {
             remove_stale_temp_files(&dir.path().join("absent")).unwrap(),
             0
         );
+        // A write of this process under way is not a leftover.
+        let own = format!(".day.json.zst.tmp-{}-0", std::process::id());
+        std::fs::write(dir.path().join(&own), "x").unwrap();
+        assert_eq!(remove_stale_temp_files(dir.path()).unwrap(), 0);
+        assert!(dir.path().join(&own).exists());
     }
 
     #[test]

@@ -105,6 +105,12 @@ enum Command {
         #[arg(long)]
         rescore: bool,
     },
+    /// The reader's profile, learned from the labels: what it learned from, the terms it weighs
+    /// most for and against, and how well it agrees with newer labels when trained on older.
+    Profile {
+        #[command(subcommand)]
+        command: Option<ProfileCommand>,
+    },
     /// Commit data/ and docs/ with git, with a message naming the latest day and its counts.
     Publish {
         /// Push after committing (rebasing once if the branch moved meanwhile).
@@ -133,6 +139,16 @@ enum LabelsCommand {
     /// Counts by source and label, the newest label, papers still waiting for their text, and
     /// label lines that could not be read.
     Stats,
+}
+
+#[derive(Subcommand)]
+enum ProfileCommand {
+    /// Why the profile scores one paper as it does: its score, the terms behind it and the
+    /// wanted paper most like it.
+    Explain {
+        /// The paper's arXiv ID (or address).
+        id: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -208,6 +224,10 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
             LabelsCommand::List => commands::labels::list(&config),
             LabelsCommand::Stats => commands::labels::stats(&config),
+        },
+        Command::Profile { command } => match command {
+            None => commands::profile::summary(&config),
+            Some(ProfileCommand::Explain { id }) => commands::profile::explain(&config, &id),
         },
         Command::Eval {
             from,

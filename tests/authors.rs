@@ -117,9 +117,12 @@ fn decisions(record: &serde_json::Value) -> Vec<(String, String, Vec<String>, St
         .iter()
         .map(|p| {
             if let Some(row) = p.as_array() {
+                // [id, version, relevance, novelty, profile, reason]: the reason is the
+                // string after the scores, when there is one.
                 let reason = row
-                    .get(4)
-                    .and_then(|r| r.as_str())
+                    .iter()
+                    .skip(4)
+                    .find_map(|r| r.as_str())
                     .unwrap_or("below thresholds");
                 return (
                     row[0].as_str().unwrap().to_string(),

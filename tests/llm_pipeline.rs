@@ -15,9 +15,9 @@ use papersift::exit::ExitKind;
 use papersift::fetch::FeedDay;
 use papersift::paper::{AnnounceType, Paper};
 use papersift::record::DayStatus;
-use papersift::score::Scorer;
 use papersift::score::llm::LlmScorer;
 use papersift::score::prompt::Prompts;
+use papersift::score::{Scorer, Scoring};
 
 fn repo_prompts() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts")
@@ -61,11 +61,15 @@ fn calendar(config: &Config) -> Calendar {
     Calendar::from_config(&config.arxiv).unwrap()
 }
 
-fn scorer(config: &Config, key: &str) -> Scorer {
+/// The LLM scorer, and no profile (these tests have no labels).
+fn scorer(config: &Config, key: &str) -> Scoring {
     let prompts = Prompts::load(&repo_prompts()).unwrap();
-    Scorer::Llm(Box::new(
-        LlmScorer::new(config, prompts, key.into()).unwrap(),
-    ))
+    Scoring {
+        scorer: Scorer::Llm(Box::new(
+            LlmScorer::new(config, prompts, key.into()).unwrap(),
+        )),
+        profile: Err("no labels in this test".into()),
+    }
 }
 
 fn record(dir: &Path) -> serde_json::Value {

@@ -42,7 +42,7 @@ pub(crate) async fn backfill(
         return Err(anyhow::anyhow!("--from {from} is after --to {to}")).context(ExitKind::Config);
     }
     let calendar = Calendar::from_config(&config.arxiv).context(ExitKind::Config)?;
-    let scorer = score::scorer_from_config(config).context(ExitKind::Config)?;
+    let scoring = score::Scoring::from_config(config).context(ExitKind::Config)?;
     // No-announcement days just before the range widen its first window too.
     let before = from.checked_sub(jiff::ToSpan::days(7)).unwrap_or(from);
     let next_day = to.checked_add(jiff::ToSpan::days(1)).unwrap_or(to);
@@ -72,9 +72,17 @@ pub(crate) async fn backfill(
             ));
             continue;
         }
-        report
-            .days
-            .push(heal_day(config, &calendar, &scorer, &client, date, existing.as_ref()).await?);
+        report.days.push(
+            heal_day(
+                config,
+                &calendar,
+                &scoring,
+                &client,
+                date,
+                existing.as_ref(),
+            )
+            .await?,
+        );
     }
     if shard.is_none() && report.needs_build() {
         let days: Vec<jiff::civil::Date> = report.days.iter().filter_map(|day| day.date).collect();

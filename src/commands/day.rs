@@ -19,7 +19,7 @@ use crate::paper::Paper;
 use crate::record::{
     self, Counts, DayRecord, DayStatus, PromptSnapshot, SCHEMA_VERSION, Source, SourceKind,
 };
-use crate::score::{self, Scorer, prompt::Prompts};
+use crate::score::{self, Scorer, Scoring, prompt::Prompts};
 use crate::select;
 
 /// The status of `date`'s record when it is recorded and not failed: such a day is never
@@ -37,7 +37,7 @@ pub async fn process_feed(
     config: &Config,
     calendar: &Calendar,
     feed: &FeedDay,
-    scorer: &Scorer,
+    scoring: &Scoring,
 ) -> Result<DayReport> {
     let date = feed.date;
     let data_dir = config.data_dir();
@@ -100,11 +100,16 @@ pub async fn process_feed(
             summary: format!("{date}: stale-feed, no page written: {reason}"),
         });
     }
-    Ok(
-        score_and_record(config, date, source, (&feed.items, selection), scorer, None)
-            .await?
-            .with_note(s2_note),
+    Ok(score_and_record(
+        config,
+        date,
+        source,
+        (&feed.items, selection),
+        scoring,
+        None,
     )
+    .await?
+    .with_note(s2_note))
 }
 
 /// Semantic Scholar data for the papers `select` will scan, when the config asks for it, with a
@@ -199,9 +204,10 @@ async fn score_and_record(
     date: Date,
     source: Source,
     scanned: (&[Paper], select::Selection),
-    scorer: &Scorer,
+    scoring: &Scoring,
     incomplete: Option<String>,
 ) -> Result<DayReport> {
+    let scorer = &scoring.scorer;
     let (items, selection) = scanned;
     tracing::info!(%date, candidates = selection.candidates.len(), scorer = %scorer.describe(), "scoring");
     let outcome = scorer.score(&selection.candidates).await;
@@ -232,6 +238,7 @@ async fn score_and_record(
         None
     };
     papers.extend(selection.excluded);
+    apply_profile(scoring, &mut papers, items);
     let mut counts = selection.counts;
     counts.tally_decisions(&papers);
     let data_dir = config.data_dir();
@@ -268,6 +275,7 @@ async fn score_and_record(
         scorer.describe(),
         path.display()
     );
+    summary.push_str(&format!("; {}", scoring.describe_profile()));
     if !status.has_page() {
         summary.push_str("; no page published");
     }
@@ -279,6 +287,21 @@ async fn score_and_record(
         status: Some(status),
         summary,
     })
+}
+
+/// Gives each of the day's papers its profile score (kept to three decimals), from the text the
+/// day scanned; nothing without a profile.
+fn apply_profile(scoring: &Scoring, papers: &mut [record::PaperRecord], items: &[Paper]) {
+    let Ok(profile) = &scoring.profile else {
+        return;
+    };
+    let by_id: HashMap<&str, &Paper> = items.iter().map(|p| (p.id.as_str(), p)).collect();
+    for paper in papers.iter_mut() {
+        if let Some(text) = by_id.get(paper.id.as_str()) {
+            let score = profile.score(&text.title, &text.abstract_text, &text.authors);
+            paper.profile = Some(((score * 1000.0).round() / 1000.0) as f32);
+        }
+    }
 }
 
 /// Keeps the text of the day's filtered papers in `data/scanned/`, beside any the store holds
@@ -437,21 +460,22 @@ pub(crate) fn api_client(config: &Config) -> Result<reqwest::Client> {
 pub(crate) async fn heal_day(
     config: &Config,
     calendar: &Calendar,
-    scorer: &Scorer,
+    scoring: &Scoring,
     client: &reqwest::Client,
     date: Date,
     existing: Option<&DayRecord>,
 ) -> Result<DayReport> {
     match existing {
         Some(day) if day.status.is_failure() && day.unscored().next().is_some() => {
-            rescore_day(config, scorer, day).await
+            rescore_day(config, scoring, day).await
         }
-        _ => backfill_day(config, calendar, scorer, client, date).await,
+        _ => backfill_day(config, calendar, scoring, client, date).await,
     }
 }
 
 /// Scores the unscored papers of a failed day again, keeping every decision already made.
-async fn rescore_day(config: &Config, scorer: &Scorer, day: &DayRecord) -> Result<DayReport> {
+async fn rescore_day(config: &Config, scoring: &Scoring, day: &DayRecord) -> Result<DayReport> {
+    let scorer = &scoring.scorer;
     let date = day.date;
     let papers = day.unscored_papers();
     // The papers left unscored already passed the day's author and h-index rules when it was
@@ -483,6 +507,7 @@ async fn rescore_day(config: &Config, scorer: &Scorer, day: &DayRecord) -> Resul
         healed.topics = catalog.labels();
     }
     healed.papers.extend(selection.excluded);
+    apply_profile(scoring, &mut healed.papers, &papers);
     score::rank(&mut healed.papers, &config.selection);
     healed.usage.add(&outcome.usage);
     healed.counts.tally_decisions(&healed.papers);
@@ -506,7 +531,7 @@ async fn rescore_day(config: &Config, scorer: &Scorer, day: &DayRecord) -> Resul
 async fn backfill_day(
     config: &Config,
     calendar: &Calendar,
-    scorer: &Scorer,
+    scoring: &Scoring,
     client: &reqwest::Client,
     date: Date,
 ) -> Result<DayReport> {
@@ -579,7 +604,7 @@ async fn backfill_day(
         date,
         source,
         (&papers, selection),
-        scorer,
+        scoring,
         incomplete,
     )
     .await?

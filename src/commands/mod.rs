@@ -9,6 +9,7 @@ pub mod doctor;
 pub mod eval;
 pub mod import;
 pub mod labels;
+pub mod profile;
 pub mod publish;
 pub(crate) mod report;
 pub mod run;

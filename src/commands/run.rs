@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::exit::ExitKind;
 use crate::fetch::{self, FeedDay};
 use crate::record::{self, Counts, DayRecord, DayStatus, SCHEMA_VERSION, Source, SourceKind};
-use crate::score::{self, Scorer};
+use crate::score::{self, Scoring};
 
 /// What `run` should read.
 #[derive(Debug, Clone, Default)]
@@ -44,7 +44,7 @@ pub fn execute(config: &Config, options: &RunOptions) -> Result<ExitCode> {
 /// feed, select, score, record, and render once at the end.
 pub async fn run(config: &Config, options: &RunOptions) -> Result<RunReport> {
     let calendar = Calendar::from_config(&config.arxiv).context(ExitKind::Config)?;
-    let scorer = score::scorer_from_config(config).context(ExitKind::Config)?;
+    let scoring = score::Scoring::from_config(config).context(ExitKind::Config)?;
     let offline = !options.feeds.is_empty();
     let mut report = RunReport::default();
     let feed = if offline {
@@ -73,11 +73,11 @@ pub async fn run(config: &Config, options: &RunOptions) -> Result<RunReport> {
         .context(ExitKind::Config);
     }
     if !offline || options.catch_up {
-        heal_recent_days(config, &calendar, &scorer, feed.date, &mut report).await?;
+        heal_recent_days(config, &calendar, &scoring, feed.date, &mut report).await?;
     }
     report
         .days
-        .push(process_feed(config, &calendar, &feed, &scorer).await?);
+        .push(process_feed(config, &calendar, &feed, &scoring).await?);
     // Labels that came without their paper's text: from the days just recorded, else from the
     // arXiv API when this run may use the network (as catch-up does).
     if let Some(note) = super::labels::fill_waiting(config, !offline || options.catch_up).await {
@@ -176,7 +176,7 @@ pub(crate) const MAX_HEALED_PER_RUN: usize = 5;
 async fn heal_recent_days(
     config: &Config,
     calendar: &Calendar,
-    scorer: &Scorer,
+    scoring: &Scoring,
     today: Date,
     report: &mut RunReport,
 ) -> Result<()> {
@@ -210,7 +210,7 @@ async fn heal_recent_days(
         let existing = by_date.get(&date).copied();
         report
             .days
-            .push(heal_day(config, &calendar, scorer, &client, date, existing).await?);
+            .push(heal_day(config, &calendar, scoring, &client, date, existing).await?);
     }
     Ok(())
 }

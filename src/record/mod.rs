@@ -25,9 +25,10 @@ pub struct PaperText {
     pub categories: Vec<String>,
 }
 
-/// Version of the day-record format; bumped when a field changes meaning or shape. Version 2
-/// writes filtered papers as short rows (see [`PaperRecord`]); version 1 records still read.
-pub const SCHEMA_VERSION: u32 = 2;
+/// Version of the day-record format; bumped when a field changes meaning or shape. Version 3
+/// adds each scanned paper's `profile` score (a filtered row's fifth element); version 2 wrote
+/// filtered papers as short rows (see [`PaperRecord`]); versions 1 and 2 still read.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The tool whose archives `papersift import` reads, as pages name it.
 pub const IMPORTED_TOOL: &str = "ChatGPT-ArXiv-Paper-Assistant / gpt_paper_assistant";
@@ -276,6 +277,10 @@ pub struct PaperRecord {
     /// A short summary in the reader's language (`[tldr]`), for selected papers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tldr: Option<String>,
+    /// How much the reader's profile says they want the paper, in [0, 1] (higher: more
+    /// wanted), kept to three decimals; `None` on days scored without a profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<f32>,
 }
 
 /// The TL;DRs of a day: their language, how many were written, why any are missing, and what
@@ -368,6 +373,7 @@ impl PaperRecord {
             spotlight: None,
             listed_before: None,
             tldr: None,
+            profile: None,
         }
     }
 
@@ -402,6 +408,7 @@ impl PaperRecord {
             spotlight: None,
             listed_before: None,
             tldr: None,
+            profile: None,
         }
     }
 
@@ -437,9 +444,10 @@ pub struct DayRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tldr: Option<TldrRecord>,
     /// Selected papers first in page order, then unscored, then filtered. In the file each
-    /// paper is one line; a filtered paper is a row `[id, version, relevance, novelty]` (the
-    /// scores `null` when unknown, and a fifth element with the reason unless it was the score
-    /// thresholds), because nothing but its decision is ever shown or needed again.
+    /// paper is one line; a filtered paper is a row `[id, version, relevance, novelty, profile,
+    /// reason]` (the scores and the profile `null` when unknown; the reason only when it was not
+    /// the score thresholds, the profile only when either is there), because nothing but its
+    /// decision is ever shown or needed again; its text is in the scanned-text store.
     #[serde(with = "stored_papers")]
     pub papers: Vec<PaperRecord>,
 }
@@ -725,7 +733,9 @@ mod stored_papers {
         Ok(stored.into_iter().map(|paper| paper.0).collect())
     }
 
-    /// `[id, version, relevance, novelty]`, plus the reason unless it was the thresholds.
+    /// `[id, version, relevance, novelty, profile]`, plus the reason unless it was the
+    /// thresholds; the profile (a number, or `null` without one) is left off when neither it
+    /// nor a reason follows.
     struct FilteredRow<'a>(&'a PaperRecord);
 
     impl Serialize for FilteredRow<'_> {
@@ -735,16 +745,32 @@ mod stored_papers {
                 .reason
                 .as_deref()
                 .filter(|reason| !reason.starts_with(THRESHOLD_REASON));
-            let mut row = serializer.serialize_seq(Some(4 + usize::from(reason.is_some())))?;
+            let tail = if reason.is_some() {
+                2
+            } else {
+                usize::from(paper.profile.is_some())
+            };
+            let mut row = serializer.serialize_seq(Some(4 + tail))?;
             row.serialize_element(&paper.id)?;
             row.serialize_element(&paper.version)?;
             row.serialize_element(&paper.scores.as_ref().map(|s| s.relevance))?;
             row.serialize_element(&paper.scores.as_ref().map(|s| s.novelty))?;
+            if tail > 0 {
+                row.serialize_element(&paper.profile)?;
+            }
             if let Some(reason) = reason {
                 row.serialize_element(reason)?;
             }
             row.end()
         }
+    }
+
+    /// A row's fifth element: the profile score (schema 3), or the reason (schema 2).
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Fifth {
+        Reason(String),
+        Profile(Option<f32>),
     }
 
     struct StoredPaper(PaperRecord);
@@ -761,7 +787,9 @@ mod stored_papers {
         type Value = StoredPaper;
 
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a paper object or a filtered-paper row [id, version, relevance, novelty]")
+            f.write_str(
+                "a paper object or a filtered-paper row [id, version, relevance, novelty, profile]",
+            )
         }
 
         fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<StoredPaper, A::Error> {
@@ -775,7 +803,11 @@ mod stored_papers {
             let version: u32 = row.next_element()?.ok_or_else(|| missing("version"))?;
             let relevance: Option<u8> = row.next_element()?.ok_or_else(|| missing("relevance"))?;
             let novelty: Option<u8> = row.next_element()?.ok_or_else(|| missing("novelty"))?;
-            let reason: Option<String> = row.next_element()?;
+            let (profile, reason) = match row.next_element::<Fifth>()? {
+                None => (None, None),
+                Some(Fifth::Reason(reason)) => (None, Some(reason)),
+                Some(Fifth::Profile(profile)) => (profile, row.next_element::<String>()?),
+            };
             let scores = relevance.zip(novelty).map(|(relevance, novelty)| Scores {
                 relevance,
                 novelty,
@@ -783,6 +815,7 @@ mod stored_papers {
             });
             let mut paper = PaperRecord::filtered_row(id, version, scores);
             paper.reason = Some(reason.unwrap_or_else(|| THRESHOLD_REASON.to_string()));
+            paper.profile = profile;
             Ok(StoredPaper(paper))
         }
     }
@@ -1100,6 +1133,40 @@ mod tests {
     }
 
     #[test]
+    fn filtered_rows_carry_the_profile_fifth_and_schema_2_rows_still_read() {
+        let mut record: DayRecord = serde_json::from_str(MINIMAL_RECORD).unwrap();
+        let row = |id: &str, profile: Option<f32>, reason: &str| {
+            let mut paper = PaperRecord::filtered_row(id.into(), 1, None);
+            paper.profile = profile;
+            paper.reason = Some(reason.into());
+            paper
+        };
+        record.papers = vec![
+            row("2601.00001", Some(0.125), "below thresholds"),
+            row("2601.00002", Some(0.5), "title filter"),
+            row("2601.00003", None, "title filter"),
+            row("2601.00004", None, "below thresholds"),
+        ];
+        let text = String::from_utf8(to_json_lines(&record).unwrap()).unwrap();
+        for line in [
+            "[\"2601.00001\",1,null,null,0.125]",
+            "[\"2601.00002\",1,null,null,0.5,\"title filter\"]",
+            "[\"2601.00003\",1,null,null,null,\"title filter\"]",
+            "[\"2601.00004\",1,null,null]",
+        ] {
+            assert!(text.contains(line), "{line} not in {text}");
+        }
+        let read: DayRecord = serde_json::from_str(&text).unwrap();
+        assert_eq!(read.papers, record.papers);
+        // A schema-2 row: the fifth element is the reason.
+        let mut old: serde_json::Value = serde_json::from_str(MINIMAL_RECORD).unwrap();
+        old["papers"] = serde_json::json!([["2601.00005", 1, 2, 3, "title filter"]]);
+        let read: DayRecord = serde_json::from_value(old).unwrap();
+        assert_eq!(read.papers[0].reason.as_deref(), Some("title filter"));
+        assert_eq!(read.papers[0].profile, None);
+    }
+
+    #[test]
     fn a_version_1_record_reads_and_is_saved_with_filtered_papers_as_rows() {
         let dir = tempfile::tempdir().unwrap();
         let mut old: serde_json::Value = serde_json::from_str(MINIMAL_RECORD).unwrap();
@@ -1130,7 +1197,7 @@ mod tests {
         assert!(text.contains("\n    [\"2601.00002\",1,3,5]"), "{text}");
         assert!(
             text.contains(
-                "[\"2601.00003\",1,null,null,\"excluded by keyword rule \\\"medical imaging\\\"\"]"
+                "[\"2601.00003\",1,null,null,null,\"excluded by keyword rule \\\"medical imaging\\\"\"]"
             ),
             "{text}"
         );

@@ -668,6 +668,7 @@ pub(super) fn synthetic_archive(days: usize) -> Vec<DayRecord> {
                         spotlight: None,
                         listed_before: None,
                         tldr: None,
+                        profile: None,
                     }
                 })
                 .collect();

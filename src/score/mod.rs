@@ -5,6 +5,7 @@ pub(crate) mod cache;
 pub(crate) mod cost;
 pub(crate) mod keywords;
 pub mod llm;
+pub mod profile;
 pub mod prompt;
 pub mod topics;
 
@@ -240,6 +241,45 @@ pub fn day_status(outcome: &ScoreOutcome) -> DayStatus {
 
 /// Chooses the scorer: the LLM when its API key variable is set and not empty.
 /// `OPENAI_BASE_URL` in the environment overrides `llm.base_url`.
+/// A day's scoring: the scorer, and the reader's profile when there is one (else why not).
+pub struct Scoring {
+    pub scorer: Scorer,
+    pub profile: Result<profile::Profile, String>,
+}
+
+impl Scoring {
+    /// The scorer from config, and the profile trained on the repository's labels and
+    /// scanned papers as they are now. A profile that cannot be trained never stops scoring.
+    pub(crate) fn from_config(config: &Config) -> anyhow::Result<Scoring> {
+        let scorer = scorer_from_config(config)?;
+        let profile = profile::examples(
+            &config.data_dir(),
+            &config.profile,
+            profile::History::Recent,
+        )
+        .map_err(|error| format!("{error:#}"))
+        .and_then(|examples| {
+            profile::Profile::train(&examples, &config.profile, true)
+                .map_err(|reason| reason.to_string())
+        });
+        Ok(Scoring { scorer, profile })
+    }
+
+    /// One line for the run's log: the profile's evidence, or why there is none.
+    pub(crate) fn describe_profile(&self) -> String {
+        match &self.profile {
+            Ok(profile) => {
+                let c = &profile.counts;
+                format!(
+                    "profile from {} \"want\" and {} \"not for me\" labels, {} LLM picks, {} imported picks, {} unmarked papers",
+                    c.want, c.not_for_me, c.llm_picks, c.imported_picks, c.unmarked
+                )
+            }
+            Err(reason) => format!("no profile: {reason}"),
+        }
+    }
+}
+
 pub(crate) fn scorer_from_config(config: &Config) -> anyhow::Result<Scorer> {
     let prompts = prompt::Prompts::load(&config.prompts_dir())?;
     let key = std::env::var(&config.llm.api_key_env)

@@ -257,6 +257,7 @@ fn convert_raw(key: &str, entry: RawEntry) -> Result<ImportedPaper> {
         spotlight: None,
         listed_before: None,
         tldr: None,
+        profile: None,
     };
     Ok(ImportedPaper {
         record,

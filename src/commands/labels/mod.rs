@@ -272,7 +272,7 @@ async fn fill_lines(
 
 /// Texts of `ids` from the day records (selected and unscored papers keep theirs) and the
 /// scanned-text store; `since`, when given, limits the search to days from that date on.
-fn archive_texts(
+pub(crate) fn archive_texts(
     data_dir: &Path,
     ids: &HashSet<String>,
     since: Option<Date>,

@@ -1,0 +1,501 @@
+//! The profile: a model of what the reader wants, learned in pure Rust from their labels (and,
+//! weighted less, the papers the LLM selected on recorded days and the replaced tool's imported
+//! picks), against the scanned papers they did not mark. Features are tf-idf over title and
+//! abstract plus author names ([`features`]); the model is class-balanced L2 logistic
+//! regression ([`logistic`]). It reads labels and the scanned-text store through `record`.
+
+pub(crate) mod features;
+pub(crate) mod logistic;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use anyhow::Result;
+use jiff::civil::Date;
+
+use crate::config::ProfileConfig;
+use crate::record::labels::{self, LabelKind, LabelSource};
+use crate::record::{self, DayRecord, Decision, PaperText, ScorerKind, SourceKind, scanned};
+use features::{Sparse, Vocabulary, VocabularyBounds};
+
+/// Where a training example came from, weakest last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Evidence {
+    /// The reader's own "want" or "not for me".
+    Label,
+    /// Selected by the LLM on a recorded day.
+    LlmPick,
+    /// Picked by the replaced tool (`source: imported`, or an imported day's selection).
+    ImportedPick,
+    /// Scanned on a recent day and not marked: taken as not wanted.
+    Unmarked,
+}
+
+/// One training example.
+#[derive(Debug, Clone)]
+pub(crate) struct Example {
+    pub text: PaperText,
+    pub wanted: bool,
+    pub evidence: Evidence,
+    /// The day it counts for (its label's date, or the day that scanned it).
+    pub at: Date,
+}
+
+/// How many examples of each kind a profile learned from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Counts {
+    pub want: usize,
+    pub not_for_me: usize,
+    pub llm_picks: usize,
+    pub imported_picks: usize,
+    pub unmarked: usize,
+}
+
+/// A term and its weight in the model.
+pub type WeightedTerm = (String, f64);
+
+/// A trained profile.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    vocabulary: Vocabulary,
+    model: logistic::Model,
+    /// The wanted papers' vectors, for "like: <title>" and `profile explain`.
+    wanted: Vec<(PaperText, Sparse)>,
+    pub counts: Counts,
+}
+
+/// Why a profile could not be trained.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NoProfile {
+    #[error(
+        "{have} \"want\" labels with a known text, {need} needed ([profile] min_wants); mark papers on the site or `papersift labels import`"
+    )]
+    TooFewWants { have: usize, need: usize },
+    #[error("no scanned papers to learn what is not wanted (data/scanned/ is empty)")]
+    NoNegatives,
+}
+
+/// How much of the archive [`examples`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum History {
+    /// The records of the last `profile.history_days` days (a run).
+    Recent,
+    /// Every record (`papersift profile`, which also dates each label by its paper's day).
+    All,
+}
+
+/// Gathers the examples: labels in force (with their texts), the weaker picks of recorded
+/// days when `settings` gives them weight, and unmarked scanned papers of the store as
+/// negatives. Followed-author papers are not evidence of topic and are left out. Labels still
+/// waiting for their paper's text are left out until a run fills it in.
+pub(crate) fn examples(
+    data_dir: &Path,
+    settings: &ProfileConfig,
+    history: History,
+) -> Result<Vec<Example>> {
+    let store = labels::load(data_dir)?;
+    let current = store.current();
+    let mut out: Vec<Example> = Vec::new();
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut waiting: HashMap<String, (bool, Date, Evidence)> = HashMap::new();
+    for label in current.values() {
+        let evidence = if label.source == LabelSource::Imported {
+            Evidence::ImportedPick
+        } else {
+            Evidence::Label
+        };
+        let wanted = label.kind == LabelKind::Want;
+        match store.text(&label.id) {
+            Some(text) => {
+                taken.insert(label.id.clone());
+                out.push(Example {
+                    text,
+                    wanted,
+                    evidence,
+                    at: label.at,
+                });
+            }
+            None => {
+                waiting.insert(label.id.clone(), (wanted, label.at, evidence));
+            }
+        }
+    }
+    // Recorded days: the weaker picks, and the texts of labels that carried none.
+    let weak_picks = settings.llm_pick_weight > 0.0 || settings.imported_pick_weight > 0.0;
+    let records = match (history, record::last_date(data_dir)?) {
+        (History::All, _) => record::load_all(data_dir)?,
+        (History::Recent, Some(last)) => {
+            let from = last
+                .checked_sub(jiff::ToSpan::days(i64::from(settings.history_days)))
+                .unwrap_or(last);
+            record::load_between(data_dir, from, last.tomorrow().unwrap_or(last))?
+        }
+        (History::Recent, None) => Vec::new(),
+    };
+    let days: Vec<DayRecord> = records
+        .into_iter()
+        .filter(|d| d.status.has_page())
+        .collect();
+    for day in &days {
+        // A keyword-scored day's picks say nothing the profile should learn.
+        let evidence = match (day.source.kind, day.usage.scorer) {
+            (SourceKind::Import, _) | (_, ScorerKind::Imported) => Some(Evidence::ImportedPick),
+            (_, ScorerKind::Llm) => Some(Evidence::LlmPick),
+            _ => None,
+        };
+        for paper in day
+            .papers
+            .iter()
+            .filter(|p| p.decision == Decision::Selected)
+        {
+            if paper.title.is_empty() || !paper.followed_authors.is_empty() {
+                continue;
+            }
+            let text = PaperText {
+                id: paper.id.clone(),
+                title: paper.title.clone(),
+                authors: paper.authors.clone(),
+                abstract_text: paper.abstract_text.clone().unwrap_or_default(),
+                categories: paper.categories.clone(),
+            };
+            if let Some((wanted, at, evidence)) = waiting.remove(&paper.id) {
+                taken.insert(paper.id.clone());
+                out.push(Example {
+                    text,
+                    wanted,
+                    evidence,
+                    at,
+                });
+                continue;
+            }
+            if let Some(evidence) = evidence.filter(|_| weak_picks)
+                && !taken.contains(&paper.id)
+            {
+                taken.insert(paper.id.clone());
+                out.push(Example {
+                    text,
+                    wanted: true,
+                    evidence,
+                    at: day.date,
+                });
+            }
+        }
+    }
+    // A label counts for the day its paper was announced, when a recorded day saw it: an
+    // import dates every label on the day of the import.
+    let seen_on: HashMap<&str, Date> = days
+        .iter()
+        .flat_map(|d| d.papers.iter().map(move |p| (p.id.as_str(), d.date)))
+        .collect();
+    for example in out.iter_mut() {
+        if let Some(day) = seen_on.get(example.text.id.as_str()) {
+            example.at = *day;
+        }
+    }
+    // The scanned papers not marked: what the reader saw and passed over.
+    let mut unmarked = Vec::new();
+    for date in scanned::dates(data_dir)? {
+        let texts = match scanned::load_day(data_dir, date) {
+            Ok(texts) => texts,
+            Err(error) => {
+                tracing::warn!("{error:#}; the profile learns without that day");
+                continue;
+            }
+        };
+        for text in texts {
+            if let Some((wanted, at, evidence)) = waiting.remove(&text.id) {
+                taken.insert(text.id.clone());
+                out.push(Example {
+                    text,
+                    wanted,
+                    evidence,
+                    at,
+                });
+            } else if !current.contains_key(&text.id) && !taken.contains(&text.id) {
+                unmarked.push(Example {
+                    text,
+                    wanted: false,
+                    evidence: Evidence::Unmarked,
+                    at: date,
+                });
+            }
+        }
+    }
+    // An even sample across the days, newest kept when there are too many.
+    if unmarked.len() > settings.max_unmarked {
+        let step = unmarked.len() as f64 / settings.max_unmarked as f64;
+        unmarked = (0..settings.max_unmarked)
+            .map(|i| unmarked[(i as f64 * step) as usize].clone())
+            .collect();
+    }
+    out.extend(unmarked);
+    Ok(out)
+}
+
+impl Profile {
+    /// Trains a profile, or says why there is none: fewer than `min_wants` "want" labels (the
+    /// reader's own, or with `from_picks` the LLM's and imported picks too), or no negatives.
+    pub(crate) fn train(
+        examples: &[Example],
+        settings: &ProfileConfig,
+        from_picks: bool,
+    ) -> std::result::Result<Profile, NoProfile> {
+        let weight = |e: &Example| match e.evidence {
+            Evidence::Label | Evidence::Unmarked => 1.0,
+            Evidence::LlmPick => settings.llm_pick_weight,
+            Evidence::ImportedPick => settings.imported_pick_weight,
+        };
+        let used: Vec<&Example> = examples.iter().filter(|e| weight(e) > 0.0).collect();
+        let wants = used
+            .iter()
+            .filter(|e| e.wanted && (from_picks || e.evidence == Evidence::Label))
+            .count();
+        if wants < settings.min_wants {
+            return Err(NoProfile::TooFewWants {
+                have: wants,
+                need: settings.min_wants,
+            });
+        }
+        if !used.iter().any(|e| !e.wanted) {
+            return Err(NoProfile::NoNegatives);
+        }
+        let terms: Vec<Vec<String>> = used
+            .iter()
+            .map(|e| features::terms(&e.text.title, &e.text.abstract_text, &e.text.authors))
+            .collect();
+        let vocabulary = Vocabulary::fit(&terms, VocabularyBounds::default());
+        let xs: Vec<Sparse> = terms.iter().map(|t| vocabulary.vector(t)).collect();
+        let ys: Vec<bool> = used.iter().map(|e| e.wanted).collect();
+        let own: Vec<f64> = used.iter().map(|e| weight(e)).collect();
+        let ws = logistic::balanced(&ys, &own);
+        let model = logistic::train(
+            &xs,
+            &ys,
+            &ws,
+            vocabulary.len(),
+            logistic::Settings {
+                c: settings.c,
+                ..logistic::Settings::default()
+            },
+        );
+        let mut counts = Counts::default();
+        for e in &used {
+            match (e.evidence, e.wanted) {
+                (Evidence::Label, true) => counts.want += 1,
+                (Evidence::Label, false) => counts.not_for_me += 1,
+                (Evidence::LlmPick, _) => counts.llm_picks += 1,
+                (Evidence::ImportedPick, _) => counts.imported_picks += 1,
+                (Evidence::Unmarked, _) => counts.unmarked += 1,
+            }
+        }
+        let wanted = used
+            .iter()
+            .zip(xs)
+            .filter(|(e, _)| e.wanted && e.evidence == Evidence::Label)
+            .map(|(e, x)| (e.text.clone(), x))
+            .collect();
+        Ok(Profile {
+            vocabulary,
+            model,
+            wanted,
+            counts,
+        })
+    }
+
+    fn vector(&self, title: &str, abstract_text: &str, authors: &[String]) -> Sparse {
+        self.vocabulary
+            .vector(&features::terms(title, abstract_text, authors))
+    }
+
+    /// How much the reader wants a paper: a probability in [0, 1].
+    pub fn score(&self, title: &str, abstract_text: &str, authors: &[String]) -> f64 {
+        self.model
+            .probability(&self.vector(title, abstract_text, authors))
+    }
+
+    /// The wanted paper most like this one, with its cosine similarity.
+    pub fn nearest_wanted(
+        &self,
+        title: &str,
+        abstract_text: &str,
+        authors: &[String],
+    ) -> Option<(&PaperText, f32)> {
+        let x = self.vector(title, abstract_text, authors);
+        self.wanted
+            .iter()
+            .map(|(text, w)| (text, features::cosine(&x, w)))
+            .filter(|(_, s)| *s > 0.0)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+    }
+
+    /// The `n` terms with the largest positive and the largest negative weights.
+    pub fn top_terms(&self, n: usize) -> (Vec<WeightedTerm>, Vec<WeightedTerm>) {
+        let mut ranked: Vec<(usize, f64)> =
+            self.model.weights.iter().copied().enumerate().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let named = |items: &[(usize, f64)]| {
+            items
+                .iter()
+                .map(|(i, w)| (self.vocabulary.terms[*i].clone(), *w))
+                .collect::<Vec<_>>()
+        };
+        let positive: Vec<(usize, f64)> = ranked
+            .iter()
+            .filter(|(_, w)| *w > 0.0)
+            .take(n)
+            .copied()
+            .collect();
+        let negative: Vec<(usize, f64)> = ranked
+            .iter()
+            .rev()
+            .filter(|(_, w)| *w < 0.0)
+            .take(n)
+            .copied()
+            .collect();
+        (named(&positive), named(&negative))
+    }
+
+    /// The terms of one paper that moved its score most, each with its share of the margin.
+    pub fn explain(
+        &self,
+        title: &str,
+        abstract_text: &str,
+        authors: &[String],
+        n: usize,
+    ) -> Vec<(String, f64)> {
+        let x = self.vector(title, abstract_text, authors);
+        let mut parts: Vec<(String, f64)> = x
+            .iter()
+            .map(|(i, v)| {
+                (
+                    self.vocabulary.terms[*i as usize].clone(),
+                    self.model.weights[*i as usize] * f64::from(*v),
+                )
+            })
+            .collect();
+        parts.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+        parts.truncate(n);
+        parts
+    }
+
+    pub fn vocabulary_size(&self) -> usize {
+        self.vocabulary.len()
+    }
+}
+
+/// ROC-AUC of scores against labels: the chance that a wanted paper outranks an unwanted one
+/// (ties count half). `None` without both classes.
+pub fn roc_auc(scored: &[(f64, bool)]) -> Option<f64> {
+    let positives = scored.iter().filter(|(_, y)| *y).count();
+    let negatives = scored.len() - positives;
+    if positives == 0 || negatives == 0 {
+        return None;
+    }
+    let mut sorted: Vec<(f64, bool)> = scored.to_vec();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // Rank sum of the positives, ties given their mean rank.
+    let mut rank_sum = 0.0;
+    let mut i = 0;
+    while i < sorted.len() {
+        let mut j = i;
+        while j < sorted.len() && sorted[j].0 == sorted[i].0 {
+            j += 1;
+        }
+        let mean_rank = (i + 1 + j) as f64 / 2.0;
+        rank_sum += mean_rank * sorted[i..j].iter().filter(|(_, y)| *y).count() as f64;
+        i = j;
+    }
+    let p = positives as f64;
+    Some((rank_sum - p * (p + 1.0) / 2.0) / (p * negatives as f64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auc_counts_pairs_and_ties_half() {
+        assert_eq!(roc_auc(&[(0.9, true), (0.1, false)]), Some(1.0));
+        assert_eq!(roc_auc(&[(0.1, true), (0.9, false)]), Some(0.0));
+        assert_eq!(roc_auc(&[(0.5, true), (0.5, false)]), Some(0.5));
+        assert_eq!(
+            roc_auc(&[(0.9, true), (0.4, true), (0.5, false), (0.1, false)]),
+            Some(0.75)
+        );
+        assert_eq!(roc_auc(&[(0.9, true)]), None);
+    }
+
+    fn text(id: &str, title: &str, abstract_text: &str) -> PaperText {
+        PaperText {
+            id: id.into(),
+            title: title.into(),
+            authors: vec![],
+            abstract_text: abstract_text.into(),
+            categories: vec![],
+        }
+    }
+
+    #[test]
+    fn a_profile_ranks_papers_like_the_wanted_ones_first_and_names_its_terms() {
+        let day: Date = "2026-03-02".parse().unwrap();
+        let mut examples = Vec::new();
+        for i in 0..12 {
+            examples.push(Example {
+                text: text(
+                    &format!("w{i}"),
+                    &format!("Sparse mixture of experts {i}"),
+                    "We prune experts for sparse routing in large models.",
+                ),
+                wanted: true,
+                evidence: Evidence::Label,
+                at: day,
+            });
+            examples.push(Example {
+                text: text(
+                    &format!("u{i}"),
+                    &format!("Medical image segmentation {i}"),
+                    "A dataset of clinical scans for tumour segmentation.",
+                ),
+                wanted: false,
+                evidence: Evidence::Unmarked,
+                at: day,
+            });
+        }
+        let settings = ProfileConfig::default();
+        let profile = Profile::train(&examples, &settings, false).unwrap();
+        let like = profile.score(
+            "Routing in sparse experts",
+            "Sparse experts prune well.",
+            &[],
+        );
+        let unlike = profile.score("Tumour scans", "Clinical segmentation of scans.", &[]);
+        assert!(like > 0.5 && unlike < 0.5, "{like} {unlike}");
+        let (positive, negative) = profile.top_terms(3);
+        assert!(
+            positive
+                .iter()
+                .any(|(t, _)| t.contains("sparse") || t.contains("experts")),
+            "{positive:?}"
+        );
+        assert!(
+            negative.iter().any(|(t, _)| t.contains("segmentation")
+                || t.contains("clinical")
+                || t.contains("scans")),
+            "{negative:?}"
+        );
+        let (nearest, similarity) = profile
+            .nearest_wanted("Sparse mixture of experts again", "Prune experts.", &[])
+            .unwrap();
+        assert!(nearest.id.starts_with('w') && similarity > 0.3);
+        // Too few wants: no profile, and the reason says how many.
+        let few: Vec<Example> = examples
+            .iter()
+            .filter(|e| !e.wanted || e.text.id == "w0")
+            .cloned()
+            .collect();
+        assert_eq!(
+            Profile::train(&few, &settings, false).unwrap_err(),
+            NoProfile::TooFewWants { have: 1, need: 10 }
+        );
+    }
+}
