@@ -11,7 +11,8 @@ in the top 50 (R@50). Papers picked for a followed author are left out, as the R
 asks. Prints a Markdown table: per N, the mean and median over the later days, and the profile's
 training time (the run's wall time less a run with no labels).
 
-Usage: scripts/bench-profile.py [BINARY] [--counts 10,30,100,300] [--train 20]
+Usage: scripts/bench-profile.py [BINARY] [--counts 10,30,100,300] [--train 20] [--config TOML]
+  --config  extra config.toml lines for every run, e.g. '[profile]\nc = 1.0'
 """
 import argparse
 import json
@@ -79,6 +80,7 @@ def main():
     parser.add_argument("binary", nargs="?", default=os.path.join(REPO, "target", "release", "papersift"))
     parser.add_argument("--counts", default="10,30,100,300")
     parser.add_argument("--train", type=int, default=20)
+    parser.add_argument("--config", default="", help="extra config.toml text")
     args = parser.parse_args()
     days = sorted(name[:-6] for name in os.listdir(LABELLED) if name.endswith(".jsonl"))
     work = tempfile.mkdtemp()
@@ -98,7 +100,7 @@ def main():
             os.makedirs(site)
             shutil.copytree(os.path.join(REPO, "prompts"), os.path.join(site, "prompts"))
             with open(os.path.join(site, "config.toml"), "w") as f:
-                f.write('[arxiv]\ncategories = ["cs.LG", "cs.AI"]\n')
+                f.write('[arxiv]\ncategories = ["cs.LG", "cs.AI"]\n' + args.config.replace("\\n", "\n") + "\n")
             for day in train:
                 run(args.binary, site, feeds[day])
             if count:

@@ -64,6 +64,10 @@ pub struct ProfileConfig {
     /// Recorded days (counted back from the newest) whose LLM picks a run learns from: a run
     /// reads these records, not the whole archive.
     pub history_days: u32,
+    /// Without an API key: the papers a day ranked by the profile selects (the best ones).
+    pub select: usize,
+    /// Without an API key: select the papers whose profile score reaches this instead (0-1).
+    pub threshold: Option<f64>,
 }
 
 impl Default for ProfileConfig {
@@ -73,8 +77,10 @@ impl Default for ProfileConfig {
             llm_pick_weight: 0.3,
             imported_pick_weight: 0.3,
             max_unmarked: 2500,
-            c: 4.0,
+            c: 0.5,
             history_days: 30,
+            select: 20,
+            threshold: None,
         }
     }
 }
@@ -579,8 +585,15 @@ impl Config {
                 profile.c
             );
         }
-        if profile.min_wants == 0 || profile.max_unmarked == 0 {
-            bail!("profile.min_wants and profile.max_unmarked must be at least 1");
+        if let Some(threshold) = profile.threshold
+            && !(0.0..=1.0).contains(&threshold)
+        {
+            bail!(
+                "profile.threshold = {threshold} is outside 0-1 (a profile score is a probability)"
+            );
+        }
+        if profile.min_wants == 0 || profile.max_unmarked == 0 || profile.select == 0 {
+            bail!("profile.min_wants, profile.max_unmarked and profile.select must be at least 1");
         }
         if !(20..=2500).contains(&self.labels.scanned_days) {
             bail!(

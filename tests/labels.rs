@@ -490,3 +490,128 @@ fn the_old_tools_picks_become_imported_want_labels_that_never_override_the_reade
         "{line}"
     );
 }
+
+/// The picks of a labelled day (papers picked for a followed author left out).
+fn picks_of(day: &str) -> HashSet<String> {
+    labelled_papers(day)
+        .into_iter()
+        .filter(|p| p["picked"] == true && p["author_match"] != true)
+        .map(|p| p["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn selected_ids(repo: &Path, day: &str) -> HashSet<String> {
+    let record = read_json(&repo.join(format!("data/{}.json", day.replace('-', "/"))));
+    record["papers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["decision"] == "selected")
+        .map(|p| p["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[ignore = "needs ../shared/fixtures"]
+#[test]
+fn without_a_key_100_want_labels_rank_the_day_and_find_what_the_keyword_scorer_misses() {
+    let labelled_days = [
+        "2025-06-10",
+        "2025-06-11",
+        "2025-06-13",
+        "2025-06-16",
+        "2025-06-17",
+        "2025-06-18",
+    ];
+    let later = "2025-06-23";
+    let config = "[arxiv]\ncategories = [\"cs.LG\", \"cs.AI\"]\n";
+    let with_labels = repo::user_repo(config);
+    let keywords_only = repo::user_repo(config);
+    for repo in [with_labels.path(), keywords_only.path()] {
+        for day in labelled_days {
+            let feed = labelled_feed(day, repo);
+            papersift(repo)
+                .args(["run", "--feed"])
+                .arg(&feed)
+                .assert()
+                .success();
+        }
+    }
+    let mut picks: Vec<String> = labelled_days.iter().flat_map(|d| picks_of(d)).collect();
+    picks.sort();
+    picks.truncate(100);
+    assert_eq!(picks.len(), 100);
+    papersift(with_labels.path())
+        .args(["labels", "import", "-"])
+        .write_stdin(picks.join("\n"))
+        .assert()
+        .success();
+    let mut selected = Vec::new();
+    for repo in [with_labels.path(), keywords_only.path()] {
+        let feed = labelled_feed(later, repo);
+        let output = papersift(repo)
+            .args(["run", "--feed"])
+            .arg(&feed)
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        selected.push((
+            selected_ids(repo, later),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        ));
+    }
+    let (profile_day, profile_line) = &selected[0];
+    let (keyword_day, keyword_line) = &selected[1];
+    assert!(
+        profile_line.contains("your profile (no LLM API key set)"),
+        "{profile_line}"
+    );
+    assert!(
+        profile_line.contains("profile from 100 \"want\""),
+        "{profile_line}"
+    );
+    assert!(
+        keyword_line.contains("no profile: 0 \"want\" labels"),
+        "{keyword_line}"
+    );
+    let record = read_json(
+        &with_labels
+            .path()
+            .join(format!("data/{}.json", later.replace('-', "/"))),
+    );
+    assert_eq!(record["usage"]["scorer"], "profile");
+    assert_eq!(profile_day.len(), 20, "profile.select papers");
+    // Every scanned paper carries its profile score.
+    for paper in record["papers"].as_array().unwrap() {
+        let score = if paper.is_array() {
+            &paper[4]
+        } else {
+            &paper["profile"]
+        };
+        let score = score
+            .as_f64()
+            .unwrap_or_else(|| panic!("no profile score: {paper}"));
+        assert!((0.0..=1.0).contains(&score));
+    }
+    let truth = picks_of(later);
+    let found = profile_day.intersection(&truth).count();
+    let found_by_keywords = keyword_day.intersection(&truth).count();
+    let only_profile = profile_day
+        .difference(keyword_day)
+        .filter(|id| truth.contains(*id))
+        .count();
+    assert!(
+        found > 2 * found_by_keywords.max(1) && only_profile >= 5,
+        "profile found {found} picks, keywords {found_by_keywords}, only the profile {only_profile}"
+    );
+    // The page says in one line how the day was ranked.
+    let page = std::fs::read_to_string(
+        with_labels
+            .path()
+            .join(format!("docs/{}/index.html", later.replace('-', "/"))),
+    )
+    .unwrap();
+    assert!(
+        page.contains("Ranked by your profile"),
+        "the page says how the day was ranked"
+    );
+}

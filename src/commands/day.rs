@@ -209,8 +209,8 @@ async fn score_and_record(
 ) -> Result<DayReport> {
     let scorer = &scoring.scorer;
     let (items, selection) = scanned;
-    tracing::info!(%date, candidates = selection.candidates.len(), scorer = %scorer.describe(), "scoring");
-    let outcome = scorer.score(&selection.candidates).await;
+    tracing::info!(%date, candidates = selection.candidates.len(), scorer = %scoring.describe(config), "scoring");
+    let outcome = scoring.score(config, &selection.candidates).await;
     let mut status = scored_status(&outcome, &source);
     // A day whose papers may be short is never complete, however well it scored.
     if incomplete.is_some() && !status.is_failure() {
@@ -238,7 +238,7 @@ async fn score_and_record(
         None
     };
     papers.extend(selection.excluded);
-    apply_profile(scoring, &mut papers, items);
+    apply_profile(scoring, &mut papers, items, config.llm.abstract_chars);
     let mut counts = selection.counts;
     counts.tally_decisions(&papers);
     let data_dir = config.data_dir();
@@ -272,7 +272,7 @@ async fn score_and_record(
         record::count_text(day.counts.scanned),
         day.counts.selected,
         day.counts.unscored,
-        scorer.describe(),
+        scoring.describe(config),
         path.display()
     );
     summary.push_str(&format!("; {}", scoring.describe_profile()));
@@ -291,14 +291,21 @@ async fn score_and_record(
 
 /// Gives each of the day's papers its profile score (kept to three decimals), from the text the
 /// day scanned; nothing without a profile.
-fn apply_profile(scoring: &Scoring, papers: &mut [record::PaperRecord], items: &[Paper]) {
+fn apply_profile(
+    scoring: &Scoring,
+    papers: &mut [record::PaperRecord],
+    items: &[Paper],
+    abstract_chars: usize,
+) {
     let Ok(profile) = &scoring.profile else {
         return;
     };
     let by_id: HashMap<&str, &Paper> = items.iter().map(|p| (p.id.as_str(), p)).collect();
     for paper in papers.iter_mut() {
         if let Some(text) = by_id.get(paper.id.as_str()) {
-            let score = profile.score(&text.title, &text.abstract_text, &text.authors);
+            // Cut as the profile's own texts are (the scanned store keeps them so).
+            let abstract_text = crate::text::abstract_cut(&text.abstract_text, abstract_chars);
+            let score = profile.score(&text.title, &abstract_text, &text.authors);
             paper.profile = Some(((score * 1000.0).round() / 1000.0) as f32);
         }
     }
@@ -475,13 +482,12 @@ pub(crate) async fn heal_day(
 
 /// Scores the unscored papers of a failed day again, keeping every decision already made.
 async fn rescore_day(config: &Config, scoring: &Scoring, day: &DayRecord) -> Result<DayReport> {
-    let scorer = &scoring.scorer;
     let date = day.date;
     let papers = day.unscored_papers();
     // The papers left unscored already passed the day's author and h-index rules when it was
     // first selected, so no Semantic Scholar lookup is made again.
     let selection = select::select(&papers, config, &HashSet::new(), &S2Papers::new());
-    let outcome = scorer.score(&selection.candidates).await;
+    let outcome = scoring.score(config, &selection.candidates).await;
     if let Some(failure) = &outcome.failure {
         return Ok(DayReport {
             date: Some(date),
@@ -507,7 +513,12 @@ async fn rescore_day(config: &Config, scoring: &Scoring, day: &DayRecord) -> Res
         healed.topics = catalog.labels();
     }
     healed.papers.extend(selection.excluded);
-    apply_profile(scoring, &mut healed.papers, &papers);
+    apply_profile(
+        scoring,
+        &mut healed.papers,
+        &papers,
+        config.llm.abstract_chars,
+    );
     score::rank(&mut healed.papers, &config.selection);
     healed.usage.add(&outcome.usage);
     healed.counts.tally_decisions(&healed.papers);

@@ -172,6 +172,9 @@ pub enum ScorerKind {
     /// Scores carried over from an imported archive.
     #[serde(rename = "import")]
     Imported,
+    /// The reader's profile ranked the day (no API key, enough labels).
+    #[serde(rename = "profile")]
+    Profile,
 }
 
 /// Which scorer produced the scores, and what it cost.

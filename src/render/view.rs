@@ -675,6 +675,9 @@ fn usage_view(usage: &Usage) -> UsageView {
         keyword_scorer: usage.scorer == ScorerKind::Keywords,
         scorer_note: match usage.scorer {
             ScorerKind::Keywords => Some("Scored by the built-in keyword scorer (no LLM).".into()),
+            ScorerKind::Profile => Some(
+                "Ranked by your profile, learned from the papers you marked “want” and “not for me” (no LLM): relevance says how much a paper is like what you want; novelty is not judged.".into(),
+            ),
             // Archives from 2026 recorded the model and its tokens: those get the table.
             ScorerKind::Imported if usage.model.is_none() => {
                 Some("The old tool did not record its token usage and cost on this day.".into())
@@ -706,9 +709,13 @@ fn scores_view(record: &DayRecord, paper: &PaperRecord) -> Option<ScoresView> {
     })
 }
 
-/// False for days the keyword scorer ranked: its novelty is a placeholder, never shown.
+/// False for days the keyword scorer or the profile ranked: their novelty is a placeholder,
+/// never shown.
 pub(crate) fn judges_novelty(record: &DayRecord) -> bool {
-    record.usage.scorer != ScorerKind::Keywords
+    !matches!(
+        record.usage.scorer,
+        ScorerKind::Keywords | ScorerKind::Profile
+    )
 }
 
 /// The paper's element id on its day page.

@@ -265,6 +265,42 @@ impl Scoring {
         Ok(Scoring { scorer, profile })
     }
 
+    /// The profile when it ranks days without an API key: the reader's own "want" labels
+    /// reach `profile.min_wants` (the LLM's picks do not count for this).
+    fn ranking_profile(&self, config: &Config) -> Option<&profile::Profile> {
+        match (&self.scorer, &self.profile) {
+            (Scorer::Keywords(_), Ok(profile))
+                if profile.counts.want >= config.profile.min_wants =>
+            {
+                Some(profile)
+            }
+            _ => None,
+        }
+    }
+
+    /// Scores a day's candidates: by the LLM when a key is set; without one by the reader's
+    /// profile when there are enough labels, else by the keyword scorer.
+    pub(crate) async fn score(&self, config: &Config, candidates: &[Candidate]) -> ScoreOutcome {
+        match self.ranking_profile(config) {
+            Some(profile) => profile::rank_day(
+                profile,
+                candidates,
+                &config.profile,
+                &config.selection,
+                config.llm.abstract_chars,
+            ),
+            None => self.scorer.score(candidates).await,
+        }
+    }
+
+    /// Which scorer a day gets, for logs.
+    pub(crate) fn describe(&self, config: &Config) -> String {
+        match self.ranking_profile(config) {
+            Some(_) => "your profile (no LLM API key set)".to_string(),
+            None => self.scorer.describe(),
+        }
+    }
+
     /// One line for the run's log: the profile's evidence, or why there is none.
     pub(crate) fn describe_profile(&self) -> String {
         match &self.profile {

@@ -383,6 +383,97 @@ impl Profile {
     }
 }
 
+/// A day's verdicts from the profile, for a day with no API key: the `select` best papers by
+/// profile score (or those reaching `threshold`), and every paper matching an include keyword,
+/// get a relevance from `relevance_min` up to 10; the rest below it, in order of score.
+/// Novelty is not judged (the keyword scorer's neutral value). The comment names the score and
+/// the wanted paper the paper is most like.
+pub(crate) fn rank_day(
+    profile: &Profile,
+    candidates: &[crate::select::Candidate],
+    settings: &ProfileConfig,
+    selection: &crate::config::SelectionConfig,
+    abstract_chars: usize,
+) -> super::ScoreOutcome {
+    let scores: Vec<f64> = candidates
+        .iter()
+        .map(|c| {
+            // Cut as the profile's own texts are (the scanned store keeps them so).
+            let abstract_text = crate::text::abstract_cut(&c.paper.abstract_text, abstract_chars);
+            profile.score(&c.paper.title, &abstract_text, &c.paper.authors)
+        })
+        .collect();
+    let cut = match settings.threshold {
+        Some(threshold) => threshold,
+        None => {
+            let mut sorted = scores.clone();
+            sorted.sort_by(|a, b| b.total_cmp(a));
+            sorted
+                .get(settings.select.min(sorted.len()).saturating_sub(1))
+                .copied()
+                .unwrap_or(1.0)
+        }
+    };
+    let low = f64::from(selection.relevance_min.saturating_sub(1).max(1));
+    let high_floor = f64::from(selection.relevance_min);
+    let verdicts = candidates
+        .iter()
+        .zip(&scores)
+        .map(|(candidate, &p)| {
+            let chosen = p >= cut || !candidate.include_hits.is_empty();
+            let relevance = if chosen {
+                let above = if cut < 1.0 {
+                    ((p - cut) / (1.0 - cut)).max(0.0)
+                } else {
+                    0.0
+                };
+                (high_floor + (10.0 - high_floor) * above)
+                    .round()
+                    .clamp(high_floor, 10.0)
+            } else {
+                (1.0 + (low - 1.0) * (p / cut.max(f64::EPSILON)))
+                    .floor()
+                    .clamp(1.0, low)
+            };
+            // Only a chosen paper's comment is shown (a filtered row keeps none).
+            let like = if chosen {
+                profile
+                    .nearest_wanted(
+                        &candidate.paper.title,
+                        &candidate.paper.abstract_text,
+                        &candidate.paper.authors,
+                    )
+                    .map(|(near, _)| format!("; like “{}”", crate::text::one_line(&near.title)))
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            };
+            let keywords = if candidate.include_hits.is_empty() {
+                String::new()
+            } else {
+                format!("; include keywords: {}", candidate.include_hits.join(", "))
+            };
+            super::Verdict::Scored(
+                crate::record::Scores {
+                    relevance: relevance as u8,
+                    novelty: super::keywords::NEUTRAL_NOVELTY,
+                    comment: format!("Profile score {p:.2}{like}{keywords}"),
+                },
+                Vec::new(),
+            )
+        })
+        .collect();
+    super::ScoreOutcome {
+        verdicts,
+        usage: crate::record::Usage {
+            scorer: ScorerKind::Profile,
+            cost_usd: Some(0.0),
+            ..crate::record::Usage::default()
+        },
+        failure: None,
+    }
+}
+
 /// ROC-AUC of scores against labels: the chance that a wanted paper outranks an unwanted one
 /// (ties count half). `None` without both classes.
 pub fn roc_auc(scored: &[(f64, bool)]) -> Option<f64> {
@@ -433,6 +524,95 @@ mod tests {
             abstract_text: abstract_text.into(),
             categories: vec![],
         }
+    }
+
+    fn trained() -> Profile {
+        let day: Date = "2026-03-02".parse().unwrap();
+        let mut examples = Vec::new();
+        for i in 0..12 {
+            examples.push(Example {
+                text: text(
+                    &format!("w{i}"),
+                    &format!("Sparse mixture of experts {i}"),
+                    "We prune experts for sparse routing in large models.",
+                ),
+                wanted: true,
+                evidence: Evidence::Label,
+                at: day,
+            });
+            examples.push(Example {
+                text: text(
+                    &format!("u{i}"),
+                    &format!("Medical image segmentation {i}"),
+                    "A dataset of clinical scans for tumour segmentation.",
+                ),
+                wanted: false,
+                evidence: Evidence::Unmarked,
+                at: day,
+            });
+        }
+        Profile::train(&examples, &ProfileConfig::default(), false).unwrap()
+    }
+
+    fn candidate(id: &str, title: &str, include: &[&str]) -> crate::select::Candidate {
+        crate::select::Candidate {
+            paper: crate::paper::Paper {
+                id: id.into(),
+                version: 1,
+                title: title.into(),
+                authors: vec![],
+                abstract_text: title.into(),
+                categories: vec![],
+                announce_type: crate::paper::AnnounceType::New,
+                doi: None,
+                journal_ref: None,
+                license: None,
+            },
+            followed_authors: vec![],
+            include_hits: include.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_keyless_day_selects_the_best_by_profile_and_every_include_keyword_match() {
+        let profile = trained();
+        let candidates = vec![
+            candidate("a", "Sparse experts routing", &[]),
+            candidate("b", "Mixture of experts pruning", &[]),
+            candidate("c", "Tumour scans segmentation", &[]),
+            candidate("d", "Clinical scans", &["scans"]),
+        ];
+        let settings = ProfileConfig {
+            select: 2,
+            ..ProfileConfig::default()
+        };
+        let selection = crate::config::SelectionConfig::default();
+        let outcome = rank_day(&profile, &candidates, &settings, &selection, 1150);
+        assert_eq!(outcome.usage.scorer, ScorerKind::Profile);
+        let relevance: Vec<u8> = outcome
+            .verdicts
+            .iter()
+            .map(|v| match v {
+                crate::score::Verdict::Scored(s, _) => s.relevance,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let min = selection.relevance_min;
+        assert!(relevance[0] >= min && relevance[1] >= min, "{relevance:?}");
+        assert!(relevance[2] < min, "{relevance:?}");
+        assert!(
+            relevance[3] >= min,
+            "an include keyword is never cut: {relevance:?}"
+        );
+        let comment = match &outcome.verdicts[0] {
+            crate::score::Verdict::Scored(s, _) => s.comment.clone(),
+            _ => unreachable!(),
+        };
+        assert!(
+            comment.starts_with("Profile score 0.")
+                && comment.contains("like “Sparse mixture of experts"),
+            "{comment}"
+        );
     }
 
     #[test]
