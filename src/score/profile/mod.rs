@@ -192,6 +192,10 @@ pub(crate) fn examples(
             example.at = *day;
         }
     }
+    // Too few wanted papers for any profile: the store (the costly part to read) is not read.
+    if out.iter().filter(|e| e.wanted).count() < settings.min_wants {
+        return Ok(out);
+    }
     // The scanned papers not marked: what the reader saw and passed over.
     let mut unmarked = Vec::new();
     for date in scanned::dates(data_dir)? {
