@@ -531,6 +531,11 @@ mod tests {
     }
 
     fn trained() -> Profile {
+        trained_with_examples().1
+    }
+
+    /// Twelve wanted papers on sparse experts, twelve unmarked ones on medical imaging.
+    fn trained_with_examples() -> (Vec<Example>, Profile) {
         let day: Date = "2026-03-02".parse().unwrap();
         let mut examples = Vec::new();
         for i in 0..12 {
@@ -555,7 +560,8 @@ mod tests {
                 at: day,
             });
         }
-        Profile::train(&examples, &ProfileConfig::default(), false).unwrap()
+        let profile = Profile::train(&examples, &ProfileConfig::default(), false).unwrap();
+        (examples, profile)
     }
 
     fn candidate(id: &str, title: &str, include: &[&str]) -> crate::select::Candidate {
@@ -621,32 +627,8 @@ mod tests {
 
     #[test]
     fn a_profile_ranks_papers_like_the_wanted_ones_first_and_names_its_terms() {
-        let day: Date = "2026-03-02".parse().unwrap();
-        let mut examples = Vec::new();
-        for i in 0..12 {
-            examples.push(Example {
-                text: text(
-                    &format!("w{i}"),
-                    &format!("Sparse mixture of experts {i}"),
-                    "We prune experts for sparse routing in large models.",
-                ),
-                wanted: true,
-                evidence: Evidence::Label,
-                at: day,
-            });
-            examples.push(Example {
-                text: text(
-                    &format!("u{i}"),
-                    &format!("Medical image segmentation {i}"),
-                    "A dataset of clinical scans for tumour segmentation.",
-                ),
-                wanted: false,
-                evidence: Evidence::Unmarked,
-                at: day,
-            });
-        }
+        let (examples, profile) = trained_with_examples();
         let settings = ProfileConfig::default();
-        let profile = Profile::train(&examples, &settings, false).unwrap();
         let like = profile.score(
             "Routing in sparse experts",
             "Sparse experts prune well.",
