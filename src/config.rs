@@ -68,6 +68,10 @@ pub struct ProfileConfig {
     pub select: usize,
     /// Without an API key: select the papers whose profile score reaches this instead (0-1).
     pub threshold: Option<f64>,
+    /// "You may also like": at most this many papers of the profile's own best
+    /// `profile.select` of the day that the day left out, under the day's papers and in the
+    /// e-mail (0: none).
+    pub also_like: usize,
 }
 
 impl Default for ProfileConfig {
@@ -81,6 +85,7 @@ impl Default for ProfileConfig {
             history_days: 30,
             select: 20,
             threshold: None,
+            also_like: 5,
         }
     }
 }

@@ -614,4 +614,53 @@ fn without_a_key_100_want_labels_rank_the_day_and_find_what_the_keyword_scorer_m
         page.contains("Ranked by your profile"),
         "the page says how the day was ranked"
     );
+
+    // "You may also like": a stricter threshold leaves out papers of the profile's own best
+    // 20; the best of those are suggested, each with the wanted paper it is most like.
+    let next = "2025-06-24";
+    let config_path = with_labels.path().join("config.toml");
+    let mut config = std::fs::read_to_string(&config_path).unwrap();
+    config.push_str("[profile]\nthreshold = 0.8\n");
+    std::fs::write(&config_path, config).unwrap();
+    let feed = labelled_feed(next, with_labels.path());
+    papersift(with_labels.path())
+        .args(["run", "--feed"])
+        .arg(&feed)
+        .assert()
+        .success();
+    let record = read_json(
+        &with_labels
+            .path()
+            .join(format!("data/{}.json", next.replace('-', "/"))),
+    );
+    let suggested = record["also_like"].as_array().expect("also_like");
+    assert_eq!(suggested.len(), 5, "{suggested:?}");
+    let chosen = selected_ids(with_labels.path(), next);
+    let labelled: HashSet<&str> = picks.iter().map(String::as_str).collect();
+    for paper in suggested {
+        let id = paper["id"].as_str().unwrap();
+        assert!(!chosen.contains(id), "{id} was selected");
+        assert!(
+            labelled.contains(paper["like"]["id"].as_str().unwrap()),
+            "{paper}"
+        );
+    }
+    let scores: Vec<f64> = suggested
+        .iter()
+        .map(|p| p["profile"].as_f64().unwrap())
+        .collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "best first: {scores:?}"
+    );
+    let day = format!("docs/{}/index", next.replace('-', "/"));
+    for ending in ["html", "md"] {
+        let page =
+            std::fs::read_to_string(with_labels.path().join(format!("{day}.{ending}"))).unwrap();
+        assert!(page.contains("You may also like"), "{ending}");
+        assert!(
+            page.contains(suggested[0]["id"].as_str().unwrap()),
+            "{ending}"
+        );
+    }
 }

@@ -165,6 +165,7 @@ fn save_without_papers(
             topics: Vec::new(),
             tldr: None,
             papers: Vec::new(),
+            also_like: Vec::new(),
         },
     )
 }
@@ -239,6 +240,7 @@ async fn score_and_record(
     };
     papers.extend(selection.excluded);
     apply_profile(scoring, &mut papers, items, config.llm.abstract_chars);
+    let also_like = also_like(config, scoring, &papers, items);
     let mut counts = selection.counts;
     counts.tally_decisions(&papers);
     let data_dir = config.data_dir();
@@ -262,6 +264,7 @@ async fn score_and_record(
         topics: catalog.labels(),
         tldr,
         papers,
+        also_like,
     };
     let path = record::save(&data_dir, &day)?;
     save_scanned_texts(config, &day, items)?;
@@ -309,6 +312,53 @@ fn apply_profile(
             paper.profile = Some(((score * 1000.0).round() / 1000.0) as f32);
         }
     }
+}
+
+/// "You may also like": the papers among the profile's own best `profile.select` of the day
+/// that the day left out (filtered), best first, each with the wanted paper it is most like.
+/// Only with a profile of the reader's own labels.
+fn also_like(
+    config: &Config,
+    scoring: &Scoring,
+    papers: &[record::PaperRecord],
+    items: &[Paper],
+) -> Vec<record::AlsoLike> {
+    let Some(profile) = scoring.readers_profile(config) else {
+        return Vec::new();
+    };
+    let by_id: HashMap<&str, &Paper> = items.iter().map(|p| (p.id.as_str(), p)).collect();
+    let mut scores: Vec<f32> = papers.iter().filter_map(|p| p.profile).collect();
+    scores.sort_by(|a, b| b.total_cmp(a));
+    let Some(&cut) = scores.get(config.profile.select.min(scores.len()).saturating_sub(1)) else {
+        return Vec::new();
+    };
+    let mut left_out: Vec<(&record::PaperRecord, f32)> = papers
+        .iter()
+        .filter(|p| p.decision == record::Decision::Filtered)
+        .filter_map(|p| p.profile.map(|score| (p, score)))
+        .filter(|(_, score)| *score >= cut)
+        .collect();
+    left_out.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
+    left_out
+        .into_iter()
+        .take(config.profile.also_like)
+        .filter_map(|(paper, score)| {
+            let text = by_id.get(paper.id.as_str())?;
+            let like = profile
+                .nearest_wanted(&text.title, &text.abstract_text, &text.authors)
+                .map(|(near, _)| record::LikePaper {
+                    id: near.id.clone(),
+                    title: near.title.clone(),
+                });
+            Some(record::AlsoLike {
+                id: paper.id.clone(),
+                title: text.title.clone(),
+                authors: text.authors.clone(),
+                profile: score,
+                like,
+            })
+        })
+        .collect()
 }
 
 /// Keeps the text of the day's filtered papers in `data/scanned/`, beside any the store holds

@@ -157,6 +157,7 @@ fn record_fetch_failure(
         topics: Vec::new(),
         tldr: None,
         papers: Vec::new(),
+        also_like: Vec::new(),
     };
     record::save(&data_dir, &failed)?;
     Ok(DayReport {

@@ -453,6 +453,31 @@ pub struct DayRecord {
     /// decision is ever shown or needed again; its text is in the scanned-text store.
     #[serde(with = "stored_papers")]
     pub papers: Vec<PaperRecord>,
+    /// "You may also like": papers the day left out that the reader's profile rates highest,
+    /// best first (empty without a profile of the reader's own labels).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_like: Vec<AlsoLike>,
+}
+
+/// A paper the day left out that the reader's profile rates among its best.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlsoLike {
+    pub id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    /// Its profile score.
+    pub profile: f32,
+    /// The wanted paper it is most like.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub like: Option<LikePaper>,
+}
+
+/// The wanted paper a suggestion is most like.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LikePaper {
+    pub id: String,
+    pub title: String,
 }
 
 impl DayRecord {

@@ -794,6 +794,43 @@ fn the_email_groups_by_topic_escapes_html_and_keeps_the_text_part_plain() {
 }
 
 #[test]
+fn you_may_also_like_is_in_the_page_the_markdown_and_the_email_escaped() {
+    let (mut records, prompts) = records_with_topics();
+    records[0].also_like = vec![crate::record::AlsoLike {
+        id: "2602.29999".into(),
+        title: "Routing <script>x</script> experts".into(),
+        authors: vec!["Ada Lovelace".into()],
+        profile: 0.734,
+        like: Some(crate::record::LikePaper {
+            id: "2602.21002".into(),
+            title: "A *wanted* paper".into(),
+        }),
+    }];
+    let email = super::email(&fixture_config(), &records[0]).unwrap();
+    let files = render_text(&fixture_config(), &records, &prompts);
+    let page = &files["2026/02/26/index.html"];
+    let markdown = &files["2026/02/26/index.md"];
+    for part in [&email.html, &email.text, page, markdown] {
+        assert!(part.contains("You may also like"));
+        assert!(part.contains("profile 0.73"));
+    }
+    assert!(page.contains("Routing &lt;script&gt;x&lt;/script&gt; experts"));
+    assert!(
+        email
+            .html
+            .contains("Routing &lt;script&gt;x&lt;/script&gt; experts")
+    );
+    assert!(
+        page.contains("data-id=\"2602.29999\""),
+        "the suggestion carries the marks"
+    );
+    assert!(
+        markdown.contains("like: A &#42;wanted&#42; paper"),
+        "{markdown}"
+    );
+}
+
+#[test]
 fn every_paper_has_its_links_and_a_bibtex_entry_in_the_page() {
     let files = render_fixture();
     let page = &files["2026/02/26/index.html"];

@@ -83,6 +83,8 @@ pub(crate) struct DayView {
     /// The TL;DRs' account, when `[tldr]` was enabled for the day.
     pub tldr: Option<TldrView>,
     pub unscored: Vec<UnscoredView>,
+    /// "You may also like": papers left out that the reader's profile rates highest.
+    pub also_like: Vec<AlsoLikeView>,
     pub prompt: Option<PromptView>,
     /// The prompt id the record names when no snapshot of it exists.
     pub missing_prompt_id: Option<String>,
@@ -234,6 +236,21 @@ pub(crate) struct ScoresView {
     pub relevance: u8,
     /// `None` when the day's scorer judges no novelty (the keyword scorer).
     pub novelty: Option<u8>,
+}
+
+/// A "You may also like" paper: left out by the day, rated highly by the reader's profile.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct AlsoLikeView {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    /// The title as safe HTML (formulas as MathML).
+    pub title_html: String,
+    pub authors_short: String,
+    /// The profile score, two decimals.
+    pub score: String,
+    /// The wanted paper it is most like, as plain text.
+    pub like: Option<String>,
 }
 
 /// A paper the scorer could not score, with the reason.
@@ -538,6 +555,7 @@ pub(crate) fn day_view(
             usage: (t.usage.calls > 0 || t.usage.cache_hits > 0).then(|| usage_view(&t.usage)),
         }),
         unscored: record.unscored().map(unscored_view).collect(),
+        also_like: record.also_like.iter().map(also_like_view).collect(),
         prompt,
         missing_prompt_id,
         date,
@@ -947,6 +965,21 @@ fn paper_view(record: &DayRecord, number: usize, paper: &PaperRecord) -> PaperVi
         }),
         tldr: paper.tldr.clone(),
         keywords,
+    }
+}
+
+pub(crate) fn also_like_view(paper: &crate::record::AlsoLike) -> AlsoLikeView {
+    AlsoLikeView {
+        id: paper.id.clone(),
+        url: abs_url(&paper.id),
+        title: math::text_to_plain(&paper.title),
+        title_html: math::text_to_html(&paper.title),
+        authors_short: short_authors(&paper.authors),
+        score: format!("{:.2}", paper.profile),
+        like: paper
+            .like
+            .as_ref()
+            .map(|like| math::text_to_plain(&like.title)),
     }
 }
 
@@ -1433,6 +1466,8 @@ pub(crate) struct EmailView {
     pub groups: Vec<EmailGroup>,
     /// Said once when the day has no TL;DRs (no API key).
     pub tldr_note: Option<String>,
+    /// "You may also like".
+    pub also_like: Vec<AlsoLikeView>,
 }
 
 /// One topic of the e-mail.
@@ -1506,5 +1541,6 @@ pub(crate) fn email_view(config: &Config, record: &DayRecord) -> EmailView {
         selected: record.counts.selected,
         groups,
         tldr_note: record.tldr.as_ref().and_then(|t| t.note.clone()),
+        also_like: record.also_like.iter().map(also_like_view).collect(),
     }
 }

@@ -265,16 +265,20 @@ impl Scoring {
         Ok(Scoring { scorer, profile })
     }
 
-    /// The profile when it ranks days without an API key: the reader's own "want" labels
-    /// reach `profile.min_wants` (the LLM's picks do not count for this).
+    /// The profile when it is the reader's own: their "want" labels reach
+    /// `profile.min_wants` (the LLM's picks do not count for this).
+    pub(crate) fn readers_profile(&self, config: &Config) -> Option<&profile::Profile> {
+        self.profile
+            .as_ref()
+            .ok()
+            .filter(|profile| profile.counts.want >= config.profile.min_wants)
+    }
+
+    /// The profile when it ranks days without an API key.
     fn ranking_profile(&self, config: &Config) -> Option<&profile::Profile> {
-        match (&self.scorer, &self.profile) {
-            (Scorer::Keywords(_), Ok(profile))
-                if profile.counts.want >= config.profile.min_wants =>
-            {
-                Some(profile)
-            }
-            _ => None,
+        match self.scorer {
+            Scorer::Keywords(_) => self.readers_profile(config),
+            Scorer::Llm(_) => None,
         }
     }
 

@@ -293,6 +293,7 @@ fn merge_day(
         topics,
         tldr: None,
         papers,
+        also_like: Vec::new(),
     };
     ImportedDay {
         record,
