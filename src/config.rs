@@ -72,6 +72,9 @@ pub struct ProfileConfig {
     /// `profile.select` of the day that the day left out, under the day's papers and in the
     /// e-mail (0: none).
     pub also_like: usize,
+    /// Titles of the reader's newest "want" and "not for me" labels, at most this many of
+    /// each, end the static part of the LLM's scoring prompt (0: none).
+    pub prompt_examples: usize,
 }
 
 impl Default for ProfileConfig {
@@ -86,6 +89,7 @@ impl Default for ProfileConfig {
             select: 20,
             threshold: None,
             also_like: 5,
+            prompt_examples: 6,
         }
     }
 }

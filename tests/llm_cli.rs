@@ -170,7 +170,9 @@ async fn eval_rescore_scores_the_labelled_papers_again_through_the_cache() {
     })
     .await;
     let repo = user_repo(&format!(
-        "[llm]\nbase_url = \"{}\"\nrequests_per_minute = 6000\n[selection]\nrelevance_min = 5\nnovelty_min = 1\n",
+        // Without label examples in the prompt, importing labels leaves the prompt as the day
+        // had it, so the score cache answers.
+        "[llm]\nbase_url = \"{}\"\nrequests_per_minute = 6000\n[selection]\nrelevance_min = 5\nnovelty_min = 1\n[profile]\nprompt_examples = 0\n",
         mock.base_url()
     ));
     // Six papers: the mock's scores select some and filter others.
@@ -245,4 +247,51 @@ async fn eval_rescore_scores_the_labelled_papers_again_through_the_cache() {
         "the model was asked again"
     );
     assert!(table.contains("0 answers from the score cache"), "{table}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_readers_labelled_titles_end_the_scoring_prompt_unless_switched_off() {
+    let labels = concat!(
+        r#"{"id":"2601.00001","label":"want","at":"2026-08-01","title":"Sparse Routing for Mixture of Experts"}"#,
+        "\n",
+        r#"{"id":"2601.00002","label":"not_for_me","at":"2026-08-02","title":"Tumour Segmentation in Clinical Scans"}"#,
+        "\n"
+    );
+    for (examples, expected) in [("", true), ("[profile]\nprompt_examples = 0\n", false)] {
+        let mock = MockLlm::start(Behaviour::default()).await;
+        let repo = user_repo(&format!(
+            "[llm]\nbase_url = \"{}\"\nrequests_per_minute = 6000\n{examples}",
+            mock.base_url()
+        ));
+        std::fs::create_dir_all(repo.path().join("data/labels")).unwrap();
+        std::fs::write(
+            repo.path().join("data/labels/2026-08-02-site.jsonl"),
+            labels,
+        )
+        .unwrap();
+        papersift(repo.path(), MOCK_KEY).assert().success();
+        let systems: Vec<String> = mock
+            .calls()
+            .iter()
+            .map(|call| call.body["messages"][0]["content"].to_string())
+            .collect();
+        assert!(!systems.is_empty());
+        for system in &systems {
+            assert_eq!(
+                system.contains("Examples of the reader's own judgement")
+                    && system.contains("Sparse Routing for Mixture of Experts")
+                    && system.contains("Tumour Segmentation in Clinical Scans"),
+                expected,
+                "{system}"
+            );
+        }
+        // The day's prompt, as its page shows it, holds the examples too.
+        let snapshots = files_under(&repo.path().join("data/prompts"));
+        let text = String::from_utf8_lossy(&snapshots[0].1).into_owned();
+        assert_eq!(
+            text.contains("Sparse Routing for Mixture of Experts"),
+            expected,
+            "{text}"
+        );
+    }
 }

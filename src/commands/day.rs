@@ -244,10 +244,11 @@ async fn score_and_record(
     let mut counts = selection.counts;
     counts.tally_decisions(&papers);
     let data_dir = config.data_dir();
-    let prompt_id = Some(record::save_prompt_snapshot(
-        &data_dir,
-        &prompt_snapshot(prompts, scorer),
-    )?);
+    let mut snapshot = prompt_snapshot(prompts, scorer);
+    if let Scorer::Llm(_) = scorer {
+        snapshot.examples = score::label_examples(config, &Prompts::load(&config.prompts_dir())?);
+    }
+    let prompt_id = Some(record::save_prompt_snapshot(&data_dir, &snapshot)?);
     let day = DayRecord {
         schema_version: SCHEMA_VERSION,
         date,
@@ -481,6 +482,7 @@ fn prompt_snapshot(prompts: Prompts, scorer: &Scorer) -> PromptSnapshot {
             Scorer::Keywords(keywords) => keywords.phrases().to_vec(),
             Scorer::Llm(_) => Vec::new(),
         },
+        examples: String::new(),
     }
 }
 

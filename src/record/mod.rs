@@ -530,6 +530,9 @@ pub struct PromptSnapshot {
     /// Phrases the keyword scorer used (empty for LLM days).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keyword_phrases: Vec<String>,
+    /// The titles of the reader's labels that ended the prompt (`profile.prompt_examples`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub examples: String,
 }
 
 /// Saves a prompt snapshot under `data/prompts/`, named by a hash of its content, and returns

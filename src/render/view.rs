@@ -1014,6 +1014,7 @@ fn prompt_view(id: &str, snapshot: &PromptSnapshot) -> PromptView {
         ("Topics", &snapshot.topics),
         ("Scoring criteria", &snapshot.criteria),
         ("Answer format", &snapshot.output_format),
+        ("Examples from your labels", &snapshot.examples),
     ];
     PromptView {
         id: id.to_string(),

@@ -241,6 +241,41 @@ pub fn day_status(outcome: &ScoreOutcome) -> DayStatus {
 
 /// Chooses the scorer: the LLM when its API key variable is set and not empty.
 /// `OPENAI_BASE_URL` in the environment overrides `llm.base_url`.
+/// The examples section of the scoring prompt from the reader's labels (newest first), or
+/// nothing when `profile.prompt_examples` is 0, there are no labels, or they cannot be read.
+pub(crate) fn label_examples(config: &Config, prompts: &prompt::Prompts) -> String {
+    use crate::record::labels::{self, LabelKind, LabelSource};
+    if config.profile.prompt_examples == 0 {
+        return String::new();
+    }
+    let Ok(store) = labels::load(&config.data_dir()) else {
+        return String::new();
+    };
+    let mut current: Vec<_> = store
+        .current()
+        .into_values()
+        .filter(|l| l.source != LabelSource::Imported)
+        .collect();
+    current.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.id.cmp(&b.id)));
+    let titled: Vec<(LabelKind, String)> = current
+        .iter()
+        .filter_map(|l| store.text(&l.id).map(|t| (l.kind, t.title)))
+        .collect();
+    let of = |kind| {
+        titled
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, t)| t.as_str())
+            .collect::<Vec<_>>()
+    };
+    prompt::examples_section(
+        &of(LabelKind::Want),
+        &of(LabelKind::NotForMe),
+        &prompts.topic_catalog(),
+        config.profile.prompt_examples,
+    )
+}
+
 /// A day's scoring: the scorer, and the reader's profile when there is one (else why not).
 pub struct Scoring {
     pub scorer: Scorer,
@@ -321,7 +356,8 @@ impl Scoring {
 }
 
 pub(crate) fn scorer_from_config(config: &Config) -> anyhow::Result<Scorer> {
-    let prompts = prompt::Prompts::load(&config.prompts_dir())?;
+    let mut prompts = prompt::Prompts::load(&config.prompts_dir())?;
+    prompts.examples = label_examples(config, &prompts);
     let key = std::env::var(&config.llm.api_key_env)
         .ok()
         .filter(|k| !k.trim().is_empty());
