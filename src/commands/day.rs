@@ -211,7 +211,10 @@ async fn score_and_record(
     let scorer = &scoring.scorer;
     let (items, selection) = scanned;
     tracing::info!(%date, candidates = selection.candidates.len(), scorer = %scoring.describe(config), "scoring");
-    let outcome = scoring.score(config, &selection.candidates).await;
+    let day_scores = scoring.day_scores(items, config);
+    let outcome = scoring
+        .score(config, &selection.candidates, &day_scores)
+        .await;
     let mut status = scored_status(&outcome, &source);
     // A day whose papers may be short is never complete, however well it scored.
     if incomplete.is_some() && !status.is_failure() {
@@ -239,15 +242,19 @@ async fn score_and_record(
         None
     };
     papers.extend(selection.excluded);
-    apply_profile(scoring, &mut papers, items, config.llm.abstract_chars);
+    apply_profile(&mut papers, &day_scores);
     let also_like = also_like(config, scoring, &papers, items);
     let mut counts = selection.counts;
     counts.tally_decisions(&papers);
     let data_dir = config.data_dir();
-    let mut snapshot = prompt_snapshot(prompts, scorer);
-    if let Scorer::Llm(_) = scorer {
-        snapshot.examples = score::label_examples(config, &Prompts::load(&config.prompts_dir())?);
-    }
+    let examples = match scorer {
+        Scorer::Llm(_) => score::label_examples(config, &prompts),
+        Scorer::Keywords(_) => String::new(),
+    };
+    let snapshot = PromptSnapshot {
+        examples,
+        ..prompt_snapshot(prompts, scorer)
+    };
     let prompt_id = Some(record::save_prompt_snapshot(&data_dir, &snapshot)?);
     let day = DayRecord {
         schema_version: SCHEMA_VERSION,
@@ -293,23 +300,11 @@ async fn score_and_record(
     })
 }
 
-/// Gives each of the day's papers its profile score (kept to three decimals), from the text the
-/// day scanned; nothing without a profile.
-fn apply_profile(
-    scoring: &Scoring,
-    papers: &mut [record::PaperRecord],
-    items: &[Paper],
-    abstract_chars: usize,
-) {
-    let Ok(profile) = &scoring.profile else {
-        return;
-    };
-    let by_id: HashMap<&str, &Paper> = items.iter().map(|p| (p.id.as_str(), p)).collect();
+/// Gives each of the day's papers its profile score, kept to three decimals (none without a
+/// profile).
+fn apply_profile(papers: &mut [record::PaperRecord], day_scores: &score::profile::DayScores) {
     for paper in papers.iter_mut() {
-        if let Some(text) = by_id.get(paper.id.as_str()) {
-            // Cut as the profile's own texts are (the scanned store keeps them so).
-            let abstract_text = crate::text::abstract_cut(&text.abstract_text, abstract_chars);
-            let score = profile.score(&text.title, &abstract_text, &text.authors);
+        if let Some(score) = day_scores.get(&paper.id) {
             paper.profile = Some(((score * 1000.0).round() / 1000.0) as f32);
         }
     }
@@ -539,7 +534,10 @@ async fn rescore_day(config: &Config, scoring: &Scoring, day: &DayRecord) -> Res
     // The papers left unscored already passed the day's author and h-index rules when it was
     // first selected, so no Semantic Scholar lookup is made again.
     let selection = select::select(&papers, config, &HashSet::new(), &S2Papers::new());
-    let outcome = scoring.score(config, &selection.candidates).await;
+    let day_scores = scoring.day_scores(&papers, config);
+    let outcome = scoring
+        .score(config, &selection.candidates, &day_scores)
+        .await;
     if let Some(failure) = &outcome.failure {
         return Ok(DayReport {
             date: Some(date),
@@ -565,12 +563,7 @@ async fn rescore_day(config: &Config, scoring: &Scoring, day: &DayRecord) -> Res
         healed.topics = catalog.labels();
     }
     healed.papers.extend(selection.excluded);
-    apply_profile(
-        scoring,
-        &mut healed.papers,
-        &papers,
-        config.llm.abstract_chars,
-    );
+    apply_profile(&mut healed.papers, &day_scores);
     score::rank(&mut healed.papers, &config.selection);
     healed.usage.add(&outcome.usage);
     healed.counts.tally_decisions(&healed.papers);

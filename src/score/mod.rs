@@ -319,16 +319,34 @@ impl Scoring {
 
     /// Scores a day's candidates: by the LLM when a key is set; without one by the reader's
     /// profile when there are enough labels, else by the keyword scorer.
-    pub(crate) async fn score(&self, config: &Config, candidates: &[Candidate]) -> ScoreOutcome {
+    /// `day_scores` are the profile's scores of the day's papers ([`Scoring::day_scores`]).
+    pub(crate) async fn score(
+        &self,
+        config: &Config,
+        candidates: &[Candidate],
+        day_scores: &profile::DayScores,
+    ) -> ScoreOutcome {
         match self.ranking_profile(config) {
             Some(profile) => profile::rank_day(
                 profile,
                 candidates,
                 &config.profile,
                 &config.selection,
-                config.llm.abstract_chars,
+                day_scores,
             ),
             None => self.scorer.score(candidates).await,
+        }
+    }
+
+    /// The profile's scores of a day's papers (none without a profile).
+    pub(crate) fn day_scores(
+        &self,
+        papers: &[crate::paper::Paper],
+        config: &Config,
+    ) -> profile::DayScores {
+        match &self.profile {
+            Ok(profile) => profile.day_scores(papers, config.llm.abstract_chars),
+            Err(_) => profile::DayScores::new(),
         }
     }
 

@@ -387,6 +387,31 @@ impl Profile {
     }
 }
 
+/// Profile scores of a day's papers, by ID: computed once a day, for the ranking and for the
+/// record.
+pub type DayScores = HashMap<String, f64>;
+
+impl Profile {
+    /// The scores of `papers`, their abstracts cut as the profile's own texts are (the scanned
+    /// store keeps them so).
+    pub(crate) fn day_scores(
+        &self,
+        papers: &[crate::paper::Paper],
+        abstract_chars: usize,
+    ) -> DayScores {
+        papers
+            .iter()
+            .map(|p| {
+                let abstract_text = crate::text::abstract_cut(&p.abstract_text, abstract_chars);
+                (
+                    p.id.clone(),
+                    self.score(&p.title, &abstract_text, &p.authors),
+                )
+            })
+            .collect()
+    }
+}
+
 /// A day's verdicts from the profile, for a day with no API key: the `select` best papers by
 /// profile score (or those reaching `threshold`), and every paper matching an include keyword,
 /// get a relevance from `relevance_min` up to 10; the rest below it, in order of score.
@@ -397,15 +422,11 @@ pub(crate) fn rank_day(
     candidates: &[crate::select::Candidate],
     settings: &ProfileConfig,
     selection: &crate::config::SelectionConfig,
-    abstract_chars: usize,
+    day_scores: &DayScores,
 ) -> super::ScoreOutcome {
     let scores: Vec<f64> = candidates
         .iter()
-        .map(|c| {
-            // Cut as the profile's own texts are (the scanned store keeps them so).
-            let abstract_text = crate::text::abstract_cut(&c.paper.abstract_text, abstract_chars);
-            profile.score(&c.paper.title, &abstract_text, &c.paper.authors)
-        })
+        .map(|c| day_scores.get(&c.paper.id).copied().unwrap_or(0.0))
         .collect();
     let cut = match settings.threshold {
         Some(threshold) => threshold,
@@ -597,7 +618,9 @@ mod tests {
             ..ProfileConfig::default()
         };
         let selection = crate::config::SelectionConfig::default();
-        let outcome = rank_day(&profile, &candidates, &settings, &selection, 1150);
+        let papers: Vec<crate::paper::Paper> = candidates.iter().map(|c| c.paper.clone()).collect();
+        let scores = profile.day_scores(&papers, 1150);
+        let outcome = rank_day(&profile, &candidates, &settings, &selection, &scores);
         assert_eq!(outcome.usage.scorer, ScorerKind::Profile);
         let relevance: Vec<u8> = outcome
             .verdicts
