@@ -137,7 +137,31 @@ impl fmt::Display for LineProblem {
     }
 }
 
-/// Parses one line of papersift's label JSONL, checking the ID.
+impl LabelLine {
+    /// The line with its texts as plain single lines: a label file is written by a browser or
+    /// another tool, and its title, names and abstract reach prompts, pages, e-mails and the
+    /// terminal; control and bidirectional characters never get that far.
+    pub fn cleaned(mut self) -> LabelLine {
+        let clean = |text: &str| crate::text::one_line(text);
+        self.title = self.title.as_deref().map(clean).filter(|t| !t.is_empty());
+        self.authors = self
+            .authors
+            .iter()
+            .map(|a| clean(a))
+            .filter(|a| !a.is_empty())
+            .collect();
+        self.abstract_text = self
+            .abstract_text
+            .as_deref()
+            .map(clean)
+            .filter(|a| !a.is_empty());
+        self.categories = self.categories.iter().map(|c| clean(c)).collect();
+        self
+    }
+}
+
+/// Parses one line of papersift's label JSONL, checking the ID; its texts come back cleaned
+/// ([`LabelLine::cleaned`]).
 pub fn parse_line(line: &str) -> Result<LabelLine, String> {
     let value: serde_json::Value =
         serde_json::from_str(line).map_err(|error| format!("not JSON ({error})"))?;
@@ -152,7 +176,7 @@ pub fn parse_line(line: &str) -> Result<LabelLine, String> {
         serde_json::from_value(value).map_err(|error| format!("not a label ({error})"))?;
     parsed.id = crate::paper::parse_arxiv_id(&parsed.id)
         .ok_or_else(|| format!("{:?} is not an arXiv ID", parsed.id))?;
-    Ok(parsed)
+    Ok(parsed.cleaned())
 }
 
 /// Every label line, in the order that decides which counts, and the lines that could not be
@@ -331,7 +355,8 @@ pub fn save_lines(data_dir: &Path, today: Date, lines: &[LabelLine]) -> Result<O
     };
     let mut out = Vec::new();
     for line in lines {
-        serde_json::to_writer(&mut out, line).context("cannot serialise a label")?;
+        serde_json::to_writer(&mut out, &line.clone().cleaned())
+            .context("cannot serialise a label")?;
         out.push(b'\n');
     }
     let hash = crate::text::short_hash(&[&out]);
@@ -389,6 +414,17 @@ mod tests {
         let text = store.text("2510.00001").unwrap();
         assert_eq!(text.authors, vec!["A. B", "C. D"]);
         assert_eq!(store.waiting_for_text(), vec!["2510.00003".to_string()]);
+    }
+
+    #[test]
+    fn label_texts_lose_control_and_bidi_characters_and_line_breaks() {
+        let line = parse_line(
+            r#"{"id":"2510.00001","label":"want","at":"2026-12-01","title":"Evil\u202e title\n\u001b[31mred","authors":["A\u0000 B"],"abstract":"One\nTwo"}"#,
+        )
+        .unwrap();
+        assert_eq!(line.title.as_deref(), Some("Evil title [31mred"));
+        assert_eq!(line.authors, ["A B"]);
+        assert_eq!(line.abstract_text.as_deref(), Some("One Two"));
     }
 
     #[test]
