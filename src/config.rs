@@ -75,6 +75,21 @@ pub struct ProfileConfig {
     /// Titles of the reader's newest "want" and "not for me" labels, at most this many of
     /// each, end the static part of the LLM's scoring prompt (0: none).
     pub prompt_examples: usize,
+    /// With an API key: before the LLM, cut the papers the profile is surest it would not
+    /// select (the cascade). Needs a profile (the reader's labels or the LLM's own picks) and
+    /// enough recorded picks to calibrate the cut.
+    pub cascade: bool,
+    /// The share of the LLM's own selections the cascade's cut aims to keep, judged on the
+    /// recorded days.
+    pub cascade_recall: f64,
+    /// A cut that would drop more than this share of a day's papers is not trusted: the LLM
+    /// reads the whole day.
+    pub cascade_max_cut: f64,
+    /// Recorded LLM picks (with a profile score) the cascade needs before it cuts anything.
+    pub cascade_min_picks: usize,
+    /// Of the papers the cut drops, this share (chosen by ID) is read by the LLM all the same,
+    /// so the cut's recall keeps being measured on papers it would have dropped.
+    pub cascade_audit: f64,
 }
 
 impl Default for ProfileConfig {
@@ -90,6 +105,11 @@ impl Default for ProfileConfig {
             threshold: None,
             also_like: 5,
             prompt_examples: 6,
+            cascade: true,
+            cascade_recall: 0.97,
+            cascade_max_cut: 0.75,
+            cascade_min_picks: 50,
+            cascade_audit: 0.05,
         }
     }
 }
@@ -588,9 +608,18 @@ impl Config {
                 bail!("{key} = {value} is outside 0-1 (a label of your own weighs 1)");
             }
         }
+        for (key, value, low) in [
+            ("profile.cascade_recall", profile.cascade_recall, 0.5),
+            ("profile.cascade_max_cut", profile.cascade_max_cut, 0.0),
+            ("profile.cascade_audit", profile.cascade_audit, 0.0),
+        ] {
+            if !(low..=1.0).contains(&value) {
+                bail!("{key} = {value} is outside {low}-1 (a share of papers)");
+            }
+        }
         if !(profile.c.is_finite() && profile.c > 0.0) {
             bail!(
-                "profile.c = {} must be a positive number (4 is the default)",
+                "profile.c = {} must be a positive number (0.5 is the default)",
                 profile.c
             );
         }

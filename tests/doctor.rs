@@ -36,6 +36,13 @@ fn a_healthy_fork_passes_with_a_warning_for_the_missing_key() {
             "warn api key: OPENAI_API_KEY is not set",
         ))
         .stdout(predicates::str::contains("ok   cost:"))
+        // A cold start says once what the profile is missing and what ranks days meanwhile.
+        .stdout(predicates::str::contains(
+            "ok   profile: no profile: 0 wanted papers",
+        ))
+        .stdout(predicates::str::contains(
+            "ranked by built-in keyword scorer",
+        ))
         .stdout(predicates::str::contains("all checks passed"));
 }
 

@@ -570,7 +570,7 @@ fn without_a_key_100_want_labels_rank_the_day_and_find_what_the_keyword_scorer_m
         "{profile_line}"
     );
     assert!(
-        keyword_line.contains("no profile: 0 \"want\" labels"),
+        keyword_line.contains("no profile: 0 wanted papers"),
         "{keyword_line}"
     );
     let record = read_json(

@@ -166,6 +166,7 @@ fn save_without_papers(
             tldr: None,
             papers: Vec::new(),
             also_like: Vec::new(),
+            cascade: None,
         },
     )
 }
@@ -212,8 +213,8 @@ async fn score_and_record(
     let (items, selection) = scanned;
     tracing::info!(%date, candidates = selection.candidates.len(), scorer = %scoring.describe(config), "scoring");
     let day_scores = scoring.day_scores(items, config);
-    let outcome = scoring
-        .score(config, &selection.candidates, &day_scores)
+    let (outcome, cascade) = scoring
+        .score_day(config, &selection.candidates, &day_scores)
         .await;
     let mut status = scored_status(&outcome, &source);
     // A day whose papers may be short is never complete, however well it scored.
@@ -273,6 +274,7 @@ async fn score_and_record(
         tldr,
         papers,
         also_like,
+        cascade,
     };
     let path = record::save(&data_dir, &day)?;
     save_scanned_texts(config, &day, items)?;
@@ -287,6 +289,9 @@ async fn score_and_record(
         path.display()
     );
     summary.push_str(&format!("; {}", scoring.describe_profile()));
+    if let Some(cascade) = &day.cascade {
+        summary.push_str(&format!("; {}", cascade.describe()));
+    }
     if !status.has_page() {
         summary.push_str("; no page published");
     }
@@ -305,7 +310,7 @@ async fn score_and_record(
 fn apply_profile(papers: &mut [record::PaperRecord], day_scores: &score::profile::DayScores) {
     for paper in papers.iter_mut() {
         if let Some(score) = day_scores.get(&paper.id) {
-            paper.profile = Some(((score * 1000.0).round() / 1000.0) as f32);
+            paper.profile = Some(score::profile::cascade::recorded(*score));
         }
     }
 }

@@ -279,6 +279,7 @@ pub(crate) fn offline_checks(
         std::env::var("GITHUB_REPOSITORY").ok().as_deref(),
     ));
     checks.push(labels_check(config));
+    checks.push(profile_check(config));
     checks.push(workflow_check(workflow));
     checks.push(cost_check(config, records));
     checks.extend(email_check(
@@ -522,6 +523,31 @@ fn labels_check(config: &Config) -> Check {
         ),
         None => Check::pass("labels", summary),
     }
+}
+
+/// The profile the next run would train, what it is used for, and the cascade's state: a cold
+/// start says here what is missing, as the run line does.
+fn profile_check(config: &Config) -> Check {
+    let scoring = match crate::score::Scoring::from_config(config) {
+        Ok(scoring) => scoring,
+        Err(error) => return Check::fail("profile", format!("{error:#}")),
+    };
+    let mut line = scoring.describe_profile();
+    match (&scoring.scorer, &scoring.cascade) {
+        (crate::score::Scorer::Keywords(_), _) => {
+            line.push_str(&format!("; days without an API key are ranked by {}", scoring.describe(config)));
+        }
+        (_, Some(Ok(calibration))) => line.push_str(&format!(
+            "; the cascade sends the LLM the best {:.0}% of a day, aiming to keep {:.0}% of its picks (calibrated on {} picks of {} days)",
+            calibration.keep_share * 100.0,
+            calibration.recall * 100.0,
+            calibration.picks,
+            calibration.days
+        )),
+        (_, Some(Err(reason))) => line.push_str(&format!("; cascade off: {reason}")),
+        (_, None) => line.push_str("; cascade off ([profile] cascade = false)"),
+    }
+    Check::pass("profile", line)
 }
 
 fn workflow_check(workflow: Option<&str>) -> Check {

@@ -158,6 +158,7 @@ fn record_fetch_failure(
         tldr: None,
         papers: Vec::new(),
         also_like: Vec::new(),
+        cascade: None,
     };
     record::save(&data_dir, &failed)?;
     Ok(DayReport {

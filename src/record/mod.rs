@@ -457,6 +457,63 @@ pub struct DayRecord {
     /// best first (empty without a profile of the reader's own labels).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also_like: Vec<AlsoLike>,
+    /// What the profile's cascade did before the LLM: absent without an LLM, or with
+    /// `profile.cascade = false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cascade: Option<CascadeRecord>,
+}
+
+/// The reason every paper the cascade cut carries; the calibration finds its cuts by it.
+pub const CASCADE_REASON: &str = "profile: cut before the LLM";
+
+/// The cascade of one day: the cut it made, or why it made none.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CascadeRecord {
+    /// The share of the LLM's selections on recorded days the cut aimed to keep.
+    pub recall: f64,
+    /// Papers with a profile score below this (as recorded, three decimals) were cut, except
+    /// followed authors, include-keyword matches and the audit sample. `None`: nothing cut.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f32>,
+    /// The share of the day's papers the cut keeps (from the calibration).
+    #[serde(default)]
+    pub keep_share: f64,
+    /// The share of the papers below the cut the LLM read all the same, to keep measuring it.
+    #[serde(default)]
+    pub audit: f64,
+    /// Candidates cut, and candidates the LLM was sent (audited ones included).
+    pub cut: usize,
+    pub sent: usize,
+    /// The recorded days and LLM picks the cut was calibrated on.
+    #[serde(default)]
+    pub days: usize,
+    #[serde(default)]
+    pub picks: usize,
+    /// Why nothing was cut (cold start, a profile that looks wrong, contradicting labels).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl CascadeRecord {
+    /// One line for the run's log and the day page.
+    pub fn describe(&self) -> String {
+        match (&self.note, self.threshold) {
+            (Some(note), _) => format!("cascade off: {note}"),
+            (None, Some(_)) => {
+                let total = self.cut + self.sent;
+                format!(
+                    "cascade cut {} of {} papers ({:.0}%) before the LLM, aiming to keep {:.0}% of what it would select (calibrated on {} LLM picks of {} recorded days)",
+                    self.cut,
+                    total,
+                    100.0 * self.cut as f64 / total.max(1) as f64,
+                    self.recall * 100.0,
+                    self.picks,
+                    self.days
+                )
+            }
+            (None, None) => "cascade: nothing to cut".to_string(),
+        }
+    }
 }
 
 /// A paper the day left out that the reader's profile rates among its best.

@@ -85,6 +85,8 @@ pub(crate) struct DayView {
     pub unscored: Vec<UnscoredView>,
     /// "You may also like": papers left out that the reader's profile rates highest.
     pub also_like: Vec<AlsoLikeView>,
+    /// What the profile's cascade cut before the LLM, or why it cut nothing.
+    pub cascade: Option<String>,
     pub prompt: Option<PromptView>,
     /// The prompt id the record names when no snapshot of it exists.
     pub missing_prompt_id: Option<String>,
@@ -556,6 +558,14 @@ pub(crate) fn day_view(
         }),
         unscored: record.unscored().map(unscored_view).collect(),
         also_like: record.also_like.iter().map(also_like_view).collect(),
+        cascade: record.cascade.as_ref().map(|c| {
+            let line = c.describe();
+            let mut chars = line.chars();
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect::<String>() + ".")
+                .unwrap_or_default()
+        }),
         prompt,
         missing_prompt_id,
         date,

@@ -21,6 +21,8 @@ pub enum Verdict {
     Scored(Scores, Vec<String>),
     /// Dropped by the title prefilter before abstract scoring; the text says why.
     TitleRejected(String),
+    /// Cut by the profile's cascade before the LLM; the text says by how much.
+    Cut(String),
     /// Not scored; the reason is shown on the page. `budget` marks the cost cap as the cause.
     Unscored { reason: String, budget: bool },
 }
@@ -195,10 +197,10 @@ fn decide_one(
                 )
             }
         }
-        Verdict::TitleRejected(reason) if !followed => {
+        Verdict::TitleRejected(reason) | Verdict::Cut(reason) if !followed => {
             PaperRecord::filtered(paper, reason.clone(), None)
         }
-        Verdict::TitleRejected(_) => PaperRecord::full(paper, Decision::Selected),
+        Verdict::TitleRejected(_) | Verdict::Cut(_) => PaperRecord::full(paper, Decision::Selected),
         Verdict::Unscored { .. } if followed => PaperRecord::full(paper, Decision::Selected),
         Verdict::Unscored { reason, .. } => {
             let mut record = PaperRecord::full(paper, Decision::Unscored);
@@ -280,6 +282,9 @@ pub(crate) fn label_examples(config: &Config, prompts: &prompt::Prompts) -> Stri
 pub struct Scoring {
     pub scorer: Scorer,
     pub profile: Result<profile::Profile, String>,
+    /// The cascade's calibration when the LLM scores and `profile.cascade` is on (else
+    /// `None`); an error says why it cuts nothing yet.
+    pub(crate) cascade: Option<Result<profile::cascade::Calibration, String>>,
 }
 
 impl Scoring {
@@ -297,7 +302,73 @@ impl Scoring {
             profile::Profile::train(&examples, &config.profile, true)
                 .map_err(|reason| reason.to_string())
         });
-        Ok(Scoring { scorer, profile })
+        let cascade = match (&scorer, &profile) {
+            (Scorer::Llm(_), _) if config.profile.cascade => Some(match &profile {
+                Ok(_) => calibrate_cascade(config),
+                Err(_) => Err("no profile yet (see the profile line)".to_string()),
+            }),
+            _ => None,
+        };
+        Ok(Scoring {
+            scorer,
+            profile,
+            cascade,
+        })
+    }
+
+    /// Scores a day as [`Scoring::score`] does, with the cascade before the LLM when it is
+    /// calibrated: the papers it cuts are not sent and come back filtered with the reason
+    /// [`crate::record::CASCADE_REASON`]. The record of what the cascade did comes with it.
+    pub(crate) async fn score_day(
+        &self,
+        config: &Config,
+        candidates: &[Candidate],
+        day_scores: &profile::DayScores,
+    ) -> (ScoreOutcome, Option<crate::record::CascadeRecord>) {
+        let calibration = match (&self.cascade, self.ranking_profile(config)) {
+            (Some(Ok(calibration)), None) => calibration,
+            (Some(Err(reason)), None) => {
+                let outcome = self.score(config, candidates, day_scores).await;
+                let record = crate::record::CascadeRecord {
+                    recall: config.profile.cascade_recall,
+                    sent: candidates.len(),
+                    note: Some(reason.clone()),
+                    ..Default::default()
+                };
+                return (outcome, Some(record));
+            }
+            _ => return (self.score(config, candidates, day_scores).await, None),
+        };
+        let plan = profile::cascade::cut_day(calibration, candidates, day_scores, &config.profile);
+        let sent: Vec<Candidate> = candidates
+            .iter()
+            .zip(&plan.cut)
+            .filter(|(_, cut)| !**cut)
+            .map(|(c, _)| c.clone())
+            .collect();
+        let scored = self.scorer.score(&sent).await;
+        let mut answers = scored.verdicts.into_iter();
+        let threshold = plan.record.threshold.unwrap_or(0.0);
+        let verdicts = candidates
+            .iter()
+            .zip(&plan.cut)
+            .map(|(candidate, &cut)| {
+                if cut {
+                    let score = day_scores.get(&candidate.paper.id).copied().unwrap_or(0.0);
+                    Verdict::Cut(profile::cascade::cut_reason(score, threshold))
+                } else {
+                    answers
+                        .next()
+                        .expect("the scorer returns one verdict per paper sent")
+                }
+            })
+            .collect();
+        let outcome = ScoreOutcome {
+            verdicts,
+            usage: scored.usage,
+            failure: scored.failure,
+        };
+        (outcome, Some(plan.record))
     }
 
     /// The profile when it is the reader's own: their "want" labels reach
@@ -371,6 +442,23 @@ impl Scoring {
             Err(reason) => format!("no profile: {reason}"),
         }
     }
+}
+
+/// The cascade's calibration from the recent recorded days and the reader's labels.
+fn calibrate_cascade(config: &Config) -> Result<profile::cascade::Calibration, String> {
+    let data_dir = config.data_dir();
+    let read = || -> anyhow::Result<_> {
+        let records = match crate::record::last_date(&data_dir)? {
+            Some(last) => {
+                let (from, to) = profile::history_window(last, config.profile.history_days);
+                crate::record::load_between(&data_dir, from, to)?
+            }
+            None => Vec::new(),
+        };
+        Ok((records, crate::record::labels::load(&data_dir)?))
+    };
+    let (records, labels) = read().map_err(|error| format!("{error:#}"))?;
+    profile::cascade::calibrate(&records, &labels, &config.profile)
 }
 
 pub(crate) fn scorer_from_config(config: &Config) -> anyhow::Result<Scorer> {

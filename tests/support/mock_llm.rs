@@ -46,6 +46,10 @@ pub struct Behaviour {
     /// Answer as a gullible model when a paper says [`INJECTION`]: every paper of that batch
     /// gets 10/10, a line for [`FOREIGN_ID`] is added, and a title batch names all others.
     pub gullible: bool,
+    /// Judge as a recorded LLM did (the shared labelled days): a paper named here gets its
+    /// recorded (relevance, novelty) and is never named irrelevant by the title stage; any
+    /// other paper gets relevance 1-6, so it is never selected.
+    pub oracle: Option<std::collections::HashMap<String, (u8, u8)>>,
     pub faults: Vec<Fault>,
 }
 
@@ -61,6 +65,7 @@ impl Default for Behaviour {
             usage: UsageStyle::OpenAi,
             fenced: false,
             gullible: true,
+            oracle: None,
             faults: Vec::new(),
         }
     }
@@ -729,6 +734,9 @@ impl Responder {
                     !p.text
                         .to_lowercase()
                         .contains("ignore previous instructions")
+                } else if let Some(oracle) = &self.behaviour.oracle {
+                    !oracle.contains_key(&p.id)
+                        && title_rejected(&p.id, self.behaviour.title_reject_permille)
                 } else {
                     title_rejected(&p.id, self.behaviour.title_reject_permille)
                 }
@@ -759,6 +767,11 @@ impl Responder {
             }
             let (relevance, novelty) = if gullible {
                 (10, 10)
+            } else if let Some(oracle) = &self.behaviour.oracle {
+                oracle.get(&paper.id).copied().unwrap_or_else(|| {
+                    let (relevance, novelty) = expected_scores(&paper.id);
+                    (1 + (relevance - 1) % 6, novelty)
+                })
             } else {
                 expected_scores(&paper.id)
             };

@@ -294,6 +294,7 @@ fn merge_day(
         tldr: None,
         papers,
         also_like: Vec::new(),
+        cascade: None,
     };
     ImportedDay {
         record,

@@ -4,6 +4,7 @@
 //! abstract plus author names ([`features`]); the model is class-balanced L2 logistic
 //! regression ([`logistic`]). It reads labels and the scanned-text store through `record`.
 
+pub(crate) mod cascade;
 pub(crate) mod features;
 pub(crate) mod logistic;
 
@@ -68,7 +69,7 @@ pub struct Profile {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum NoProfile {
     #[error(
-        "{have} \"want\" labels with a known text, {need} needed ([profile] min_wants); mark papers on the site or `papersift labels import`"
+        "{have} wanted papers with a known text (\"want\" labels, and with an API key the LLM's picks of recorded days), {need} needed ([profile] min_wants); mark papers on the site or `papersift labels import`"
     )]
     TooFewWants { have: usize, need: usize },
     #[error("no scanned papers to learn what is not wanted (data/scanned/ is empty)")]
@@ -125,10 +126,8 @@ pub(crate) fn examples(
     let records = match (history, record::last_date(data_dir)?) {
         (History::All, _) => record::load_all(data_dir)?,
         (History::Recent, Some(last)) => {
-            let from = last
-                .checked_sub(jiff::ToSpan::days(i64::from(settings.history_days)))
-                .unwrap_or(last);
-            record::load_between(data_dir, from, last.tomorrow().unwrap_or(last))?
+            let (from, to) = history_window(last, settings.history_days);
+            record::load_between(data_dir, from, to)?
         }
         (History::Recent, None) => Vec::new(),
     };
@@ -234,6 +233,14 @@ pub(crate) fn examples(
     }
     out.extend(unmarked);
     Ok(out)
+}
+
+/// The recorded days a run learns from: the `history_days` before `last`, and `last`.
+pub(crate) fn history_window(last: Date, history_days: u32) -> (Date, Date) {
+    let from = last
+        .checked_sub(jiff::ToSpan::days(i64::from(history_days)))
+        .unwrap_or(last);
+    (from, last.tomorrow().unwrap_or(last))
 }
 
 impl Profile {
