@@ -90,6 +90,17 @@ pub struct ProfileConfig {
     /// Of the papers the cut drops, this share (chosen by ID) is read by the LLM all the same,
     /// so the cut's recall keeps being measured on papers it would have dropped.
     pub cascade_audit: f64,
+    /// With an API key: also rank by embedding similarity to the wanted papers, through the
+    /// LLM's endpoint and key (`POST /embeddings`), e.g. "text-embedding-3-small". Unset:
+    /// nothing is sent anywhere.
+    pub embeddings_model: Option<String>,
+    /// The vector size asked for (`dimensions`); unset: the model's own. Smaller vectors keep
+    /// `data/embeddings/` small.
+    pub embeddings_dimensions: Option<u32>,
+    /// The similarity's share of a paper's profile score (0-1).
+    pub embeddings_weight: f64,
+    /// Texts per embeddings request.
+    pub embeddings_batch: usize,
 }
 
 impl Default for ProfileConfig {
@@ -110,6 +121,10 @@ impl Default for ProfileConfig {
             cascade_max_cut: 0.75,
             cascade_min_picks: 50,
             cascade_audit: 0.05,
+            embeddings_model: None,
+            embeddings_dimensions: Some(256),
+            embeddings_weight: 0.3,
+            embeddings_batch: 100,
         }
     }
 }
@@ -612,6 +627,7 @@ impl Config {
             ("profile.cascade_recall", profile.cascade_recall, 0.5),
             ("profile.cascade_max_cut", profile.cascade_max_cut, 0.0),
             ("profile.cascade_audit", profile.cascade_audit, 0.0),
+            ("profile.embeddings_weight", profile.embeddings_weight, 0.0),
         ] {
             if !(low..=1.0).contains(&value) {
                 bail!("{key} = {value} is outside {low}-1 (a share of papers)");
@@ -628,6 +644,18 @@ impl Config {
         {
             bail!(
                 "profile.threshold = {threshold} is outside 0-1 (a profile score is a probability)"
+            );
+        }
+        if profile.embeddings_batch == 0 || profile.embeddings_dimensions == Some(0) {
+            bail!("profile.embeddings_batch and profile.embeddings_dimensions must be at least 1");
+        }
+        if profile
+            .embeddings_model
+            .as_deref()
+            .is_some_and(|m| m.trim().is_empty())
+        {
+            bail!(
+                "profile.embeddings_model is empty: name a model, or remove the line to send nothing"
             );
         }
         if profile.min_wants == 0 || profile.max_unmarked == 0 || profile.select == 0 {
@@ -906,11 +934,17 @@ impl Config {
 
     /// The configured price of the configured model, if the pricing table has it.
     pub fn model_price(&self) -> Option<ModelPrice> {
+        self.price_of(&self.llm.model)
+    }
+
+    /// The price of another model of the same API (the embeddings model): from `llm.pricing`,
+    /// else the shipped table.
+    pub fn price_of(&self, model: &str) -> Option<ModelPrice> {
         self.llm
             .pricing
-            .get(&self.llm.model)
+            .get(model)
             .copied()
-            .or_else(|| default_price(&self.llm.model))
+            .or_else(|| default_price(model))
     }
 }
 
@@ -934,6 +968,10 @@ pub fn default_price(model: &str) -> Option<ModelPrice> {
         "o3" => (2.00, 0.50, 8.00),
         "o3-mini" | "o4-mini" => (1.10, 0.275, 4.40),
         "deepseek-chat" => (0.27, 0.07, 1.10),
+        // Embedding models (`profile.embeddings_model`): input only.
+        "text-embedding-3-small" => (0.02, 0.02, 0.0),
+        "text-embedding-3-large" => (0.13, 0.13, 0.0),
+        "text-embedding-ada-002" => (0.10, 0.10, 0.0),
         _ => return None,
     };
     Some(ModelPrice {

@@ -88,7 +88,7 @@ async fn score(config: &Config, candidates: &[Candidate]) -> ScoreOutcome {
 async fn score_with_key(config: &Config, candidates: &[Candidate], key: &str) -> ScoreOutcome {
     let prompts = Prompts::load(&repo_prompts()).unwrap();
     let scorer = LlmScorer::new(config, prompts, key.to_string()).unwrap();
-    scorer.score(candidates).await
+    scorer.score(candidates, 0.0).await
 }
 
 /// One verdict per candidate, each unscored one with a reason, and every paper placed by
@@ -143,6 +143,7 @@ fn assert_expected(outcome: &ScoreOutcome, candidates: &[Candidate], title_filte
                 );
             }
             Verdict::Unscored { reason, .. } => panic!("{id} unscored: {reason}"),
+            Verdict::Cut(reason) => panic!("{id} cut without a profile: {reason}"),
         }
     }
 }
@@ -489,7 +490,7 @@ async fn a_rejected_key_fails_the_day_with_what_the_api_said_and_never_the_key()
     let prompts = Prompts::load(&repo_prompts()).unwrap();
     let scorer = LlmScorer::new(&config, prompts, wrong_key.to_string()).unwrap();
     assert!(!format!("{scorer:?}").contains(wrong_key));
-    let outcome = scorer.score(&papers).await;
+    let outcome = scorer.score(&papers, 0.0).await;
     assert_accounted(&outcome, &papers, &config);
     let failure = outcome.failure.clone().expect("every call failed");
     assert!(

@@ -64,12 +64,12 @@ fn calendar(config: &Config) -> Calendar {
 /// The LLM scorer, and no profile (these tests have no labels).
 fn scorer(config: &Config, key: &str) -> Scoring {
     let prompts = Prompts::load(&repo_prompts()).unwrap();
-    Scoring {
-        scorer: Scorer::Llm(Box::new(
+    Scoring::new(
+        Scorer::Llm(Box::new(
             LlmScorer::new(config, prompts, key.into()).unwrap(),
         )),
-        profile: Err("no labels in this test".into()),
-    }
+        Err("no labels in this test".into()),
+    )
 }
 
 fn record(dir: &Path) -> serde_json::Value {

@@ -167,6 +167,7 @@ fn save_without_papers(
             papers: Vec::new(),
             also_like: Vec::new(),
             cascade: None,
+            embeddings: None,
         },
     )
 }
@@ -212,9 +213,13 @@ async fn score_and_record(
     let scorer = &scoring.scorer;
     let (items, selection) = scanned;
     tracing::info!(%date, candidates = selection.candidates.len(), scorer = %scoring.describe(config), "scoring");
-    let day_scores = scoring.day_scores(items, config);
+    let (day_scores, embeddings) = scoring.day_scores_embedded(items, config).await;
+    let spent_before = embeddings
+        .as_ref()
+        .and_then(|e| e.usage.cost_usd)
+        .unwrap_or(0.0);
     let (outcome, cascade) = scoring
-        .score_day(config, &selection.candidates, &day_scores)
+        .score_day(config, &selection.candidates, &day_scores, spent_before)
         .await;
     let mut status = scored_status(&outcome, &source);
     // A day whose papers may be short is never complete, however well it scored.
@@ -275,6 +280,7 @@ async fn score_and_record(
         papers,
         also_like,
         cascade,
+        embeddings,
     };
     let path = record::save(&data_dir, &day)?;
     save_scanned_texts(config, &day, items)?;
@@ -291,6 +297,18 @@ async fn score_and_record(
     summary.push_str(&format!("; {}", scoring.describe_profile()));
     if let Some(cascade) = &day.cascade {
         summary.push_str(&format!("; {}", cascade.describe()));
+    }
+    if let Some(embeddings) = &day.embeddings {
+        summary.push_str(&format!(
+            "; embeddings: {} papers sent, {} from the cache{}",
+            embeddings.embedded,
+            embeddings.cached,
+            embeddings
+                .warning
+                .as_deref()
+                .map(|w| format!(" ({w})"))
+                .unwrap_or_default()
+        ));
     }
     if !status.has_page() {
         summary.push_str("; no page published");

@@ -401,7 +401,7 @@ fn rescore(
         &HashSet::new(),
         &crate::fetch::s2::S2Papers::new(),
     );
-    let outcome = super::runtime()?.block_on(scorer.score(&selection.candidates));
+    let outcome = super::runtime()?.block_on(scorer.score(&selection.candidates, 0.0));
     if let Some(failure) = &outcome.failure {
         return Err(anyhow::anyhow!("rescoring failed: {failure}")).context(ExitKind::Llm);
     }

@@ -159,6 +159,7 @@ fn record_fetch_failure(
         papers: Vec::new(),
         also_like: Vec::new(),
         cascade: None,
+        embeddings: None,
     };
     record::save(&data_dir, &failed)?;
     Ok(DayReport {

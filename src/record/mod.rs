@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::paper::{AnnounceType, Paper};
 
+pub mod embeddings;
 pub mod labels;
 pub mod scanned;
 
@@ -461,6 +462,23 @@ pub struct DayRecord {
     /// `profile.cascade = false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cascade: Option<CascadeRecord>,
+    /// What the profile's embeddings cost, when `profile.embeddings_model` is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embeddings: Option<EmbeddingsRecord>,
+}
+
+/// The embeddings of one day: what was sent, what the cache saved, what it cost, what failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct EmbeddingsRecord {
+    /// Calls, tokens and cost of the `/embeddings` requests (the model is the embeddings model).
+    pub usage: Usage,
+    /// Papers embedded by this run, and papers whose vector came from the cache.
+    pub embedded: usize,
+    pub cached: usize,
+    /// Why the day's profile scores are without the similarity (a failed call, a vector of the
+    /// wrong size, the cost cap), or what was set aside.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
 }
 
 /// The reason every paper the cascade cut carries; the calibration finds its cuts by it.

@@ -87,6 +87,8 @@ pub(crate) struct DayView {
     pub also_like: Vec<AlsoLikeView>,
     /// What the profile's cascade cut before the LLM, or why it cut nothing.
     pub cascade: Option<String>,
+    /// The profile's embeddings: their token table and what the cache saved.
+    pub embeddings: Option<EmbeddingsView>,
     pub prompt: Option<PromptView>,
     /// The prompt id the record names when no snapshot of it exists.
     pub missing_prompt_id: Option<String>,
@@ -150,6 +152,15 @@ pub(crate) struct Notice {
     pub kind: &'static str,
     pub heading: String,
     pub text: String,
+}
+
+/// The embeddings of a day (`profile.embeddings_model`).
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct EmbeddingsView {
+    pub usage: UsageView,
+    pub embedded: usize,
+    pub cached: usize,
+    pub warning: Option<String>,
 }
 
 /// Which scorer ran and what it cost. Token counts are pre-formatted with digit grouping.
@@ -565,6 +576,12 @@ pub(crate) fn day_view(
                 .next()
                 .map(|first| first.to_uppercase().chain(chars).collect::<String>() + ".")
                 .unwrap_or_default()
+        }),
+        embeddings: record.embeddings.as_ref().map(|e| EmbeddingsView {
+            usage: usage_view(&e.usage),
+            embedded: e.embedded,
+            cached: e.cached,
+            warning: e.warning.clone(),
         }),
         prompt,
         missing_prompt_id,

@@ -84,7 +84,9 @@ impl LlmScorer {
     /// Scores every candidate, one verdict each, in candidate order. Never fails: what could
     /// not be scored is `Unscored` with the reason, and `failure` says what the API answered
     /// when nothing could be scored at all.
-    pub async fn score(&self, candidates: &[Candidate]) -> ScoreOutcome {
+    ///
+    /// `spent_before` is what the day already spent (embeddings): the cost cap counts it.
+    pub async fn score(&self, candidates: &[Candidate], spent_before: f64) -> ScoreOutcome {
         let cache = ScoreCache::open(&self.cache_folder).unwrap_or_else(|error| {
             tracing::warn!(
                 error = format!("{error:#}"),
@@ -99,6 +101,7 @@ impl LlmScorer {
             );
         }
         let mut run = Run::new(self, candidates, cache);
+        run.spent_before = spent_before;
         run.plan();
         run.execute().await;
         run.finish()
@@ -239,6 +242,8 @@ struct Run<'a> {
     requests: u64,
     tokens: TokenCounts,
     spent_usd: f64,
+    /// Spent by the day before scoring began (embeddings), counted against the cap.
+    spent_before: f64,
     reserved_usd: f64,
     cache_hits: u64,
     /// Calls that brought a usable answer, and calls that failed, per stage.
@@ -261,6 +266,7 @@ impl<'a> Run<'a> {
             requests: 0,
             tokens: TokenCounts::default(),
             spent_usd: 0.0,
+            spent_before: 0.0,
             reserved_usd: 0.0,
             cache_hits: 0,
             usable_answers: [0; 2],
@@ -420,7 +426,8 @@ impl<'a> Run<'a> {
         let estimate = cost::estimate(prompt_chars, expected_output);
         let estimated_usd = self.scorer.price.map_or(0.0, |p| cost_usd(&p, &estimate));
         if self.scorer.price.is_some()
-            && self.spent_usd + self.reserved_usd + estimated_usd > settings.max_cost_usd
+            && self.spent_before + self.spent_usd + self.reserved_usd + estimated_usd
+                > settings.max_cost_usd
         {
             tracing::warn!(
                 spent_usd = self.spent_usd,

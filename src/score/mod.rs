@@ -44,10 +44,11 @@ pub enum Scorer {
 
 impl Scorer {
     /// Scores every candidate. Never drops one: the outcome has a verdict for each.
-    pub(crate) async fn score(&self, candidates: &[Candidate]) -> ScoreOutcome {
+    /// `spent_before`: what the day already spent (embeddings), counted against the cost cap.
+    pub(crate) async fn score(&self, candidates: &[Candidate], spent_before: f64) -> ScoreOutcome {
         let outcome = match self {
             Scorer::Keywords(scorer) => scorer.score(candidates),
-            Scorer::Llm(scorer) => scorer.score(candidates).await,
+            Scorer::Llm(scorer) => scorer.score(candidates, spent_before).await,
         };
         assert_eq!(
             outcome.verdicts.len(),
@@ -285,9 +286,21 @@ pub struct Scoring {
     /// The cascade's calibration when the LLM scores and `profile.cascade` is on (else
     /// `None`); an error says why it cuts nothing yet.
     pub(crate) cascade: Option<Result<profile::cascade::Calibration, String>>,
+    /// The embeddings client, with an API key and `profile.embeddings_model` set.
+    embedder: Option<profile::embeddings::Embedder>,
 }
 
 impl Scoring {
+    /// A day's scoring with this scorer and profile, without the cascade or embeddings.
+    pub fn new(scorer: Scorer, profile: Result<profile::Profile, String>) -> Scoring {
+        Scoring {
+            scorer,
+            profile,
+            cascade: None,
+            embedder: None,
+        }
+    }
+
     /// The scorer from config, and the profile trained on the repository's labels and
     /// scanned papers as they are now. A profile that cannot be trained never stops scoring.
     pub(crate) fn from_config(config: &Config) -> anyhow::Result<Scoring> {
@@ -309,11 +322,43 @@ impl Scoring {
             }),
             _ => None,
         };
+        let embedder = match api_key(config) {
+            Some(key) => profile::embeddings::Embedder::from_config(config, &key)?,
+            None => None,
+        };
         Ok(Scoring {
             scorer,
             profile,
             cascade,
+            embedder,
         })
+    }
+
+    /// The profile's scores of a day's papers ([`Scoring::day_scores`]), with the embedding
+    /// similarity blended in when `profile.embeddings_model` is set, and what that did.
+    pub(crate) async fn day_scores_embedded(
+        &self,
+        papers: &[crate::paper::Paper],
+        config: &Config,
+    ) -> (profile::DayScores, Option<crate::record::EmbeddingsRecord>) {
+        let mut scores = self.day_scores(papers, config);
+        let (Some(embedder), Ok(profile)) = (&self.embedder, &self.profile) else {
+            return (scores, None);
+        };
+        let day: Vec<crate::record::PaperText> = papers
+            .iter()
+            .map(|p| crate::record::PaperText {
+                id: p.id.clone(),
+                title: p.title.clone(),
+                authors: p.authors.clone(),
+                abstract_text: p.abstract_text.clone(),
+                categories: p.categories.clone(),
+            })
+            .collect();
+        let record =
+            profile::embeddings::apply(embedder, config, &day, &profile.positives, &mut scores)
+                .await;
+        (scores, Some(record))
     }
 
     /// Scores a day as [`Scoring::score`] does, with the cascade before the LLM when it is
@@ -324,11 +369,12 @@ impl Scoring {
         config: &Config,
         candidates: &[Candidate],
         day_scores: &profile::DayScores,
+        spent_before: f64,
     ) -> (ScoreOutcome, Option<crate::record::CascadeRecord>) {
         let calibration = match (&self.cascade, self.ranking_profile(config)) {
             (Some(Ok(calibration)), None) => calibration,
             (Some(Err(reason)), None) => {
-                let outcome = self.score(config, candidates, day_scores).await;
+                let outcome = self.scorer.score(candidates, spent_before).await;
                 let record = crate::record::CascadeRecord {
                     recall: config.profile.cascade_recall,
                     sent: candidates.len(),
@@ -337,7 +383,13 @@ impl Scoring {
                 };
                 return (outcome, Some(record));
             }
-            _ => return (self.score(config, candidates, day_scores).await, None),
+            _ => {
+                let outcome = match self.ranking_profile(config) {
+                    Some(_) => self.score(config, candidates, day_scores).await,
+                    None => self.scorer.score(candidates, spent_before).await,
+                };
+                return (outcome, None);
+            }
         };
         let plan = profile::cascade::cut_day(calibration, candidates, day_scores, &config.profile);
         let sent: Vec<Candidate> = candidates
@@ -346,7 +398,7 @@ impl Scoring {
             .filter(|(_, cut)| !**cut)
             .map(|(c, _)| c.clone())
             .collect();
-        let scored = self.scorer.score(&sent).await;
+        let scored = self.scorer.score(&sent, spent_before).await;
         let mut answers = scored.verdicts.into_iter();
         let threshold = plan.record.threshold.unwrap_or(0.0);
         let verdicts = candidates
@@ -405,7 +457,7 @@ impl Scoring {
                 &config.selection,
                 day_scores,
             ),
-            None => self.scorer.score(candidates).await,
+            None => self.scorer.score(candidates, 0.0).await,
         }
     }
 
@@ -461,13 +513,17 @@ fn calibrate_cascade(config: &Config) -> Result<profile::cascade::Calibration, S
     profile::cascade::calibrate(&records, &labels, &config.profile)
 }
 
+/// The LLM API key from `llm.api_key_env`, when set and not empty.
+fn api_key(config: &Config) -> Option<String> {
+    std::env::var(&config.llm.api_key_env)
+        .ok()
+        .filter(|k| !k.trim().is_empty())
+}
+
 pub(crate) fn scorer_from_config(config: &Config) -> anyhow::Result<Scorer> {
     let mut prompts = prompt::Prompts::load(&config.prompts_dir())?;
     prompts.examples = label_examples(config, &prompts);
-    let key = std::env::var(&config.llm.api_key_env)
-        .ok()
-        .filter(|k| !k.trim().is_empty());
-    match key {
+    match api_key(config) {
         Some(api_key) => {
             let mut config = config.clone();
             config.llm.base_url = llm::client::effective_base_url(

@@ -50,7 +50,22 @@ pub struct Behaviour {
     /// recorded (relevance, novelty) and is never named irrelevant by the title stage; any
     /// other paper gets relevance 1-6, so it is never selected.
     pub oracle: Option<std::collections::HashMap<String, (u8, u8)>>,
+    /// How `POST /embeddings` answers.
+    pub embeddings: Embeddings,
     pub faults: Vec<Fault>,
+}
+
+/// How the mock's embeddings endpoint answers: OpenAI-shaped unit vectors of hashed words
+/// (`dimensions` long, 8 when not asked), 401 without the key, 400 for an empty input, as
+/// OpenAI does, or a fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Embeddings {
+    #[default]
+    Working,
+    /// Every call answers 500.
+    Failing,
+    /// Vectors one shorter than asked for.
+    WrongSize,
 }
 
 impl Default for Behaviour {
@@ -66,6 +81,7 @@ impl Default for Behaviour {
             fenced: false,
             gullible: true,
             oracle: None,
+            embeddings: Embeddings::Working,
             faults: Vec::new(),
         }
     }
@@ -246,6 +262,67 @@ struct State {
     /// Accepted requests of the rolling window, oldest first.
     window: Vec<Instant>,
     fired: Vec<usize>,
+    /// Texts sent to `/embeddings`.
+    embedded: Vec<String>,
+}
+
+struct EmbeddingsResponder {
+    mode: Embeddings,
+    inputs: Arc<Mutex<State>>,
+}
+
+impl Respond for EmbeddingsResponder {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+        let bearer = request
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            == Some(&format!("Bearer {MOCK_KEY}"));
+        if !bearer {
+            return ResponseTemplate::new(401)
+                .set_body_json(json!({"error": {"message": "Incorrect API key provided"}}));
+        }
+        let inputs: Vec<String> = body["input"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if inputs.is_empty() {
+            return ResponseTemplate::new(400)
+                .set_body_json(json!({"error": {"message": "'$.input' is invalid"}}));
+        }
+        self.inputs.lock().unwrap().embedded.extend(inputs.clone());
+        if self.mode == Embeddings::Failing {
+            return ResponseTemplate::new(500)
+                .set_body_json(json!({"error": {"message": "The server had an error"}}));
+        }
+        let mut size = body["dimensions"].as_u64().unwrap_or(8) as usize;
+        if self.mode == Embeddings::WrongSize {
+            size -= 1;
+        }
+        let data: Vec<Value> = inputs
+            .iter()
+            .enumerate()
+            .map(|(index, text)| {
+                let mut v = vec![0.0f64; size];
+                for word in text.to_lowercase().split(|c: char| !c.is_alphanumeric()) {
+                    if word.len() > 3 {
+                        v[(fnv(word) % size as u64) as usize] += 1.0;
+                    }
+                }
+                let norm = v.iter().map(|x| x * x).sum::<f64>().sqrt().max(1e-9);
+                json!({"object": "embedding", "index": index,
+                    "embedding": v.iter().map(|x| x / norm).collect::<Vec<_>>()})
+            })
+            .collect();
+        let tokens: usize = inputs.iter().map(|t| t.len() / 4 + 1).sum();
+        ResponseTemplate::new(200).set_body_json(json!({"object": "list", "data": data,
+            "model": body["model"], "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}))
+    }
 }
 
 /// The running mock.
@@ -262,6 +339,14 @@ impl MockLlm {
             ..State::default()
         }));
         Mock::given(method("POST"))
+            .and(path_regex(r"/embeddings$"))
+            .respond_with(EmbeddingsResponder {
+                mode: behaviour.embeddings,
+                inputs: Arc::clone(&state),
+            })
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
             .and(path_regex(r"/chat/completions$"))
             .respond_with(Responder {
                 behaviour,
@@ -270,6 +355,11 @@ impl MockLlm {
             .mount(&server)
             .await;
         MockLlm { server, state }
+    }
+
+    /// Every text sent to `/embeddings`, in order.
+    pub fn embedded(&self) -> Vec<String> {
+        self.state.lock().unwrap().embedded.clone()
     }
 
     /// The base URL to configure (`.../v1`).

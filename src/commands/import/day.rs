@@ -295,6 +295,7 @@ fn merge_day(
         papers,
         also_like: Vec::new(),
         cascade: None,
+        embeddings: None,
     };
     ImportedDay {
         record,

@@ -111,9 +111,19 @@ impl ApiClient {
     /// A client for `settings.base_url` (already resolved against `OPENAI_BASE_URL`), with the
     /// provider's way of sending the key and any query parameter it requires.
     pub(crate) fn new(settings: &LlmConfig, key: ApiKey) -> Result<ApiClient> {
+        Self::for_endpoint(settings, key, &chat_completions_url(&settings.base_url))
+    }
+
+    /// A client for another endpoint of the same API (`endpoint_url`, e.g. the embeddings
+    /// URL), with the same key, provider rules, retries and rate limits.
+    pub(crate) fn for_endpoint(
+        settings: &LlmConfig,
+        key: ApiKey,
+        endpoint_url: &str,
+    ) -> Result<ApiClient> {
         let base_url = &settings.base_url;
         let provider = Provider::of(settings);
-        let mut url = reqwest::Url::parse(&chat_completions_url(base_url))
+        let mut url = reqwest::Url::parse(endpoint_url)
             .with_context(|| format!("llm.base_url {base_url:?} is not a valid URL"))?;
         if let Some((name, value)) = provider.required_query()
             && !url.query_pairs().any(|(key, _)| key == name)
@@ -147,23 +157,38 @@ impl ApiClient {
         prompt_chars: usize,
         estimated_tokens: u64,
     ) -> CallReport {
+        let (result, requests) = self.post(body, estimated_tokens).await;
+        let result = result.and_then(|text| {
+            parse_completion(&text, prompt_chars)
+                .map_err(|problem| CallError::Rejected(self.key.redact(&problem)))
+        });
+        CallReport { result, requests }
+    }
+
+    /// Posts `body` with [`ApiClient::complete`]'s retries; the body of the successful answer
+    /// and the number of requests made.
+    pub(crate) async fn post(
+        &self,
+        body: &[u8],
+        estimated_tokens: u64,
+    ) -> (Result<String, CallError>, u32) {
         let mut requests = 0;
         let mut attempt = 0;
         loop {
             let ticket = self.limiter.acquire(estimated_tokens).await;
             requests += 1;
-            let (outcome, retry_after) = self.attempt(body, prompt_chars, ticket).await;
+            let (outcome, retry_after) = self.attempt(body, ticket).await;
             let message = match outcome {
-                Attempt::Done(result) => return CallReport { result, requests },
+                Attempt::Done(result) => return (result, requests),
                 Attempt::Retryable(message) => message,
             };
             if attempt >= self.max_retries {
-                return CallReport {
-                    result: Err(CallError::Unavailable(format!(
+                return (
+                    Err(CallError::Unavailable(format!(
                         "{message} (after {requests} attempts)"
                     ))),
                     requests,
-                };
+                );
             }
             let wait = match retry_after {
                 Some(wait) => {
@@ -183,12 +208,7 @@ impl ApiClient {
         }
     }
 
-    async fn attempt(
-        &self,
-        body: &[u8],
-        prompt_chars: usize,
-        ticket: Ticket,
-    ) -> (Attempt, Option<Duration>) {
+    async fn attempt(&self, body: &[u8], ticket: Ticket) -> (Attempt, Option<Duration>) {
         let mut request = self
             .http
             .post(&self.url)
@@ -215,9 +235,7 @@ impl ApiClient {
             Err(error) => return (Attempt::Retryable(self.transport_error(error)), None),
         };
         if status.is_success() {
-            let result = parse_completion(&text, prompt_chars)
-                .map_err(|problem| CallError::Rejected(self.key.redact(&problem)));
-            return (Attempt::Done(result), None);
+            return (Attempt::Done(Ok(text)), None);
         }
         if status == StatusCode::BAD_REQUEST
             && let Some(rejected) =
@@ -269,7 +287,7 @@ impl ApiClient {
 }
 
 enum Attempt {
-    Done(Result<Completion, CallError>),
+    Done(Result<String, CallError>),
     Retryable(String),
 }
 
@@ -303,12 +321,17 @@ fn is_quota_exhausted(body: &str) -> bool {
 
 /// `{base_url}/chat/completions`, keeping a query string (Azure's `?api-version=...`) last.
 pub(crate) fn chat_completions_url(base_url: &str) -> String {
+    endpoint_url(base_url, "chat/completions")
+}
+
+/// `{base_url}/{endpoint}`, keeping a query string (Azure's `?api-version=...`) last.
+pub(crate) fn endpoint_url(base_url: &str, endpoint: &str) -> String {
     let base = base_url.trim();
     let (path, query) = match base.split_once('?') {
         Some((path, query)) => (path, format!("?{query}")),
         None => (base, String::new()),
     };
-    format!("{}/chat/completions{query}", path.trim_end_matches('/'))
+    format!("{}/{endpoint}{query}", path.trim_end_matches('/'))
 }
 
 /// The configured base URL, unless `OPENAI_BASE_URL` (passed in) is set and not empty.

@@ -91,6 +91,11 @@ impl Provider {
         }
     }
 
+    /// Whether the provider's embeddings endpoint takes `dimensions` (Ollama's does not).
+    pub(crate) fn takes_embedding_dimensions(self) -> bool {
+        !matches!(self, Provider::Ollama)
+    }
+
     /// A query parameter every call must carry, unless the base URL has it already.
     pub(crate) fn required_query(self) -> Option<(&'static str, &'static str)> {
         match self {

@@ -12,7 +12,6 @@
 
 use std::collections::HashSet;
 
-
 use crate::config::ProfileConfig;
 use crate::record::labels::{LabelKind, LabelSource, LabelStore};
 use crate::record::{CASCADE_REASON, CascadeRecord, DayRecord, Decision, ScorerKind};
@@ -67,7 +66,7 @@ pub(crate) fn calibrate(
     let mut needed: Vec<(f64, f64)> = Vec::new();
     let mut days = 0;
     let mut newest_first: Vec<&DayRecord> = records.iter().collect();
-    newest_first.sort_by(|a, b| b.date.cmp(&a.date));
+    newest_first.sort_by_key(|d| std::cmp::Reverse(d.date));
     for day in newest_first {
         if days == CALIBRATION_DAYS {
             break;
@@ -205,9 +204,8 @@ pub(crate) fn cut_day(
     if scores.is_empty() || candidates.is_empty() {
         return none(None);
     }
-    let index = ((calibration.keep_share * scores.len() as f64).ceil() as usize)
-        .clamp(1, scores.len())
-        - 1;
+    let index =
+        ((calibration.keep_share * scores.len() as f64).ceil() as usize).clamp(1, scores.len()) - 1;
     let threshold = scores[index];
     let cut: Vec<bool> = candidates
         .iter()
@@ -317,7 +315,12 @@ mod tests {
     #[test]
     fn a_pick_the_audit_found_below_a_cut_counts_for_the_cut_papers_it_stands_for() {
         // A day cut below 0.5 with a 10% audit; the audit found a pick at rank 70 (score 0.3).
-        let audited = day("2026-01-05", 100, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 70], Some((0.5, 0.1)));
+        let audited = day(
+            "2026-01-05",
+            100,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 70],
+            Some((0.5, 0.1)),
+        );
         let labels = LabelStore::default();
         let calibration = calibrate(&[audited], &labels, &settings(0.9, 10)).unwrap();
         // Nine picks weigh 9, the audited one 10: 90% of 19 is only reached with it.
@@ -344,7 +347,10 @@ mod tests {
             ..LabelStore::default()
         };
         let stopped = calibrate(&records, &two, &settings(0.9, 1)).unwrap_err();
-        assert!(stopped.contains("2 of the 2 papers you marked"), "{stopped}");
+        assert!(
+            stopped.contains("2 of the 2 papers you marked"),
+            "{stopped}"
+        );
     }
 
     fn candidate(id: &str, followed: bool, include: bool) -> Candidate {
@@ -361,14 +367,21 @@ mod tests {
                 journal_ref: None,
                 license: None,
             },
-            followed_authors: if followed { vec!["A".into()] } else { Vec::new() },
-            include_hits: if include { vec!["k".into()] } else { Vec::new() },
+            followed_authors: if followed {
+                vec!["A".into()]
+            } else {
+                Vec::new()
+            },
+            include_hits: if include {
+                vec!["k".into()]
+            } else {
+                Vec::new()
+            },
         }
     }
 
     #[test]
-    fn a_day_keeps_its_best_share_followed_authors_and_include_matches_and_distrusts_a_deep_cut()
-    {
+    fn a_day_keeps_its_best_share_followed_authors_and_include_matches_and_distrusts_a_deep_cut() {
         let calibration = Calibration {
             keep_share: 0.3,
             recall: 0.97,

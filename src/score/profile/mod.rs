@@ -5,6 +5,7 @@
 //! regression ([`logistic`]). It reads labels and the scanned-text store through `record`.
 
 pub(crate) mod cascade;
+pub(crate) mod embeddings;
 pub(crate) mod features;
 pub(crate) mod logistic;
 
@@ -62,6 +63,8 @@ pub struct Profile {
     model: logistic::Model,
     /// The wanted papers' vectors, for "like: <title>" and `profile explain`.
     wanted: Vec<(PaperText, Sparse)>,
+    /// Every wanted paper the profile learned from (labels and picks), for embeddings.
+    pub(crate) positives: Vec<PaperText>,
     pub counts: Counts,
 }
 
@@ -299,6 +302,11 @@ impl Profile {
                 (Evidence::Unmarked, _) => counts.unmarked += 1,
             }
         }
+        let positives = used
+            .iter()
+            .filter(|e| e.wanted)
+            .map(|e| e.text.clone())
+            .collect();
         let wanted = used
             .iter()
             .zip(xs)
@@ -309,6 +317,7 @@ impl Profile {
             vocabulary,
             model,
             wanted,
+            positives,
             counts,
         })
     }

@@ -1,8 +1,10 @@
-//! The profile's cascade through the real binary, on real labelled days, against the test LLM
-//! mock in oracle mode (it judges each paper as the replaced tool's LLM did that day): the
-//! cold start says why nothing is cut; once calibrated on recorded picks the cascade cuts papers
-//! before the LLM (they are never sent, and are recorded as filtered with their score); a cut
-//! that would drop too much, or "want" labels on papers it cut, make the LLM read the whole day.
+//! The profile with an API key, through the real binary, on real labelled days, against the
+//! test LLM mock in oracle mode (it judges each paper as the replaced tool's LLM did that day).
+//! The cascade: the cold start says why nothing is cut; once calibrated on recorded picks it
+//! cuts papers before the LLM (they are never sent, and are recorded as filtered with their
+//! score); a cut that would drop too much, or "want" labels on papers it cut, make the LLM read
+//! the whole day. Embeddings: sent once per paper, cached, costed on the page; a failing
+//! endpoint, vectors of the wrong size or a corrupt cache are warnings, never a failed day.
 
 #[path = "support/shared.rs"]
 mod shared;
@@ -16,7 +18,7 @@ mod mock_llm;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use mock_llm::{Behaviour, MOCK_KEY, MockLlm, Stage};
+use mock_llm::{Behaviour, Embeddings, MOCK_KEY, MockLlm, Stage};
 use repo::{papersift, read_json};
 
 const DAYS: [&str; 6] = [
@@ -210,7 +212,10 @@ async fn the_cascade_calibrates_on_recorded_picks_cuts_before_the_llm_and_steps_
     .unwrap();
     let (record, stdout) = run(dir, DAYS[4]);
     assert_eq!(record["cascade"]["cut"], 0);
-    assert!(stdout.contains("cascade off: the cut would drop"), "{stdout}");
+    assert!(
+        stdout.contains("cascade off: the cut would drop"),
+        "{stdout}"
+    );
     assert!(
         papers(&record)
             .iter()
@@ -228,4 +233,87 @@ async fn the_cascade_calibrates_on_recorded_picks_cuts_before_the_llm_and_steps_
     let (record, stdout) = run(dir, DAYS[5]);
     assert_eq!(record["cascade"]["cut"], 0);
     assert!(stdout.contains("were cut by the cascade"), "{stdout}");
+}
+
+async fn embedding_repo(embeddings: Embeddings) -> (MockLlm, tempfile::TempDir) {
+    let mock = MockLlm::start(Behaviour {
+        oracle: Some(oracle()),
+        gullible: false,
+        embeddings,
+        ..Behaviour::default()
+    })
+    .await;
+    let repo = repo::user_repo(&format!(
+        "[arxiv]\ncategories = [\"cs.LG\", \"cs.AI\"]\n\
+         [llm]\nbase_url = \"{}\"\nrequests_per_minute = 6000\n\
+         [profile]\nembeddings_model = \"text-embedding-3-small\"\ncascade = false\n",
+        mock.base_url()
+    ));
+    (mock, repo)
+}
+
+#[ignore = "needs ../shared/fixtures"]
+#[tokio::test(flavor = "multi_thread")]
+async fn embeddings_are_sent_once_per_paper_costed_on_the_page_and_never_fail_a_day() {
+    let (mock, repo) = embedding_repo(Embeddings::Working).await;
+    let dir = repo.path();
+    // No profile on the first day: nothing is embedded.
+    let (first, _) = run(dir, DAYS[0]);
+    assert!(first["embeddings"].is_null());
+    assert!(mock.embedded().is_empty());
+    // The second day embeds its papers and the first day's picks, at 256 dimensions.
+    let (second, stdout) = run(dir, DAYS[1]);
+    let scanned = second["counts"]["scanned"].as_u64().unwrap() as usize;
+    let embedded = second["embeddings"]["embedded"].as_u64().unwrap() as usize;
+    assert!(embedded > scanned, "{}", second["embeddings"]);
+    assert_eq!(mock.embedded().len(), embedded);
+    assert!(second["embeddings"]["usage"]["cost_usd"].as_f64().unwrap() > 0.0);
+    assert!(second["embeddings"]["warning"].is_null(), "{stdout}");
+    let page =
+        std::fs::read_to_string(dir.join(format!("docs/{}/index.html", DAYS[1].replace('-', "/"))))
+            .unwrap();
+    assert!(page.contains("Embeddings by <code>text-embedding-3-small</code>"));
+    // The third day sends its own papers and the second day's new picks, nothing twice.
+    let before = mock.embedded().len();
+    let (third, _) = run(dir, DAYS[2]);
+    let cached = third["embeddings"]["cached"].as_u64().unwrap() as usize;
+    assert!(cached >= embedded - scanned, "{}", third["embeddings"]);
+    let sent_again = mock.embedded()[before..].len();
+    assert_eq!(
+        sent_again,
+        third["embeddings"]["embedded"].as_u64().unwrap() as usize
+    );
+    // A corrupt cache is set aside, named in a warning, and rebuilt.
+    let cache = dir.join("data/embeddings/text-embedding-3-small.json.zst");
+    std::fs::write(&cache, b"garbage").unwrap();
+    let (fourth, _) = run(dir, DAYS[3]);
+    let warning = fourth["embeddings"]["warning"].as_str().unwrap();
+    assert!(warning.contains("is not a zstd file"), "{warning}");
+    assert_eq!(
+        std::fs::read(dir.join("data/embeddings/text-embedding-3-small.json.zst.broken")).unwrap(),
+        b"garbage"
+    );
+    assert!(std::fs::read(&cache).unwrap() != b"garbage");
+    assert_eq!(fourth["status"], "ok");
+}
+
+#[ignore = "needs ../shared/fixtures"]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failing_embeddings_endpoint_or_vectors_of_the_wrong_size_are_a_warning_not_a_failed_day()
+{
+    for (mode, expected) in [
+        (Embeddings::Failing, "500"),
+        (Embeddings::WrongSize, "255 dimensions where 256"),
+    ] {
+        let (_mock, repo) = embedding_repo(mode).await;
+        let dir = repo.path();
+        run(dir, DAYS[0]);
+        let (second, stdout) = run(dir, DAYS[1]);
+        assert_eq!(second["status"], "ok", "{stdout}");
+        let warning = second["embeddings"]["warning"].as_str().unwrap();
+        assert!(warning.contains(expected), "{warning}");
+        assert!(warning.contains("without embeddings"), "{warning}");
+        // Every paper still has its profile score.
+        assert!(papers(&second).iter().all(|p| p.3.is_some()));
+    }
 }
