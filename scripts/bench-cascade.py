@@ -23,38 +23,10 @@ import sys
 import tempfile
 import time
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.path.join(REPO, "..", "shared")
-LABELLED = os.path.join(SHARED, "fixtures", "labelled")
-TOOL = os.path.join(SHARED, "tools", "labelled_feed.py")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from labelled import LABELLED, REPO, SHARED, auc, day_papers, days as labelled_days, profile_scores, record, write_feeds  # noqa: E402
+
 MOCK = os.path.join(SHARED, "tools", "mock_llm.py")
-
-
-def day_papers(day):
-    with open(os.path.join(LABELLED, day + ".jsonl")) as f:
-        return [json.loads(line) for line in f]
-
-
-def record(site, day):
-    with open(os.path.join(site, "data", day[:4], day[5:7], day[8:] + ".json")) as f:
-        return json.load(f)
-
-
-def auc(scored):
-    """ROC-AUC of (score, picked) pairs, ties counted half; None without both classes."""
-    pos = sum(1 for _, y in scored if y)
-    neg = len(scored) - pos
-    if not pos or not neg:
-        return None
-    ranked = sorted(scored, key=lambda p: p[0])
-    rank_sum, i = 0.0, 0
-    while i < len(ranked):
-        j = i
-        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
-            j += 1
-        rank_sum += (i + 1 + j) / 2 * sum(1 for _, y in ranked[i:j] if y)
-        i = j
-    return (rank_sum - pos * (pos + 1) / 2) / (pos * neg)
 
 
 def start_mock(work, name):
@@ -106,12 +78,7 @@ def replay(binary, work, feeds, days, cascade, extra):
             selected = {p["id"] for p in rec["papers"] if isinstance(p, dict) and p.get("decision") == "selected"}
             picked = {p["id"] for p in day_papers(day) if p["picked"] and not p["author_match"]}
             cas = rec.get("cascade") or {}
-            scores = {}
-            for p in rec["papers"]:
-                if isinstance(p, list):
-                    scores[p[0]] = p[4] if len(p) > 4 and not isinstance(p[4], str) else None
-                else:
-                    scores[p["id"]] = p.get("profile")
+            scores = profile_scores(rec)
             scored = [(scores[p["id"]], p["id"] in picked) for p in day_papers(day)
                       if not p["author_match"] and scores.get(p["id"]) is not None]
             out[day] = {"auc": auc(scored),"sent": sent, "picked": len(picked), "kept": len(picked & selected),
@@ -127,13 +94,10 @@ def main():
     parser.add_argument("-v", action="store_true", help="per-day rows")
     parser.add_argument("--config", default="", help="extra [profile] lines")
     args = parser.parse_args()
-    days = sorted(name[:-6] for name in os.listdir(LABELLED) if name.endswith(".jsonl"))
+    days = labelled_days()
     work = tempfile.mkdtemp()
     try:
-        feeds = {}
-        for day in days:
-            feeds[day] = os.path.join(work, day + ".xml")
-            subprocess.run([sys.executable, TOOL, os.path.join(LABELLED, day + ".jsonl"), feeds[day]], check=True)
+        feeds = write_feeds(days, work)
         extra = args.config.replace("\\n", "\n")
         full = replay(args.binary, work, feeds, days, False, extra)
         cut = replay(args.binary, work, feeds, days, True, extra)

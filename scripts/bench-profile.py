@@ -15,7 +15,6 @@ Usage: scripts/bench-profile.py [BINARY] [--counts 10,30,100,300] [--train 20] [
   --config  extra config.toml lines for every run, e.g. '[profile]\nc = 1.0'
 """
 import argparse
-import json
 import os
 import random
 import shutil
@@ -25,46 +24,12 @@ import sys
 import tempfile
 import time
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.path.join(REPO, "..", "shared")
-LABELLED = os.path.join(SHARED, "fixtures", "labelled")
-TOOL = os.path.join(SHARED, "tools", "labelled_feed.py")
-
-
-def day_papers(day):
-    with open(os.path.join(LABELLED, day + ".jsonl")) as f:
-        return [json.loads(line) for line in f]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from labelled import REPO, auc, day_papers, days as labelled_days, profile_scores as record_scores, record, write_feeds  # noqa: E402
 
 
 def profile_scores(site, day):
-    path = os.path.join(site, "data", day[:4], day[5:7], day[8:] + ".json")
-    with open(path) as f:
-        record = json.load(f)
-    out = {}
-    for paper in record["papers"]:
-        if isinstance(paper, list):
-            value = paper[4] if len(paper) > 4 and not isinstance(paper[4], str) else None
-            out[paper[0]] = value
-        else:
-            out[paper["id"]] = paper.get("profile")
-    return out
-
-
-def auc(scored):
-    pos = [s for s, y in scored if y]
-    neg = [s for s, y in scored if not y]
-    if not pos or not neg:
-        return None
-    ranked = sorted(scored, key=lambda p: p[0])
-    rank_sum, i = 0.0, 0
-    while i < len(ranked):
-        j = i
-        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
-            j += 1
-        mean_rank = (i + 1 + j) / 2
-        rank_sum += mean_rank * sum(1 for _, y in ranked[i:j] if y)
-        i = j
-    return (rank_sum - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg))
+    return record_scores(record(site, day))
 
 
 def run(binary, site, feed):
@@ -82,13 +47,10 @@ def main():
     parser.add_argument("--train", type=int, default=20)
     parser.add_argument("--config", default="", help="extra config.toml text")
     args = parser.parse_args()
-    days = sorted(name[:-6] for name in os.listdir(LABELLED) if name.endswith(".jsonl"))
+    days = labelled_days()
     work = tempfile.mkdtemp()
     try:
-        feeds = {}
-        for day in days:
-            feeds[day] = os.path.join(work, day + ".xml")
-            subprocess.run([sys.executable, TOOL, os.path.join(LABELLED, day + ".jsonl"), feeds[day]], check=True)
+        feeds = write_feeds(days, work)
         train, test = days[: args.train], days[args.train :]
         picks = [p["id"] for day in train for p in day_papers(day) if p["picked"] and not p["author_match"]]
         print(f"{len(days)} labelled days: the first {len(train)} recorded before labelling ({len(picks)} picks), "

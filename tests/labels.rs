@@ -306,28 +306,6 @@ fn zstd_decode(packed: &[u8]) -> Vec<u8> {
     zstd::stream::decode_all(packed).unwrap()
 }
 
-/// Real labelled days (`../shared/fixtures/labelled/`), as the feed the day was announced in.
-fn labelled_feed(day: &str, out: &Path) -> PathBuf {
-    let feed = out.join(format!("{day}.xml"));
-    let tools = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/labelled_feed.py");
-    let status = std::process::Command::new("python3")
-        .arg(tools)
-        .arg(shared::shared_fixture(&format!("labelled/{day}.jsonl")))
-        .arg(&feed)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    feed
-}
-
-fn labelled_papers(day: &str) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(shared::shared_fixture(&format!("labelled/{day}.jsonl")))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 #[ignore = "needs ../shared/fixtures"]
 #[test]
 fn eval_on_real_labelled_days_agrees_with_a_count_from_the_files() {
@@ -335,7 +313,7 @@ fn eval_on_real_labelled_days_agrees_with_a_count_from_the_files() {
     let dir = repo.path();
     let days = ["2025-06-10", "2025-06-11", "2025-06-13", "2025-06-16"];
     for day in days {
-        let feed = labelled_feed(day, dir);
+        let feed = shared::labelled_feed(day, dir);
         papersift(dir)
             .args(["run", "--feed"])
             .arg(&feed)
@@ -348,7 +326,7 @@ fn eval_on_real_labelled_days_agrees_with_a_count_from_the_files() {
     let mut expected_want = HashSet::new();
     let mut expected_not = HashSet::new();
     for day in &days[..3] {
-        for (n, paper) in labelled_papers(day).iter().enumerate() {
+        for (n, paper) in shared::labelled_papers(day).iter().enumerate() {
             let id = paper["id"].as_str().unwrap().to_string();
             if paper["author_match"] == true {
                 continue;
@@ -493,7 +471,7 @@ fn the_old_tools_picks_become_imported_want_labels_that_never_override_the_reade
 
 /// The picks of a labelled day (papers picked for a followed author left out).
 fn picks_of(day: &str) -> HashSet<String> {
-    labelled_papers(day)
+    shared::labelled_papers(day)
         .into_iter()
         .filter(|p| p["picked"] == true && p["author_match"] != true)
         .map(|p| p["id"].as_str().unwrap().to_string())
@@ -514,21 +492,14 @@ fn selected_ids(repo: &Path, day: &str) -> HashSet<String> {
 #[ignore = "needs ../shared/fixtures"]
 #[test]
 fn without_a_key_100_want_labels_rank_the_day_and_find_what_the_keyword_scorer_misses() {
-    let labelled_days = [
-        "2025-06-10",
-        "2025-06-11",
-        "2025-06-13",
-        "2025-06-16",
-        "2025-06-17",
-        "2025-06-18",
-    ];
+    let labelled_days = shared::FIRST_LABELLED_DAYS;
     let later = "2025-06-23";
     let config = "[arxiv]\ncategories = [\"cs.LG\", \"cs.AI\"]\n";
     let with_labels = repo::user_repo(config);
     let keywords_only = repo::user_repo(config);
     for repo in [with_labels.path(), keywords_only.path()] {
         for day in labelled_days {
-            let feed = labelled_feed(day, repo);
+            let feed = shared::labelled_feed(day, repo);
             papersift(repo)
                 .args(["run", "--feed"])
                 .arg(&feed)
@@ -547,7 +518,7 @@ fn without_a_key_100_want_labels_rank_the_day_and_find_what_the_keyword_scorer_m
         .success();
     let mut selected = Vec::new();
     for repo in [with_labels.path(), keywords_only.path()] {
-        let feed = labelled_feed(later, repo);
+        let feed = shared::labelled_feed(later, repo);
         let output = papersift(repo)
             .args(["run", "--feed"])
             .arg(&feed)
@@ -622,7 +593,7 @@ fn without_a_key_100_want_labels_rank_the_day_and_find_what_the_keyword_scorer_m
     let mut config = std::fs::read_to_string(&config_path).unwrap();
     config.push_str("[profile]\nthreshold = 0.8\n");
     std::fs::write(&config_path, config).unwrap();
-    let feed = labelled_feed(next, with_labels.path());
+    let feed = shared::labelled_feed(next, with_labels.path());
     papersift(with_labels.path())
         .args(["run", "--feed"])
         .arg(&feed)

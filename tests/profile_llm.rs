@@ -16,45 +16,17 @@ mod repo;
 mod mock_llm;
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use mock_llm::{Behaviour, Embeddings, MOCK_KEY, MockLlm, Stage};
 use repo::{papersift, read_json};
 
-const DAYS: [&str; 6] = [
-    "2025-06-10",
-    "2025-06-11",
-    "2025-06-13",
-    "2025-06-16",
-    "2025-06-17",
-    "2025-06-18",
-];
-
-fn labelled(day: &str) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(shared::shared_fixture(&format!("labelled/{day}.jsonl")))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-fn feed(day: &str, out: &Path) -> PathBuf {
-    let feed = out.join(format!("{day}.xml"));
-    let tool = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/labelled_feed.py");
-    let status = std::process::Command::new("python3")
-        .arg(tool)
-        .arg(shared::shared_fixture(&format!("labelled/{day}.jsonl")))
-        .arg(&feed)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    feed
-}
+const DAYS: [&str; 6] = shared::FIRST_LABELLED_DAYS;
 
 /// The recorded judgement of every picked paper (not picked for a followed author).
 fn oracle() -> HashMap<String, (u8, u8)> {
     DAYS.iter()
-        .flat_map(|day| labelled(day))
+        .flat_map(|day| shared::labelled_papers(day))
         .filter(|p| p["picked"] == true && p["author_match"] != true)
         .map(|p| {
             let score = |key: &str| p[key].as_u64().unwrap_or(8) as u8;
@@ -67,7 +39,7 @@ fn oracle() -> HashMap<String, (u8, u8)> {
 }
 
 fn run(repo: &Path, day: &str) -> (serde_json::Value, String) {
-    let feed = feed(day, repo);
+    let feed = shared::labelled_feed(day, repo);
     let output = papersift(repo)
         .env("OPENAI_API_KEY", MOCK_KEY)
         .args(["run", "--feed"])
@@ -183,7 +155,7 @@ async fn the_cascade_calibrates_on_recorded_picks_cuts_before_the_llm_and_steps_
     assert!(!sent.is_empty());
     assert!(sent.iter().all(|id| !cut_ids.contains(id.as_str())));
     // It keeps what the LLM would pick.
-    let picks: HashSet<String> = labelled(DAYS[3])
+    let picks: HashSet<String> = shared::labelled_papers(DAYS[3])
         .into_iter()
         .filter(|p| p["picked"] == true && p["author_match"] != true)
         .map(|p| p["id"].as_str().unwrap().to_string())
