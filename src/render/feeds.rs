@@ -22,7 +22,7 @@ use crate::paper::abs_url;
 use crate::record::{DayRecord, PaperRecord};
 
 use super::topic_pages::TopicPapers;
-use super::view::{paper_anchor, paper_comment, topic_path};
+use super::view::{base_url, paper_anchor, paper_comment, topic_path};
 use super::{day_path, math};
 
 /// The site-wide feeds carry whole days, newest first, until they hold at least this many
@@ -55,16 +55,6 @@ struct Entry<'a> {
     paper: &'a PaperRecord,
     /// False on keyword-scored days, whose novelty is a placeholder.
     judges_novelty: bool,
-}
-
-/// The site's absolute base URL, ending in `/`.
-pub(crate) fn base_url(config: &Config) -> String {
-    let base = config.site.base_url.trim();
-    if base.ends_with('/') {
-        base.to_string()
-    } else {
-        format!("{base}/")
-    }
 }
 
 /// The newest day records that hold the feeds' [`FEED_PAPERS`] papers, newest first.

@@ -362,8 +362,7 @@ fn render_site_wide(cx: &RenderContext<'_>, plan: &plan::Plan) -> Result<Vec<Out
             bytes: feeds::topic_atom(cx.config, &topic)?,
         });
     }
-    let topic_links: Vec<topic_pages::TopicLink> =
-        catalog.iter().map(topic_pages::topic_link).collect();
+    let topic_links: Vec<view::TopicLink> = catalog.iter().map(topic_pages::topic_link).collect();
     let latest = match cx.site.pages().len().checked_sub(1) {
         Some(index) => {
             let record = cx.source.record(cx.site.pages()[index].date)?;

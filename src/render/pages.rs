@@ -14,7 +14,8 @@ use tera::Tera;
 
 use super::OutputFile;
 use super::status::StatusView;
-use super::topic_pages::{TopicLink, TopicView};
+use super::topic_pages::TopicView;
+use super::view::TopicLink;
 use super::view::{DayView, EmailView, HomeView, MonthView, NextStubView, SiteView, YearView};
 use crate::text::escape_markdown;
 

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::record::{DayRecord, PaperRecord};
 
-use super::view::{Link, TopPaper, top_paper, topic_path};
+use super::view::{Link, TopPaper, TopicLink, top_paper, topic_path};
 use super::{RecordSource, SiteModel, groups};
 
 /// Papers a topic page and its feed carry: enough for a few weeks of a busy topic, bounded so
@@ -137,15 +137,6 @@ pub(crate) struct TopicView {
 pub(crate) struct TopicDay {
     pub day: Link,
     pub papers: Vec<TopPaper>,
-}
-
-/// A topic in the home page's list.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct TopicLink {
-    pub id: String,
-    pub label: String,
-    pub path: String,
-    pub count: usize,
 }
 
 pub(crate) fn topic_view(site_title: &str, topic: &TopicPapers<'_>) -> TopicView {

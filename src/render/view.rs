@@ -402,7 +402,7 @@ pub(crate) struct MonthSummary {
 pub(crate) struct HomeView {
     pub recent: Vec<RecentDay>,
     /// Every topic with a page, in the newest day's topic order.
-    pub topics: Vec<super::topic_pages::TopicLink>,
+    pub topics: Vec<TopicLink>,
 }
 
 /// A day in the home page's recent list.
@@ -1438,6 +1438,25 @@ pub(crate) fn recent_days(site: &SiteModel<'_>, count: usize) -> Vec<RecentDay> 
         .collect()
 }
 
+/// The site's absolute base URL, ending in `/`.
+pub(crate) fn base_url(config: &crate::config::Config) -> String {
+    let base = config.site.base_url.trim();
+    if base.ends_with('/') {
+        base.to_string()
+    } else {
+        format!("{base}/")
+    }
+}
+
+/// A topic in the home page's list.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct TopicLink {
+    pub id: String,
+    pub label: String,
+    pub path: String,
+    pub count: usize,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1523,7 +1542,7 @@ pub(crate) struct EmailPaper {
 
 /// The e-mail of a day (a failure notice when the day has no page).
 pub(crate) fn email_view(config: &Config, record: &DayRecord) -> EmailView {
-    let base = super::feeds::base_url(config);
+    let base = base_url(config);
     let has_page = record.status.has_page();
     let page = format!("{base}{}", day_path(record.date));
     let groups = if has_page {
