@@ -59,6 +59,10 @@ pub struct ProfileConfig {
     pub imported_pick_weight: f64,
     /// Unmarked scanned papers learned from as "not wanted", at most (an even sample).
     pub max_unmarked: usize,
+    /// The share of the unmarked papers, those the profile first rates most like the wanted
+    /// ones, that it does not learn from as "not wanted" (they may be papers you would have
+    /// marked); it is then trained again without them. 0: learn from all.
+    pub unmarked_doubt: f64,
     /// Inverse regularisation strength of the logistic regression.
     pub c: f64,
     /// Recorded days (counted back from the newest) whose LLM picks a run learns from: a run
@@ -110,6 +114,7 @@ impl Default for ProfileConfig {
             llm_pick_weight: 0.3,
             imported_pick_weight: 0.3,
             max_unmarked: 2500,
+            unmarked_doubt: 0.3,
             c: 0.5,
             history_days: 30,
             select: 20,
@@ -628,6 +633,7 @@ impl Config {
             ("profile.cascade_max_cut", profile.cascade_max_cut, 0.0),
             ("profile.cascade_audit", profile.cascade_audit, 0.0),
             ("profile.embeddings_weight", profile.embeddings_weight, 0.0),
+            ("profile.unmarked_doubt", profile.unmarked_doubt, 0.0),
         ] {
             if !(low..=1.0).contains(&value) {
                 bail!("{key} = {value} is outside {low}-1 (a share of papers)");

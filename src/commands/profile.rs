@@ -30,7 +30,7 @@ pub fn summary(config: &Config) -> Result<ExitCode> {
     };
     let c = &profile.counts;
     println!(
-        "Learned from {} \"want\" and {} \"not for me\" labels, {} papers the LLM selected (weight {}), {} picks of the replaced tool (weight {}), and {} scanned papers you did not mark; {} terms.",
+        "Learned from {} \"want\" and {} \"not for me\" labels, {} papers the LLM selected (weight {}), {} picks of the replaced tool (weight {}), and {} scanned papers you did not mark ({} of them, the most like what you want, set aside as perhaps wanted); {} terms.",
         c.want,
         c.not_for_me,
         c.llm_picks,
@@ -38,6 +38,7 @@ pub fn summary(config: &Config) -> Result<ExitCode> {
         c.imported_picks,
         config.profile.imported_pick_weight,
         c.unmarked,
+        c.doubted,
         profile.vocabulary_size()
     );
     if c.want < config.profile.min_wants {
@@ -94,7 +95,12 @@ fn time_split(examples: &[Example], config: &Config) -> String {
     };
     let scored: Vec<(f64, bool)> = newer
         .iter()
-        .filter(|e| matches!(e.evidence, Evidence::Label | Evidence::Unmarked))
+        .filter(|e| {
+            matches!(
+                e.evidence,
+                Evidence::Label | Evidence::Unmarked | Evidence::LlmPassed
+            )
+        })
         .map(|e| {
             (
                 profile.score(&e.text.title, &e.text.abstract_text, &e.text.authors),

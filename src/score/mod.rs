@@ -305,6 +305,7 @@ impl Scoring {
     /// scanned papers as they are now. A profile that cannot be trained never stops scoring.
     pub(crate) fn from_config(config: &Config) -> anyhow::Result<Scoring> {
         let scorer = scorer_from_config(config)?;
+        let started = std::time::Instant::now();
         let profile = profile::examples(
             &config.data_dir(),
             &config.profile,
@@ -312,9 +313,19 @@ impl Scoring {
         )
         .map_err(|error| format!("{error:#}"))
         .and_then(|examples| {
+            tracing::debug!(
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                examples = examples.len(),
+                "profile: examples read"
+            );
             profile::Profile::train(&examples, &config.profile, true)
                 .map_err(|reason| reason.to_string())
         });
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            trained = profile.is_ok(),
+            "profile: model trained"
+        );
         let cascade = match (&scorer, &profile) {
             (Scorer::Llm(_), _) if config.profile.cascade => Some(match &profile {
                 Ok(_) => calibrate_cascade(config),
@@ -487,8 +498,8 @@ impl Scoring {
             Ok(profile) => {
                 let c = &profile.counts;
                 format!(
-                    "profile from {} \"want\" and {} \"not for me\" labels, {} LLM picks, {} imported picks, {} unmarked papers",
-                    c.want, c.not_for_me, c.llm_picks, c.imported_picks, c.unmarked
+                    "profile from {} \"want\" and {} \"not for me\" labels, {} LLM picks, {} imported picks, {} unmarked papers ({} set aside as perhaps wanted)",
+                    c.want, c.not_for_me, c.llm_picks, c.imported_picks, c.unmarked, c.doubted
                 )
             }
             Err(reason) => format!("no profile: {reason}"),

@@ -120,9 +120,26 @@ pub(crate) fn train(
     dimensions: usize,
     settings: Settings,
 ) -> Model {
+    train_from(xs, ys, ws, &Model::default(), dimensions, settings)
+}
+
+/// [`train`] starting from `start` (a model of the same terms, or the default for zeros):
+/// a second fit on slightly changed weights converges in fewer steps from the first.
+pub(crate) fn train_from(
+    xs: &[Sparse],
+    ys: &[bool],
+    ws: &[f64],
+    start: &Model,
+    dimensions: usize,
+    settings: Settings,
+) -> Model {
     const MEMORY: usize = 8;
     let n = dimensions + 1;
     let mut theta = vec![0.0; n];
+    if start.weights.len() == dimensions {
+        theta[..dimensions].copy_from_slice(&start.weights);
+        theta[dimensions] = start.intercept;
+    }
     let mut grad = vec![0.0; n];
     let mut value = objective(&theta, xs, ys, ws, settings.c, &mut grad);
     let mut history: std::collections::VecDeque<(Vec<f64>, Vec<f64>, f64)> =

@@ -31,6 +31,9 @@ pub(crate) enum Evidence {
     ImportedPick,
     /// Scanned on a recent day and not marked: taken as not wanted.
     Unmarked,
+    /// Not marked, and left out by the LLM on its day: known not to be what the LLM selects, so
+    /// never doubted (`profile.unmarked_doubt` is about papers nobody judged).
+    LlmPassed,
 }
 
 /// One training example.
@@ -51,6 +54,8 @@ pub struct Counts {
     pub llm_picks: usize,
     pub imported_picks: usize,
     pub unmarked: usize,
+    /// Unmarked papers set aside as too like the wanted ones (`profile.unmarked_doubt`).
+    pub doubted: usize,
 }
 
 /// A term and its weight in the model.
@@ -199,6 +204,11 @@ pub(crate) fn examples(
         return Ok(out);
     }
     // The scanned papers not marked: what the reader saw and passed over.
+    let llm_days: HashSet<Date> = days
+        .iter()
+        .filter(|d| d.usage.scorer == ScorerKind::Llm)
+        .map(|d| d.date)
+        .collect();
     let mut unmarked = Vec::new();
     for date in scanned::dates(data_dir)? {
         let texts = match scanned::load_day(data_dir, date) {
@@ -221,7 +231,11 @@ pub(crate) fn examples(
                 unmarked.push(Example {
                     text,
                     wanted: false,
-                    evidence: Evidence::Unmarked,
+                    evidence: if llm_days.contains(&date) {
+                        Evidence::LlmPassed
+                    } else {
+                        Evidence::Unmarked
+                    },
                     at: date,
                 });
             }
@@ -255,7 +269,7 @@ impl Profile {
         from_picks: bool,
     ) -> std::result::Result<Profile, NoProfile> {
         let weight = |e: &Example| match e.evidence {
-            Evidence::Label | Evidence::Unmarked => 1.0,
+            Evidence::Label | Evidence::Unmarked | Evidence::LlmPassed => 1.0,
             Evidence::LlmPick => settings.llm_pick_weight,
             Evidence::ImportedPick => settings.imported_pick_weight,
         };
@@ -282,24 +296,52 @@ impl Profile {
         let ys: Vec<bool> = used.iter().map(|e| e.wanted).collect();
         let own: Vec<f64> = used.iter().map(|e| weight(e)).collect();
         let ws = logistic::balanced(&ys, &own);
-        let model = logistic::train(
-            &xs,
-            &ys,
-            &ws,
-            vocabulary.len(),
-            logistic::Settings {
-                c: settings.c,
-                ..logistic::Settings::default()
-            },
-        );
-        let mut counts = Counts::default();
+        let solver = logistic::Settings {
+            c: settings.c,
+            ..logistic::Settings::default()
+        };
+        let mut model = logistic::train(&xs, &ys, &ws, vocabulary.len(), solver);
+        // The unmarked papers are not all unwanted: some the reader would have marked. Those the
+        // first model rates most like the wanted papers are set aside and the model trained again
+        // (the "reliable negatives" step of learning from positive and unlabelled examples).
+        let mut doubted: HashSet<usize> = HashSet::new();
+        if settings.unmarked_doubt > 0.0 {
+            let mut unmarked: Vec<(usize, f64)> = used
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.evidence == Evidence::Unmarked)
+                .map(|(i, _)| (i, model.probability(&xs[i])))
+                .collect();
+            unmarked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            let take = (unmarked.len() as f64 * settings.unmarked_doubt) as usize;
+            doubted = unmarked.iter().take(take).map(|(i, _)| *i).collect();
+            if !doubted.is_empty() {
+                let kept: Vec<f64> = own
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| if doubted.contains(&i) { 0.0 } else { *w })
+                    .collect();
+                model = logistic::train_from(
+                    &xs,
+                    &ys,
+                    &logistic::balanced(&ys, &kept),
+                    &model,
+                    vocabulary.len(),
+                    solver,
+                );
+            }
+        }
+        let mut counts = Counts {
+            doubted: doubted.len(),
+            ..Counts::default()
+        };
         for e in &used {
             match (e.evidence, e.wanted) {
                 (Evidence::Label, true) => counts.want += 1,
                 (Evidence::Label, false) => counts.not_for_me += 1,
                 (Evidence::LlmPick, _) => counts.llm_picks += 1,
                 (Evidence::ImportedPick, _) => counts.imported_picks += 1,
-                (Evidence::Unmarked, _) => counts.unmarked += 1,
+                (Evidence::Unmarked | Evidence::LlmPassed, _) => counts.unmarked += 1,
             }
         }
         let positives = used
@@ -701,6 +743,57 @@ mod tests {
         assert_eq!(
             Profile::train(&few, &settings, false).unwrap_err(),
             NoProfile::TooFewWants { have: 1, need: 10 }
+        );
+    }
+
+    #[test]
+    fn unmarked_papers_most_like_the_wanted_ones_are_doubted_not_learned_against() {
+        let (mut examples, _) = trained_with_examples();
+        let day: Date = "2026-03-02".parse().unwrap();
+        // Three papers the reader would have wanted but did not mark, among 30 unmarked.
+        for i in 0..3 {
+            examples.push(Example {
+                text: text(
+                    &format!("h{i}"),
+                    &format!("Sparse experts routing {i}"),
+                    "We prune experts for sparse routing.",
+                ),
+                wanted: false,
+                evidence: Evidence::Unmarked,
+                at: day,
+            });
+        }
+        for i in 12..27 {
+            examples.push(Example {
+                text: text(
+                    &format!("u{i}"),
+                    &format!("Protein folding {i}"),
+                    "Structure prediction of proteins.",
+                ),
+                wanted: false,
+                evidence: Evidence::Unmarked,
+                at: day,
+            });
+        }
+        let score = |settings: &ProfileConfig| {
+            let profile = Profile::train(&examples, settings, false).unwrap();
+            let like = profile.score("Sparse experts routing", "We prune experts.", &[]);
+            (profile.counts.doubted, like)
+        };
+        let trusting = ProfileConfig {
+            unmarked_doubt: 0.0,
+            ..ProfileConfig::default()
+        };
+        let doubting = ProfileConfig {
+            unmarked_doubt: 0.1,
+            ..ProfileConfig::default()
+        };
+        let (none, before) = score(&trusting);
+        let (doubted, after) = score(&doubting);
+        assert_eq!((none, doubted), (0, 3));
+        assert!(
+            after > before,
+            "with the hidden positives set aside, a paper like them scores higher: {before} -> {after}"
         );
     }
 }
