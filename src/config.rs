@@ -543,10 +543,49 @@ impl Config {
             .map(Path::to_path_buf)
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or_else(|| PathBuf::from("."));
+        config.register_secrets();
         for warning in config.warnings() {
             tracing::warn!("{warning}");
         }
         Ok(config)
+    }
+
+    /// Registers every secret this config can make papersift read (the values of the
+    /// environment variables it names, and credentials in its URLs) with [`crate::secrets`],
+    /// so no output shows them in any encoding.
+    pub fn register_secrets(&self) {
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        for name in [
+            self.llm.api_key_env.as_str(),
+            "GITHUB_TOKEN",
+            crate::fetch::s2::API_KEY_ENV,
+        ] {
+            if let Some(value) = env(name) {
+                crate::secrets::register(&value);
+            }
+        }
+        for name in [self.notify.smtp_url_env.as_str(), "OPENAI_BASE_URL"] {
+            if let Some(value) = env(name) {
+                crate::secrets::register_url(&value, false);
+            }
+        }
+        for name in [
+            self.notify.slack_webhook_env.as_str(),
+            self.notify.webhook_url_env.as_str(),
+        ] {
+            if let Some(value) = env(name) {
+                crate::secrets::register_url(&value, true);
+            }
+        }
+        for url in [
+            &self.llm.base_url,
+            &self.arxiv.rss_url,
+            &self.arxiv.api_url,
+            &self.authors.s2_url,
+            &self.notify.github_api_url,
+        ] {
+            crate::secrets::register_url(url, false);
+        }
     }
 
     /// Parses and validates config text; `root` is left empty.

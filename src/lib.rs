@@ -13,6 +13,7 @@ pub mod publish;
 pub mod record;
 pub(crate) mod render;
 pub mod score;
+pub mod secrets;
 pub mod select;
 #[cfg(test)]
 mod testing;

@@ -173,12 +173,15 @@ fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
-        .with_writer(std::io::stderr)
+        .with_writer(papersift::secrets::RedactingStderr)
         .init();
     match dispatch(cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!(
+                "error: {}",
+                papersift::secrets::redact(&format!("{error:#}"))
+            );
             ExitCode::from(ExitKind::of(&error).map_or(1, ExitKind::code))
         }
     }

@@ -374,3 +374,56 @@ async fn doctor_checks_the_email_settings_and_says_ehlo_online() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("\"not an address\""), "{stdout}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refusal_that_echoes_the_auth_blob_prints_no_encoding_of_the_credentials() {
+    let smtp = MockSmtp::start(SmtpFaults {
+        echo_auth: true,
+        ..SmtpFaults::default()
+    })
+    .await;
+    let repo = user_repo(EMAIL_CONFIG);
+    let (ok, output) = run(repo.path(), None, &smtp.url(USER, PASSWORD));
+    assert!(ok, "{output}");
+    assert!(output.contains("535"), "{output}");
+    let blob = base64(&format!("\0{USER}\0{PASSWORD}"));
+    assert!(
+        !output.contains(&blob),
+        "the AUTH PLAIN blob is printed:\n{output}"
+    );
+    assert!(output.contains("[redacted]"), "{output}");
+    assert_no_password(repo.path(), &output);
+    // doctor --online says the same, redacted the same.
+    let doctor = repo::papersift(repo.path())
+        .env("SMTP_URL", smtp.url(USER, PASSWORD))
+        .args(["doctor", "--online"])
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&doctor.stdout),
+        String::from_utf8_lossy(&doctor.stderr)
+    );
+    assert!(text.contains("535"), "{text}");
+    assert!(!text.contains(&blob) && !text.contains(PASSWORD), "{text}");
+}
+
+/// Standard base64 with padding (the form AUTH PLAIN sends).
+fn base64(text: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in text.as_bytes().chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            out.push(if i <= chunk.len() {
+                ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char
+            } else {
+                '='
+            });
+        }
+    }
+    out
+}

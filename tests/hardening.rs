@@ -555,3 +555,51 @@ fn a_feed_cut_off_mid_body_is_fetched_again() {
     assert_eq!(record["status"], "ok");
     assert_eq!(record["counts"]["feed_items"], 2);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_provider_that_echoes_the_basic_credentials_of_openai_base_url_leaks_no_encoding_of_them()
+{
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+    let server = MockServer::start().await;
+    // A misconfigured proxy: refuses every call and quotes the headers it was sent.
+    Mock::given(method("POST"))
+        .respond_with(|request: &Request| {
+            let headers: Vec<String> = request
+                .headers
+                .get_all("authorization")
+                .iter()
+                .map(|v| v.to_str().unwrap_or("").to_string())
+                .collect();
+            ResponseTemplate::new(401).set_body_json(serde_json::json!({
+                "error": {"message": format!("not authorised: {}", headers.join(" | "))}
+            }))
+        })
+        .mount(&server)
+        .await;
+    let address = server.address();
+    let repo = user_repo("[llm]\nmax_retries = 0\n");
+    let output = papersift(repo.path())
+        .env("OPENAI_API_KEY", "sk-test-0123456789abcdef")
+        .env(
+            "OPENAI_BASE_URL",
+            format!("http://proxy:s3cret-llm-pass@{address}/v1"),
+        )
+        .args(["run", "--feed"])
+        .arg(fixture(FEED))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(4));
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(printed.contains("not authorised"), "{printed}");
+    // The proxy did get the Basic header (the echo names it), only redacted.
+    assert!(printed.contains("Basic [redacted]"), "{printed}");
+    // "proxy:s3cret-llm-pass" in base64, as a Basic header carries it.
+    for secret in [
+        "s3cret-llm-pass",
+        "cHJveHk6czNjcmV0LWxsbS1wYXNz",
+        "sk-test-0123456789abcdef",
+    ] {
+        assert_nowhere(repo.path(), &output, secret);
+    }
+}

@@ -56,7 +56,7 @@ impl Check {
             Outcome::Warn(text) => ("warn", text),
             Outcome::Fail(text) => ("FAIL", text),
         };
-        format!("{tag} {}: {text}", self.name)
+        crate::secrets::redact(&format!("{tag} {}: {text}", self.name)).into_owned()
     }
 }
 

@@ -104,7 +104,7 @@ pub(crate) fn finish(
     runtime: &tokio::runtime::Runtime,
     report: &RunReport,
 ) -> Result<ExitCode> {
-    println!("{}", report.summary());
+    println!("{}", crate::secrets::redact(&report.summary()));
     let mut days = Vec::new();
     for date in report.recorded_dates() {
         days.extend(record::load(&config.data_dir(), date)?);

@@ -32,6 +32,7 @@ impl SmtpServer {
     }
 
     pub(crate) fn new(url: String) -> SmtpServer {
+        crate::secrets::register_url(&url, false);
         let mut secrets = Vec::new();
         if let Ok(parsed) = reqwest::Url::parse(&url) {
             if let Some(password) = parsed.password() {
@@ -57,9 +58,10 @@ impl SmtpServer {
 
     /// `text` with every credential of the URL replaced by `***`.
     pub(crate) fn redact(&self, text: &str) -> String {
-        self.secrets.iter().fold(text.to_string(), |out, secret| {
+        let text = self.secrets.iter().fold(text.to_string(), |out, secret| {
             out.replace(secret.as_str(), "***")
-        })
+        });
+        crate::secrets::redact(&text).into_owned()
     }
 
     /// Checks the URL's scheme: `smtps://` (TLS), `smtp://` (plain, or STARTTLS with

@@ -242,7 +242,7 @@ fn git(repo: &Path, args: &[String]) -> Result<()> {
 pub(crate) fn job_summary(config: &Config, day: &DayRecord) -> String {
     let mut out = format!("## papersift {} — {}\n\n", day.date, day.status.as_str());
     if let Some(reason) = &day.status_reason {
-        out.push_str(&format!("> {reason}\n\n"));
+        out.push_str(&format!("> {}\n\n", crate::text::code_span(reason)));
     }
     let cost = match day.usage.cost_usd {
         Some(cost) => format!("${cost:.2}"),
@@ -301,7 +301,7 @@ pub(crate) fn write_job_summary(config: &Config, day: &DayRecord) -> Result<()> 
                 Path::new(&path).display()
             )
         })?;
-    file.write_all(job_summary(config, day).as_bytes())
+    file.write_all(crate::secrets::redact(&job_summary(config, day)).as_bytes())
         .with_context(|| {
             format!(
                 "cannot write the job summary file {}",
@@ -369,7 +369,7 @@ pub(crate) fn failure_issue_text(config: &Config, failed: &[&DayRecord]) -> (Str
             "- **{}** `{}`: {}\n",
             day.date,
             day.status.as_str(),
-            escape_markdown_string(day.status_reason.as_deref().unwrap_or("no reason recorded"))
+            crate::text::code_span(day.status_reason.as_deref().unwrap_or("no reason recorded"))
         ));
     }
     body.push_str(
@@ -377,7 +377,10 @@ pub(crate) fn failure_issue_text(config: &Config, failed: &[&DayRecord]) -> (Str
          `papersift doctor` for setup problems. This issue closes itself on the next healthy run.\n\n",
     );
     body.push_str(&job_summary(config, newest));
-    (title, body)
+    (
+        crate::secrets::redact(&title).into_owned(),
+        crate::secrets::redact(&body).into_owned(),
+    )
 }
 
 async fn notify_day(config: &Config, day: &DayRecord) {
@@ -411,6 +414,50 @@ async fn notify_day(config: &Config, day: &DayRecord) {
         match notify::post_json(&client, &url, &payload, what).await {
             Ok(()) => tracing::info!("{what} notified"),
             Err(error) => tracing::warn!("{what} not notified: {error:#}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_providers_text_in_the_failure_issue_and_job_summary_is_inert_code() {
+        let mut day: DayRecord = serde_json::from_value(serde_json::json!({
+            "schema_version": 3, "date": "2026-08-13", "categories": [],
+            "source": {"kind": "rss", "origin": []}, "status": "llm-failed",
+            "counts": {"new": 0, "cross": 0, "replace": 0, "replace_cross": 0,
+                "skipped_announce_type": 0, "duplicates": 0, "already_seen": 0,
+                "selected": 0, "unscored": 0},
+            "usage": {"scorer": "llm", "calls": 1, "prompt_tokens": 0,
+                "cached_prompt_tokens": 0, "completion_tokens": 0, "cost_usd": 0.0},
+            "papers": []}))
+        .unwrap();
+        day.status_reason = Some(
+            "401: see [docs](https://evil.example) <img src=x onerror=alert(1)> <details open> @octocat `x` \u{202e}txet\n# heading"
+                .into(),
+        );
+        let config = Config::default();
+        let (_, body) = failure_issue_text(&config, &[&day]);
+        let summary = job_summary(&config, &day);
+        for text in [&body, &summary] {
+            let line = text
+                .lines()
+                .find(|l| l.contains("onerror"))
+                .unwrap_or_else(|| panic!("no reason in {text}"));
+            // One code span, fenced by more backticks than the text holds.
+            let start = line.find("`` ").unwrap();
+            let end = line.rfind(" ``").unwrap();
+            assert!(start < end, "{line}");
+            let inside = &line[start + 3..end];
+            assert!(inside.contains("<img src=x onerror=alert(1)>"), "{line}");
+            assert!(
+                inside.contains("@octocat") && inside.contains("[docs]"),
+                "{line}"
+            );
+            assert!(!line.contains('\u{202e}'), "{line}");
+            assert!(!text.lines().any(|l| l.starts_with("# heading")), "{text}");
         }
     }
 }

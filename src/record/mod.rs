@@ -666,7 +666,10 @@ pub fn record_path(data_dir: &Path, date: Date) -> PathBuf {
 pub fn save(data_dir: &Path, record: &DayRecord) -> Result<PathBuf> {
     let path = record_path(data_dir, record.date);
     let json = to_json_lines(record).context("cannot serialise day record")?;
-    crate::files::write_atomic(&path, &json)?;
+    // The record is public (and every page is built from it): no secret in any encoding,
+    // whatever a provider echoed into a reason.
+    let json = String::from_utf8(json).context("a day record is not UTF-8")?;
+    crate::files::write_atomic(&path, crate::secrets::redact(&json).as_bytes())?;
     Ok(path)
 }
 

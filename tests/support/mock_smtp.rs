@@ -26,6 +26,9 @@ pub struct SmtpFaults {
     pub reject_recipient: Option<String>,
     /// The first N `MAIL FROM`s get 451 (a temporary failure).
     pub temporary_failures: usize,
+    /// `AUTH PLAIN` is refused with a 535 that quotes the credentials' base64 back, as some
+    /// servers echo the command they refuse.
+    pub echo_auth: bool,
 }
 
 #[derive(Default)]
@@ -106,7 +109,13 @@ async fn session(socket: tokio::net::TcpStream, state: Arc<Mutex<State>>, faults
                 parts.get(1).unwrap_or(&""),
                 parts.get(2).unwrap_or(&"")
             ));
-            reply("235 2.7.0 Authentication successful")
+            if faults.echo_auth {
+                reply(&format!(
+                    "535 5.7.8 Authentication failed for AUTH PLAIN {encoded}"
+                ))
+            } else {
+                reply("235 2.7.0 Authentication successful")
+            }
         } else if upper.starts_with("MAIL FROM") {
             let mut st = state.lock().unwrap();
             st.mail_commands += 1;

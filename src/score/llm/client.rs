@@ -30,6 +30,7 @@ impl ApiKey {
         } else {
             text.replace(&self.0, "[redacted]")
         };
+        let text = crate::secrets::redact(&text).into_owned();
         let head: String = self.0.chars().take(6).collect();
         text.split_inclusive(char::is_whitespace)
             .map(|word| {
