@@ -289,3 +289,83 @@ fn a_file_with_conflict_markers_is_never_committed() {
         "committed anyway"
     );
 }
+
+#[test]
+fn a_push_the_remote_refuses_is_not_taken_for_a_moved_branch_and_says_what_to_check() {
+    let (root, fork) = fork_with_origin();
+    // A protected branch, as GitHub refuses it.
+    let hook = root.path().join("origin.git/hooks/pre-receive");
+    std::fs::write(
+        &hook,
+        "#!/bin/sh\necho 'remote: error: GH006: Protected branch update failed for refs/heads/main.' >&2\nexit 1\n",
+    )
+    .unwrap();
+    let mut permissions = std::fs::metadata(&hook).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(&hook, permissions).unwrap();
+    run_demo_day(&fork);
+    let output = papersift(&fork)
+        .args(["publish", "--push"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("the remote refused the push"), "{stderr}");
+    assert!(stderr.contains("GH006"), "{stderr}");
+    assert!(!stderr.contains("the branch moved"), "{stderr}");
+    // The day stays committed here, and is sent once the remote accepts pushes.
+    assert!(git(&fork, &["log", "-1", "--format=%s"]).contains("2026-08-13"));
+    std::fs::remove_file(&hook).unwrap();
+    let output = papersift(&fork)
+        .args(["publish", "--push"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let origin = root.path().join("origin.git");
+    let tree = git(&origin, &["ls-tree", "-r", "--name-only", "main"]);
+    assert!(tree.contains("data/2026/08/13.json"), "{tree}");
+}
+
+#[test]
+fn a_day_committed_but_never_pushed_survives_a_remote_that_moved_meanwhile() {
+    let (root, fork) = fork_with_origin();
+    // The fork records and commits a day without pushing it.
+    run_demo_day(&fork);
+    papersift(&fork).arg("publish").assert().success();
+    // Another machine publishes another day.
+    let other = clone_origin(root.path(), "other");
+    run_feed(&other, "browser-hostile-feed.xml");
+    papersift(&other)
+        .args(["publish", "--push"])
+        .assert()
+        .success();
+    // Nothing new here, but the earlier day is still to be sent.
+    let output = papersift(&fork)
+        .args(["publish", "--push"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!stdout.contains("nothing to publish"), "{stdout}");
+    let origin = root.path().join("origin.git");
+    let tree = git(&origin, &["ls-tree", "-r", "--name-only", "main"]);
+    assert!(
+        tree.contains("data/2026/08/13.json"),
+        "the unpushed day was lost: {tree}"
+    );
+    assert!(tree.contains("data/2026/08/14.json"), "{tree}");
+    let home = git(&origin, &["show", "main:docs/index.html"]);
+    assert!(home.contains("2026-08-13") && home.contains("2026-08-14"));
+    // The rebuilt commit names the day this repository recorded, not the remote's newest.
+    let subject = git(&origin, &["log", "-1", "--format=%s", "main"]);
+    assert!(subject.contains("2026-08-13"), "{subject}");
+    assert_eq!(git(&fork, &["status", "--porcelain"]), "");
+}

@@ -1,7 +1,7 @@
 //! `papersift publish [--push]`: commits the data and output folders (and pushes), naming the
 //! latest day in the message. When the push is rejected because the branch moved (another
 //! machine or a manual run published meanwhile), generated files are never merged as text:
-//! the branch moves onto the remote's, this run's day records are written back over its data,
+//! the branch moves onto the remote's, every local day record it lacks is written back over its data,
 //! `docs/` is rebuilt from that union, and the commit is made again, a few times at most.
 
 use std::process::ExitCode;
@@ -19,13 +19,21 @@ const PUSH_ATTEMPTS: usize = 3;
 pub fn execute(config: &Config, push: bool) -> Result<ExitCode> {
     let _lock = super::lock_repository(config)?;
     let message = commit_message(config)?;
-    if !publish::commit_generated(config, &message)? {
+    let committed = publish::commit_generated(config, &message)?;
+    // A publish committed earlier but never pushed (no --push, a failed push, a kill) is
+    // still to be sent, even when nothing new was made since.
+    let unpushed = push && !committed && publish::ahead_of_upstream(&config.root)?;
+    if !committed && !unpushed {
         println!("nothing to publish: data/ and docs/ are unchanged");
         return Ok(ExitCode::SUCCESS);
     }
     if push {
-        push_rebuilding_on_rejection(config)?;
-        println!("committed: {message} (pushed)");
+        push_rebuilding_on_rejection(config, &message)?;
+        if committed {
+            println!("committed: {message} (pushed)");
+        } else {
+            println!("pushed the publishes committed here earlier ({message})");
+        }
     } else {
         println!("committed: {message}");
     }
@@ -42,7 +50,9 @@ fn commit_message(config: &Config) -> Result<String> {
     Ok(publish::commit_message(latest.as_ref()))
 }
 
-fn push_rebuilding_on_rejection(config: &Config) -> Result<()> {
+/// Pushes; when the branch moved, rebuilds on the remote's with every local day record it
+/// lacks and commits again under the same `message` (the day this run recorded).
+fn push_rebuilding_on_rejection(config: &Config, message: &str) -> Result<()> {
     for attempt in 1..=PUSH_ATTEMPTS {
         if publish::push(&config.root)? == PushOutcome::Pushed {
             return Ok(());
@@ -54,15 +64,15 @@ fn push_rebuilding_on_rejection(config: &Config) -> Result<()> {
             attempt,
             "push rejected: the branch moved; rebuilding on top of the remote"
         );
-        let ours = publish::data_written_by_last_commit(config)?;
+        publish::fetch(&config.root)?;
+        let ours = publish::data_not_on_remote(config)?;
         publish::move_onto_remote(&config.root)?;
         for (path, bytes) in &ours {
             crate::files::write_atomic(path, bytes)?;
         }
         super::build::build(config)
             .context("rebuilding docs/ on top of the remote's data failed")?;
-        let message = commit_message(config)?;
-        if !publish::commit_generated(config, &message)? {
+        if !publish::commit_generated(config, message)? {
             // The remote holds exactly what this run made: nothing left to push.
             return Ok(());
         }

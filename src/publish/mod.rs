@@ -128,7 +128,9 @@ pub(crate) enum PushOutcome {
 }
 
 /// Pushes the current branch; a non-fast-forward refusal is [`PushOutcome::Rejected`], any
-/// other failure an error.
+/// other failure an error. A refusal by the remote itself (`! [remote rejected]`: a protected
+/// branch, a pre-receive hook, a token that may not write) is not a moved branch: no rebuild
+/// can pass it, so it is an error saying what to check.
 pub(crate) fn push(repo: &Path) -> Result<PushOutcome> {
     let output = Command::new("git")
         .current_dir(repo)
@@ -139,18 +141,63 @@ pub(crate) fn push(repo: &Path) -> Result<PushOutcome> {
         return Ok(PushOutcome::Pushed);
     }
     let stderr = String::from_utf8_lossy(&output.stderr);
-    if ["rejected", "fetch first", "non-fast-forward"]
-        .iter()
-        .any(|word| stderr.contains(word))
-    {
-        return Ok(PushOutcome::Rejected);
-    }
-    bail!("git push failed: {}", stderr.trim())
+    Ok(match push_refusal(&stderr) {
+        Some(PushRefusal::Moved) => PushOutcome::Rejected,
+        Some(PushRefusal::Remote) => bail!(
+            "the remote refused the push (a protected branch, a pre-receive hook, or a token without write access); the day stays committed here, and `papersift publish --push` sends it once the remote accepts pushes. Check the branch's protection rules and the workflow's `permissions: contents: write`. git said: {}",
+            crate::secrets::redact(stderr.trim())
+        ),
+        None => bail!("git push failed: {}", crate::secrets::redact(stderr.trim())),
+    })
 }
 
-/// The files under the data folder that the newest commit added or changed, with their bytes:
-/// the day records (and caches) this run wrote, to keep when the branch is rebuilt.
-pub(crate) fn data_written_by_last_commit(config: &Config) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+/// Why git refused a push, from its own report lines (`! [rejected] … (fetch first)` for a
+/// branch that moved, `! [remote rejected] … (…)` for a remote that declined).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PushRefusal {
+    Moved,
+    Remote,
+}
+
+pub(crate) fn push_refusal(stderr: &str) -> Option<PushRefusal> {
+    if stderr.contains("[remote rejected]") || stderr.contains("GH006") {
+        return Some(PushRefusal::Remote);
+    }
+    let moved = stderr.lines().any(|line| {
+        line.contains("[rejected]")
+            && (line.contains("fetch first") || line.contains("non-fast-forward"))
+    });
+    moved.then_some(PushRefusal::Moved)
+}
+
+/// Whether the branch holds commits its upstream lacks (a publish committed but never
+/// pushed, or a push that failed); false without an upstream.
+pub(crate) fn ahead_of_upstream(repo: &Path) -> Result<bool> {
+    let has_upstream = Command::new("git")
+        .current_dir(repo)
+        .args(["rev-parse", "--verify", "--quiet", "@{upstream}"])
+        .output()
+        .context("cannot run git (is git installed?)")?
+        .status
+        .success();
+    if !has_upstream {
+        return Ok(false);
+    }
+    let count = git_output(
+        repo,
+        &[
+            "rev-list".into(),
+            "--count".into(),
+            "@{upstream}..HEAD".into(),
+        ],
+    )?;
+    Ok(count.trim().parse::<u64>().unwrap_or(0) > 0)
+}
+
+/// The files under the data folder that the local commits the remote lacks added or changed
+/// (every unpushed publish, not only this run's), with their bytes: the day records (and
+/// caches) to keep when the branch is rebuilt on the remote's. Call after [`fetch`].
+pub(crate) fn data_not_on_remote(config: &Config) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     let repo = &config.root;
     let data = config.data_dir();
     let names = git_output(
@@ -159,8 +206,7 @@ pub(crate) fn data_written_by_last_commit(config: &Config) -> Result<Vec<(PathBu
             "diff".into(),
             "--name-only".into(),
             "--diff-filter=AM".into(),
-            "HEAD^".into(),
-            "HEAD".into(),
+            "@{upstream}...HEAD".into(),
             "--".into(),
             data.display().to_string(),
         ],
@@ -182,9 +228,13 @@ pub(crate) fn data_written_by_last_commit(config: &Config) -> Result<Vec<(PathBu
 /// takes the remote's data and output folders and every file the remote changed, and keeps the
 /// user's uncommitted work (it refuses rather than overwrite a file the user changed).
 pub(crate) fn move_onto_remote(repo: &Path) -> Result<()> {
-    git(repo, &["fetch".into(), "--quiet".into()])?;
     git(repo, &["reset".into(), "--quiet".into(), "--keep".into(), "@{upstream}".into()])
         .context("the branch moved on the remote, and papersift cannot move onto it without touching your uncommitted changes; commit or stash them and publish again")
+}
+
+/// Fetches the remote, so that `@{upstream}` is what the remote holds now.
+pub(crate) fn fetch(repo: &Path) -> Result<()> {
+    git(repo, &["fetch".into(), "--quiet".into()])
 }
 
 /// Runs git and returns its standard output; an error carries git's own message.
