@@ -369,3 +369,48 @@ fn a_day_committed_but_never_pushed_survives_a_remote_that_moved_meanwhile() {
     assert!(subject.contains("2026-08-13"), "{subject}");
     assert_eq!(git(&fork, &["status", "--porcelain"]), "");
 }
+
+#[test]
+fn a_publish_killed_while_it_rebuilt_on_the_remote_is_finished_by_the_next_one() {
+    let (root, fork) = fork_with_origin();
+    run_demo_day(&fork);
+    papersift(&fork).arg("publish").assert().success();
+    let other = clone_origin(root.path(), "other");
+    run_feed(&other, "browser-hostile-feed.xml");
+    papersift(&other)
+        .args(["publish", "--push"])
+        .assert()
+        .success();
+    // Where a kill -9 can leave a rebuild: the marker written and the branch already moved
+    // onto the remote's, before the local day was written back (it is gone from the tree).
+    let started_from = git(&fork, &["rev-parse", "HEAD"]);
+    std::fs::write(fork.join(".git/papersift-rebuild"), started_from.trim()).unwrap();
+    git(&fork, &["fetch", "--quiet"]);
+    git(&fork, &["reset", "--quiet", "--keep", "@{upstream}"]);
+    assert!(!fork.join("data/2026/08/13.json").exists());
+    // A half-built page, as a killed build leaves one.
+    std::fs::write(fork.join("docs/index.html"), "half").unwrap();
+    let output = papersift(&fork)
+        .args(["publish", "--push"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let origin = root.path().join("origin.git");
+    let tree = git(&origin, &["ls-tree", "-r", "--name-only", "main"]);
+    assert!(tree.contains("data/2026/08/13.json"), "{tree}");
+    assert!(tree.contains("data/2026/08/14.json"), "{tree}");
+    let home = git(&origin, &["show", "main:docs/index.html"]);
+    assert!(
+        home.contains("2026-08-13") && home.contains("2026-08-14"),
+        "{home}"
+    );
+    assert!(!fork.join(".git/papersift-rebuild").exists());
+    // docs/ as pushed is a build of the data as pushed: a build changes nothing.
+    papersift(&fork).arg("build").assert().success();
+    assert_eq!(git(&fork, &["status", "--porcelain"]), "");
+}

@@ -18,6 +18,7 @@ const PUSH_ATTEMPTS: usize = 3;
 /// Commits (and pushes, when asked) and prints what happened.
 pub fn execute(config: &Config, push: bool) -> Result<ExitCode> {
     let _lock = super::lock_repository(config)?;
+    finish_interrupted_rebuild(config)?;
     let message = commit_message(config)?;
     let committed = publish::commit_generated(config, &message)?;
     // A publish committed earlier but never pushed (no --push, a failed push, a kill) is
@@ -38,6 +39,47 @@ pub fn execute(config: &Config, push: bool) -> Result<ExitCode> {
         println!("committed: {message}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Moves onto the remote's branch, writes back every data file of `started_from` the remote
+/// lacks, and rebuilds `docs/` from that union.
+fn rebuild_on_remote(config: &Config, started_from: &str) -> Result<()> {
+    let ours = publish::data_not_on_remote(config, started_from)?;
+    publish::move_onto_remote(&config.root)?;
+    for (path, bytes) in &ours {
+        crate::files::write_atomic(path, bytes)?;
+    }
+    super::build::build(config).context("rebuilding docs/ on top of the remote's data failed")?;
+    Ok(())
+}
+
+/// A publish killed while it rebuilt on the remote's branch left its starting commit in the
+/// marker: the branch may hold the remote's commit with only part of the local days written
+/// back, and `docs/` half built. The rebuild is done again from that commit, so the commit
+/// that follows holds every local day and a `docs/` built from the data it commits.
+fn finish_interrupted_rebuild(config: &Config) -> Result<()> {
+    let marker = publish::rebuild_marker(&config.root)?;
+    let Ok(started_from) = std::fs::read_to_string(&marker) else {
+        return Ok(());
+    };
+    let started_from = started_from.trim().to_string();
+    tracing::warn!(
+        commit = %started_from,
+        "an earlier publish was stopped while it rebuilt on the remote's branch; finishing it"
+    );
+    publish::fetch(&config.root)?;
+    rebuild_on_remote(config, &started_from)?;
+    let message = commit_message(config)?;
+    publish::commit_generated(config, &message)?;
+    remove_marker(&marker)
+}
+
+fn remove_marker(marker: &std::path::Path) -> Result<()> {
+    match std::fs::remove_file(marker) {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(error) => Err(error).with_context(|| format!("cannot remove {}", marker.display())),
+    }
 }
 
 /// The commit message, from the newest record only (not the whole archive).
@@ -65,14 +107,13 @@ fn push_rebuilding_on_rejection(config: &Config, message: &str) -> Result<()> {
             "push rejected: the branch moved; rebuilding on top of the remote"
         );
         publish::fetch(&config.root)?;
-        let ours = publish::data_not_on_remote(config)?;
-        publish::move_onto_remote(&config.root)?;
-        for (path, bytes) in &ours {
-            crate::files::write_atomic(path, bytes)?;
-        }
-        super::build::build(config)
-            .context("rebuilding docs/ on top of the remote's data failed")?;
-        if !publish::commit_generated(config, message)? {
+        let started_from = publish::head(&config.root)?;
+        let marker = publish::rebuild_marker(&config.root)?;
+        crate::files::write_atomic(&marker, started_from.as_bytes())?;
+        rebuild_on_remote(config, &started_from)?;
+        let committed = publish::commit_generated(config, message)?;
+        remove_marker(&marker)?;
+        if !committed {
             // The remote holds exactly what this run made: nothing left to push.
             return Ok(());
         }

@@ -197,7 +197,7 @@ pub(crate) fn ahead_of_upstream(repo: &Path) -> Result<bool> {
 /// The files under the data folder that the local commits the remote lacks added or changed
 /// (every unpushed publish, not only this run's), with their bytes: the day records (and
 /// caches) to keep when the branch is rebuilt on the remote's. Call after [`fetch`].
-pub(crate) fn data_not_on_remote(config: &Config) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+pub(crate) fn data_not_on_remote(config: &Config, commit: &str) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     let repo = &config.root;
     let data = config.data_dir();
     let names = git_output(
@@ -206,7 +206,7 @@ pub(crate) fn data_not_on_remote(config: &Config) -> Result<Vec<(PathBuf, Vec<u8
             "diff".into(),
             "--name-only".into(),
             "--diff-filter=AM".into(),
-            "@{upstream}...HEAD".into(),
+            format!("@{{upstream}}...{commit}"),
             "--".into(),
             data.display().to_string(),
         ],
@@ -216,12 +216,34 @@ pub(crate) fn data_not_on_remote(config: &Config) -> Result<Vec<(PathBuf, Vec<u8
     names
         .lines()
         .map(|name| {
-            let path = top.join(name);
-            std::fs::read(&path)
-                .map(|bytes| (path.clone(), bytes))
-                .with_context(|| format!("cannot read {}", path.display()))
+            let output = Command::new("git")
+                .current_dir(repo)
+                .args(["show", &format!("{commit}:{name}")])
+                .output()
+                .context("cannot run git show (is git installed?)")?;
+            if !output.status.success() {
+                bail!(
+                    "cannot read {name} of {commit}: {}",
+                    String::from_utf8_lossy(&output.stderr).trim()
+                );
+            }
+            Ok((top.join(name), output.stdout))
         })
         .collect()
+}
+
+/// The commit a rebuild on the remote's branch started from, while one is under way: kept in
+/// the git folder (never committed), so a publish killed half way finishes it next time.
+pub(crate) fn rebuild_marker(repo: &Path) -> Result<PathBuf> {
+    let git_dir = git_output(repo, &["rev-parse".into(), "--git-dir".into()])?;
+    Ok(repo.join(git_dir.trim()).join("papersift-rebuild"))
+}
+
+/// The current commit's ID.
+pub(crate) fn head(repo: &Path) -> Result<String> {
+    Ok(git_output(repo, &["rev-parse".into(), "HEAD".into()])?
+        .trim()
+        .to_string())
 }
 
 /// Moves the branch onto the remote's: fetches, then `git reset --keep` to the upstream, which
