@@ -76,6 +76,86 @@ pub(crate) fn normalise(text: &str) -> String {
     out
 }
 
+/// Text as a model reads it, for spotting instructions however they are disguised: NFKC
+/// (full-width and styled letters become plain ones), invisible format characters removed
+/// (zero-width spaces and joiners, soft hyphens, bidirectional controls), letters that look
+/// Latin folded to Latin (Cyrillic and Greek homoglyphs), digits that look like letters read
+/// as letters inside words, runs of single letters joined (`i g n o r e` → `ignore`), then
+/// [`normalise`]d.
+pub(crate) fn normalise_disguised(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let folded: String = text
+        .nfkc()
+        .filter(|c| !is_invisible(*c))
+        .map(fold_homoglyph)
+        .collect();
+    let words = normalise(&folded);
+    let mut out = String::with_capacity(words.len());
+    out.push(' ');
+    let mut run = String::new();
+    for word in words.split_whitespace() {
+        if word.chars().count() == 1 {
+            run.push_str(word);
+            continue;
+        }
+        if !run.is_empty() {
+            out.push_str(&run);
+            out.push(' ');
+            run.clear();
+        }
+        out.push_str(word);
+        out.push(' ');
+    }
+    if !run.is_empty() {
+        out.push_str(&run);
+        out.push(' ');
+    }
+    out
+}
+
+/// Format characters a reader does not see but that split words for a naive matcher.
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00ad}' | '\u{034f}' | '\u{061c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}' | '\u{180e}'
+        | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}' | '\u{fe00}'..='\u{fe0f}')
+}
+
+/// [`fold_homoglyph`] keeping upper case (for field names, which are upper case).
+pub(crate) fn fold_homoglyph_keep_case(c: char) -> char {
+    let folded = fold_homoglyph(c);
+    if folded != c && c.is_uppercase() {
+        folded.to_ascii_uppercase()
+    } else {
+        folded
+    }
+}
+
+/// A Cyrillic or Greek letter that looks like a Latin one, as that Latin letter.
+fn fold_homoglyph(c: char) -> char {
+    match c {
+        'а' | 'А' | 'α' | 'Α' => 'a',
+        'в' | 'В' | 'β' | 'Β' => 'b',
+        'с' | 'С' | 'ϲ' => 'c',
+        'е' | 'Е' | 'ε' | 'Ε' => 'e',
+        'н' | 'Н' | 'Η' => 'h',
+        'і' | 'І' | 'ι' | 'Ι' | 'ӏ' => 'i',
+        'ј' | 'Ј' => 'j',
+        'к' | 'К' | 'κ' | 'Κ' => 'k',
+        'м' | 'М' | 'Μ' => 'm',
+        'п' | 'η' => 'n',
+        'о' | 'О' | 'ο' | 'Ο' | 'σ' => 'o',
+        'р' | 'Р' | 'ρ' | 'Ρ' => 'p',
+        'ѕ' | 'Ѕ' => 's',
+        'т' | 'Т' | 'τ' | 'Τ' => 't',
+        'υ' | 'Υ' => 'u',
+        'х' | 'Х' | 'χ' | 'Χ' => 'x',
+        'у' | 'У' | 'γ' => 'y',
+        'ν' => 'v',
+        'ω' => 'w',
+        'Ζ' => 'z',
+        _ => c,
+    }
+}
+
 /// A stable id for a name, safe in a URL path and an element id: letters and digits lower-cased,
 /// `_` kept, every other run of characters one `-`, none at either end (`Model Compression &
 /// Efficiency` → `model-compression-efficiency`). Letters of any script are kept.

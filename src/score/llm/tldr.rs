@@ -90,7 +90,17 @@ impl LlmScorer {
                 settings.batch_size.div_ceil(2)
             };
             let mut calls = Vec::new();
-            for batch in waiting.chunks(size.max(1)) {
+            // A paper whose text reads like instructions is summarised alone, so it cannot
+            // write another paper's TL;DR.
+            let (alone, together): (Vec<&Paper>, Vec<&Paper>) = waiting
+                .iter()
+                .copied()
+                .partition(|p| crate::score::prompt::looks_like_instructions(p));
+            let batches: Vec<&[&Paper]> = alone
+                .chunks(1)
+                .chain(together.chunks(size.max(1)))
+                .collect();
+            for batch in batches {
                 let user = tldr_message(batch, self.settings.abstract_chars);
                 let prompt_chars = system.len() + user.len();
                 let expected = u64::from(settings.max_words) * 3 * batch.len() as u64;
