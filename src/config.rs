@@ -558,7 +558,7 @@ impl Config {
         for name in [
             self.llm.api_key_env.as_str(),
             "GITHUB_TOKEN",
-            crate::fetch::s2::API_KEY_ENV,
+            S2_API_KEY_ENV,
         ] {
             if let Some(value) = env(name) {
                 crate::secrets::register(&value);
@@ -992,6 +992,9 @@ impl Config {
             .or_else(|| default_price(model))
     }
 }
+
+/// The environment variable holding a Semantic Scholar API key (optional).
+pub const S2_API_KEY_ENV: &str = "S2_API_KEY";
 
 /// Shipped prices (USD per million tokens) for common models, used when config has none. A
 /// provider prefix (`openai/gpt-5` on GitHub Models and OpenRouter) is ignored.

@@ -269,18 +269,10 @@ pub(crate) fn escape_markdown_string(input: &str) -> String {
 /// without control or bidirectional characters, in a code span fenced by more backticks than
 /// it holds, so nothing in it becomes a link, a mention, HTML or formatting.
 pub(crate) fn code_span(text: &str) -> String {
-    let line: String = one_line(text)
-        .chars()
-        .filter(|c| !c.is_control() && !is_bidi(*c))
-        .collect();
+    let line = one_line(text);
     let longest = line.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     format!("{fence} {line} {fence}")
-}
-
-/// Bidirectional formatting characters, which can make text read other than it is.
-fn is_bidi(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }
 
 /// Opens every comment the keyword scorer writes for a paper some phrase matched.

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::AuthorsConfig;
 
 /// The environment variable holding a Semantic Scholar API key (optional).
-pub(crate) const API_KEY_ENV: &str = "S2_API_KEY";
+pub(crate) const API_KEY_ENV: &str = crate::config::S2_API_KEY_ENV;
 
 /// Most paper IDs the batch endpoint accepts in one request.
 pub(crate) const BATCH_LIMIT: usize = 500;

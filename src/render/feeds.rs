@@ -23,7 +23,7 @@ use crate::record::{DayRecord, PaperRecord};
 
 use super::topic_pages::TopicPapers;
 use super::view::{base_url, paper_anchor, paper_comment, topic_path};
-use super::{day_path, math};
+use super::{day_path, math, textmode};
 
 /// The site-wide feeds carry whole days, newest first, until they hold at least this many
 /// papers.
@@ -101,7 +101,7 @@ fn entries<'a>(base: &str, records: &'a [Arc<DayRecord>]) -> Vec<Entry<'a>> {
 /// An abstract as a feed carries it: plain text, cut at a word end within
 /// [`FEED_ABSTRACT_CHARS`] with an ellipsis.
 fn feed_abstract(abstract_text: &str) -> String {
-    let plain = math::text_to_plain(abstract_text);
+    let plain = textmode::text_to_plain(abstract_text);
     match plain.char_indices().nth(FEED_ABSTRACT_CHARS) {
         None => plain,
         Some((cut, _)) => {
@@ -279,7 +279,7 @@ fn atom_entry(w: &mut Writer<Vec<u8>>, entry: &Entry<'_>) -> std::io::Result<()>
         text_element(w, "id", &entry.arxiv_url)?;
         w.create_element("title")
             .with_attribute(("type", "text"))
-            .write_text_content(BytesText::new(&xml_safe(&math::text_to_clean(
+            .write_text_content(BytesText::new(&xml_safe(&textmode::text_to_clean(
                 &paper.title,
             ))))?;
         text_element(w, "updated", &entry.updated)?;
@@ -371,7 +371,7 @@ pub(crate) fn json_feed(config: &Config, records: &[Arc<DayRecord>]) -> Result<V
                 id: &entry.arxiv_url,
                 url: &entry.day_url,
                 external_url: &entry.arxiv_url,
-                title: math::text_to_clean(&entry.paper.title),
+                title: textmode::text_to_clean(&entry.paper.title),
                 content_html: content_html(entry),
                 date_published: &entry.updated,
                 date_modified: &entry.updated,

@@ -23,7 +23,7 @@ const WIDE_INLINE_FORMULA: usize = 40;
 const MAX_BRACE_DEPTH: usize = 32;
 
 /// MathML elements a converted formula may contain (MathML Core plus `menclose`).
-const ELEMENTS: [&str; 29] = [
+pub(crate) const ELEMENTS: [&str; 29] = [
     "math",
     "semantics",
     "annotation",
@@ -80,31 +80,6 @@ const ATTRIBUTES: [&str; 20] = [
     "notation",
 ];
 
-/// Plain text (a title or an abstract) as HTML: the text escaped with its text-mode TeX
-/// (`\textbf{}`, `\href{}{}`, `--`, web addresses…) as HTML, its formulas as MathML.
-pub(crate) fn text_to_html(text: &str) -> String {
-    let mut html = String::with_capacity(text.len() + text.len() / 8);
-    super::textmode::to_html(text, &mut html);
-    html
-}
-
-/// [`text_to_html`] and [`text_to_plain`] of the same text, which is parsed once.
-pub(crate) fn text_to_html_and_plain(text: &str) -> (String, String) {
-    super::textmode::to_html_and_plain(text)
-}
-
-/// Plain text with its text-mode TeX resolved (`\textbf{x}` → `x`, `\%` → `%`, links as
-/// `text (url)`) and its formulas kept as TeX: for feeds, the search index and Markdown.
-pub(crate) fn text_to_plain(text: &str) -> String {
-    super::textmode::to_plain(text)
-}
-
-/// [`text_to_plain`] with formulas of symbols alone as their characters (`$\phi$` → `ϕ`): for
-/// a title in a feed or a search result, where no MathML can go.
-pub(crate) fn text_to_clean(text: &str) -> String {
-    super::textmode::to_clean(text)
-}
-
 /// The characters a formula shows when its MathML is symbols only (identifiers, operators,
 /// numbers and text, in rows); `None` when it has structure a line of text cannot show
 /// (a fraction, a script, a root) or does not convert.
@@ -148,26 +123,30 @@ pub(crate) fn formula_symbols(tex: &str) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-/// A formula (`source` with its delimiters) as HTML: MathML, or when it does not convert, its
-/// TeX escaped; a "formula" that is only text-mode markup (`$\href{…}{…}$`) as that text.
-pub(crate) fn formula_html(source: &str, formula: &Formula<'_>, out: &mut String) {
+/// A formula (`source` with its delimiters) as MathML; false, writing nothing, when it does
+/// not convert (the caller shows it as text-mode markup or as [`tex_html`]).
+pub(crate) fn formula_html(formula: &Formula<'_>, out: &mut String) -> bool {
     match to_mathml(formula.tex, formula.display) {
         // A long inline formula scrolls inside its own box instead of widening a phone's page.
         Some(mathml) if !formula.display && formula.tex.len() > WIDE_INLINE_FORMULA => {
             out.push_str("<span class=\"math-scroll\">");
             out.push_str(&mathml);
             out.push_str("</span>");
+            true
         }
-        Some(mathml) => out.push_str(&mathml),
-        None if super::textmode::is_text_markup(formula.tex) => {
-            super::textmode::to_html(formula.tex, out)
+        Some(mathml) => {
+            out.push_str(&mathml);
+            true
         }
-        None => {
-            out.push_str("<span class=\"tex\">");
-            escape_into(source, out);
-            out.push_str("</span>");
-        }
+        None => false,
     }
+}
+
+/// A formula that does not convert, as its TeX (`source`, with its delimiters) escaped.
+pub(crate) fn tex_html(source: &str, out: &mut String) {
+    out.push_str("<span class=\"tex\">");
+    escape_into(source, out);
+    out.push_str("</span>");
 }
 
 /// A formula found in text: its TeX (without delimiters), whether it is displayed, and the
@@ -453,157 +432,4 @@ pub(crate) fn escape_into(text: &str, out: &mut String) {
         written = index + 1;
     }
     out.push_str(&text[written..]);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The MathML of the one formula in `text`, without its TeX annotation.
-    fn presentation(html: &str) -> &str {
-        let start = html.find("<math").expect("a formula");
-        let end = html.find("<annotation").expect("an annotation");
-        &html[start..end]
-    }
-
-    #[test]
-    fn real_formulas_become_mathml() {
-        let html = text_to_html("A $\\Delta$ of $O(n^2)$");
-        assert!(html.starts_with("A <math display=\"inline\">"), "{html}");
-        assert!(html.contains("<mi mathvariant=\"normal\">Δ</mi>"), "{html}");
-        assert!(html.contains("<msup><mi>n</mi><mn>2</mn></msup>"), "{html}");
-        assert_eq!(html.matches("<math").count(), 2);
-
-        let html = text_to_html("$W_{8}A_{8}$ quantisation");
-        assert!(
-            presentation(&html).contains("<msub><mi>W</mi><mrow><mn>8</mn></mrow></msub>"),
-            "{html}"
-        );
-        assert!(html.ends_with("</math> quantisation"));
-
-        let html = text_to_html("the $\\mathbf{Li_2}$ model");
-        assert!(presentation(&html).contains("𝐋"), "{html}");
-    }
-
-    #[test]
-    fn a_less_than_sign_in_math_is_escaped() {
-        // The converter writes `<mo><</mo>`; the page must get `&lt;`.
-        let html = text_to_html("with $<$2% loss and $a<b$");
-        assert!(html.contains("<mo>&lt;</mo>"), "{html}");
-        assert!(!html.contains("<mo><"), "{html}");
-        assert!(html.contains("2% loss"));
-        assert_eq!(html.matches("<math").count(), 2);
-    }
-
-    #[test]
-    fn the_tex_is_kept_as_an_annotation() {
-        let html = text_to_html("$a<b$");
-        assert!(
-            html.contains("<annotation encoding=\"application/x-tex\">a&lt;b</annotation>"),
-            "{html}"
-        );
-    }
-
-    #[test]
-    fn formulas_that_do_not_convert_show_their_tex() {
-        for (text, shown) in [
-            ("uses $\\unknowncmd x$ here", "$\\unknowncmd x$"),
-            ("a $\\frac{1}{2$ b", "$\\frac{1}{2$"),
-            ("in \\(x^\\) too", "\\(x^\\)"),
-        ] {
-            let html = text_to_html(text);
-            assert!(!html.contains("<math"), "{html}");
-            assert!(
-                html.contains(&format!("<span class=\"tex\">{shown}</span>")),
-                "{html}"
-            );
-        }
-        let deep = format!("${}x{}$", "{".repeat(100), "}".repeat(100));
-        assert!(text_to_html(&deep).contains("<span class=\"tex\">$"));
-    }
-
-    #[test]
-    fn hostile_text_inside_math_stays_inert() {
-        for text in [
-            "$<script>$alert(1)",
-            "$<script>alert(1)</script>$",
-            "$\\text{<img src=x onerror=alert(1)>}$",
-            "$\\operatorname{<mi onclick=alert(1)>}$",
-            "$\\color{red}{x}\\href{javascript:alert(1)}{y}$",
-            "$\\unknown<script>$",
-            "$$<style>body{display:none}</style>$$",
-        ] {
-            let html = text_to_html(text);
-            for forbidden in ["<script", "<img", "<style"] {
-                assert!(!html.contains(forbidden), "{text} → {html}");
-            }
-            for tag in html.split('<').skip(1) {
-                let name: String = tag
-                    .trim_start_matches('/')
-                    .chars()
-                    .take_while(char::is_ascii_alphanumeric)
-                    .collect();
-                assert!(
-                    name == "span" || ELEMENTS.contains(&name.as_str()),
-                    "<{name}> in {html}"
-                );
-                let tag_text = &tag[..tag.find('>').unwrap()];
-                assert!(!tag_text.contains("style="), "{html}");
-                assert!(!tag_text.contains(" on"), "{html}");
-                assert!(!tag_text.contains("href"), "{html}");
-            }
-        }
-    }
-
-    #[test]
-    fn plain_text_is_escaped_and_dollars_for_money_are_not_math() {
-        assert_eq!(
-            text_to_html("costs $8 and $9 <b>"),
-            "costs $8 and $9 &lt;b&gt;"
-        );
-        assert_eq!(text_to_html("from $5 to $10."), "from $5 to $10.");
-        assert_eq!(text_to_html("a $ b $ c"), "a $ b $ c");
-        assert_eq!(text_to_html("price \\$5 and \\$6"), "price $5 and $6");
-        assert_eq!(
-            text_to_html("Tom's \"model\""),
-            "Tom&#x27;s &quot;model&quot;"
-        );
-        assert_eq!(text_to_html("never closed $x"), "never closed $x");
-        assert_eq!(text_to_html("$a\n\nb$"), "$a\n\nb$");
-    }
-
-    #[test]
-    fn display_math_is_a_block() {
-        let html = text_to_html("so $$x = 1$$ and \\[y\\]");
-        assert_eq!(
-            html.matches("<math display=\"block\">").count(),
-            2,
-            "{html}"
-        );
-        let html = text_to_html("inline \\(x\\)");
-        assert!(html.contains("<math display=\"inline\">"), "{html}");
-    }
-
-    #[ignore = "needs ../shared/fixtures"]
-    #[test]
-    fn formulas_of_the_imported_archive_mostly_convert() {
-        let dir = crate::testing::shared_fixture("archive/daily-json-2025/2025-03");
-        let (mut formulas, mut converted) = (0, 0);
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-            let day: serde_json::Value = serde_json::from_str(&text).unwrap();
-            for paper in day.as_object().unwrap().values() {
-                let abstract_text = paper["abstract"].as_str().unwrap_or_default();
-                let html = text_to_html(abstract_text);
-                converted += html.matches("<math").count();
-                formulas += html.matches("<math").count() + html.matches("class=\"tex\"").count();
-                assert!(!html.contains("<script"));
-            }
-        }
-        assert!(formulas > 100, "only {formulas} formulas found");
-        assert!(
-            converted * 100 >= formulas * 95,
-            "{converted} of {formulas} converted"
-        );
-    }
 }

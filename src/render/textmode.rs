@@ -31,15 +31,46 @@ const STYLES: [(&str, &str); 6] = [
 /// Deeper nesting than this is left as text (hostile input cannot recurse deeply).
 const MAX_DEPTH: usize = 8;
 
-/// `text` (no formulas in it) as safe HTML.
-pub(crate) fn to_html(text: &str, out: &mut String) {
+/// `text` as safe HTML, links made only where `links` allows.
+fn html_with(text: &str, links: Links, out: &mut String) {
     if is_plain(text) {
         super::math::escape_into(text, out);
         return;
     }
     for piece in parse(text, 0) {
-        piece_html(&piece, Links::Allowed, out);
+        piece_html(&piece, links, out);
     }
+}
+
+/// Plain text (an abstract) as HTML — the text escaped, its text-mode TeX (`\textbf{}`,
+/// `\href{}{}`, `--`, web addresses…) as HTML, its formulas as MathML — and as
+/// [`text_to_plain`], parsed once.
+pub(crate) fn text_to_html_and_plain(text: &str) -> (String, String) {
+    to_html_and_plain(text, Links::Allowed)
+}
+
+/// Plain text with its text-mode TeX resolved (`\textbf{x}` → `x`, `\%` → `%`, links as
+/// `text (url)`) and its formulas kept as TeX: for feeds, the search index and Markdown.
+pub(crate) fn text_to_plain(text: &str) -> String {
+    to_plain(text)
+}
+
+/// [`text_to_plain`] with formulas of symbols alone as their characters (`$\phi$` → `ϕ`): for
+/// a title in a feed or a search result, where no MathML can go.
+pub(crate) fn text_to_clean(text: &str) -> String {
+    to_clean(text)
+}
+
+/// A title as HTML, for inside the link it always sits in (its heading, the table of contents):
+/// as [`text_to_html_and_plain`], but a web address or `\href` in it stays text, never a second `<a>`
+/// inside the first.
+pub(crate) fn title_to_html(title: &str) -> String {
+    title_to_html_and_plain(title).0
+}
+
+/// [`title_to_html`] and [`text_to_plain`] of a title, parsed once.
+pub(crate) fn title_to_html_and_plain(title: &str) -> (String, String) {
+    to_html_and_plain(title, Links::InsideLink)
 }
 
 /// Whether a piece may become a link: not inside another one, where a nested `<a>` is invalid
@@ -72,7 +103,7 @@ pub(crate) fn to_plain(text: &str) -> String {
 
 /// [`to_html`] (into a new string) and [`to_plain`] of the same text, parsed once: a day
 /// page shows each title and abstract both ways.
-pub(crate) fn to_html_and_plain(text: &str) -> (String, String) {
+fn to_html_and_plain(text: &str, links: Links) -> (String, String) {
     let mut html = String::with_capacity(text.len() + text.len() / 8);
     if is_plain(text) {
         super::math::escape_into(text, &mut html);
@@ -80,7 +111,7 @@ pub(crate) fn to_html_and_plain(text: &str) -> (String, String) {
     }
     let mut plain = String::with_capacity(text.len());
     for piece in parse(text, 0) {
-        piece_html(&piece, Links::Allowed, &mut html);
+        piece_html(&piece, links, &mut html);
         piece_plain(&piece, Formulas::AsTex, &mut plain);
     }
     (html, plain)
@@ -139,7 +170,14 @@ fn piece_html(piece: &Piece, links: Links, out: &mut String) {
         Piece::Text(text) => super::math::escape_into(text, out),
         Piece::Math(source) => {
             let formula = super::math::find_formula(source, 0).expect("a formula piece is one");
-            super::math::formula_html(source, &formula, out);
+            // A "formula" that is only text-mode markup (`$\href{…}{…}$`) is that text.
+            if !super::math::formula_html(&formula, out) {
+                if is_text_markup(formula.tex) {
+                    html_with(formula.tex, links, out);
+                } else {
+                    super::math::tex_html(source, out);
+                }
+            }
         }
         Piece::Styled(element, inner) => {
             out.push_str(&format!("<{element}>"));
@@ -395,13 +433,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_title_never_links_inside_the_link_it_sits_in() {
+        for title in [
+            "A Plain [evil site](https://evil.example) Paper",
+            r"Code at \href{https://evil.example}{our site}",
+            r"Also $\url{https://evil.example}$",
+        ] {
+            let (html, plain) = title_to_html_and_plain(title);
+            assert!(!html.contains("<a"), "{title} -> {html}");
+            assert!(
+                html.contains("evil.example") || html.contains("our site"),
+                "{html}"
+            );
+            assert!(!plain.is_empty());
+        }
+        // An abstract keeps its links.
+        assert!(
+            text_to_html_and_plain("see https://ok.example")
+                .0
+                .contains("<a href")
+        );
+    }
+
+    #[test]
     fn html_and_plain_at_once_are_what_each_gives_alone() {
         for text in [
             "A plain title",
             "Fast $O(n \\log n)$ sorting with \\textbf{19.4$\\times$} speed-up -- see https://x.org/a_b",
             "``Quoted'' \\href{https://a.org}{a \\emph{link}} 5\\% <b>&amp;",
         ] {
-            let (html_once, plain_once) = to_html_and_plain(text);
+            let (html_once, plain_once) = text_to_html_and_plain(text);
             assert_eq!(html_once, html(text), "{text:?}");
             assert_eq!(plain_once, to_plain(text), "{text:?}");
         }
@@ -436,7 +497,7 @@ mod tests {
 
     fn html(text: &str) -> String {
         let mut out = String::new();
-        to_html(text, &mut out);
+        html_with(text, Links::Allowed, &mut out);
         out
     }
 
@@ -517,9 +578,8 @@ mod tests {
 
     #[test]
     fn a_formula_that_is_only_a_link_shows_as_one() {
-        let html = super::super::math::text_to_html(
-            r"Code at $\href{https://github.com/a/b}{\texttt{a/b}}$.",
-        );
+        let html =
+            text_to_html_and_plain(r"Code at $\href{https://github.com/a/b}{\texttt{a/b}}$.").0;
         assert_eq!(
             html,
             "Code at <a href=\"https://github.com/a/b\" rel=\"nofollow noopener\"><code>a/b</code></a>."
@@ -538,5 +598,165 @@ mod tests {
             "deep nesting is left as text"
         );
         assert_eq!(html(r"\textbf{unclosed"), "unclosed");
+    }
+}
+
+#[cfg(test)]
+mod formula_tests {
+    use super::*;
+    use crate::render::math::ELEMENTS;
+
+    fn text_to_html(text: &str) -> String {
+        let mut html = String::new();
+        html_with(text, Links::Allowed, &mut html);
+        html
+    }
+
+    /// The MathML of the one formula in `text`, without its TeX annotation.
+    fn presentation(html: &str) -> &str {
+        let start = html.find("<math").expect("a formula");
+        let end = html.find("<annotation").expect("an annotation");
+        &html[start..end]
+    }
+
+    #[test]
+    fn real_formulas_become_mathml() {
+        let html = text_to_html("A $\\Delta$ of $O(n^2)$");
+        assert!(html.starts_with("A <math display=\"inline\">"), "{html}");
+        assert!(html.contains("<mi mathvariant=\"normal\">Δ</mi>"), "{html}");
+        assert!(html.contains("<msup><mi>n</mi><mn>2</mn></msup>"), "{html}");
+        assert_eq!(html.matches("<math").count(), 2);
+
+        let html = text_to_html("$W_{8}A_{8}$ quantisation");
+        assert!(
+            presentation(&html).contains("<msub><mi>W</mi><mrow><mn>8</mn></mrow></msub>"),
+            "{html}"
+        );
+        assert!(html.ends_with("</math> quantisation"));
+
+        let html = text_to_html("the $\\mathbf{Li_2}$ model");
+        assert!(presentation(&html).contains("𝐋"), "{html}");
+    }
+
+    #[test]
+    fn a_less_than_sign_in_math_is_escaped() {
+        // The converter writes `<mo><</mo>`; the page must get `&lt;`.
+        let html = text_to_html("with $<$2% loss and $a<b$");
+        assert!(html.contains("<mo>&lt;</mo>"), "{html}");
+        assert!(!html.contains("<mo><"), "{html}");
+        assert!(html.contains("2% loss"));
+        assert_eq!(html.matches("<math").count(), 2);
+    }
+
+    #[test]
+    fn the_tex_is_kept_as_an_annotation() {
+        let html = text_to_html("$a<b$");
+        assert!(
+            html.contains("<annotation encoding=\"application/x-tex\">a&lt;b</annotation>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn formulas_that_do_not_convert_show_their_tex() {
+        for (text, shown) in [
+            ("uses $\\unknowncmd x$ here", "$\\unknowncmd x$"),
+            ("a $\\frac{1}{2$ b", "$\\frac{1}{2$"),
+            ("in \\(x^\\) too", "\\(x^\\)"),
+        ] {
+            let html = text_to_html(text);
+            assert!(!html.contains("<math"), "{html}");
+            assert!(
+                html.contains(&format!("<span class=\"tex\">{shown}</span>")),
+                "{html}"
+            );
+        }
+        let deep = format!("${}x{}$", "{".repeat(100), "}".repeat(100));
+        assert!(text_to_html(&deep).contains("<span class=\"tex\">$"));
+    }
+
+    #[test]
+    fn hostile_text_inside_math_stays_inert() {
+        for text in [
+            "$<script>$alert(1)",
+            "$<script>alert(1)</script>$",
+            "$\\text{<img src=x onerror=alert(1)>}$",
+            "$\\operatorname{<mi onclick=alert(1)>}$",
+            "$\\color{red}{x}\\href{javascript:alert(1)}{y}$",
+            "$\\unknown<script>$",
+            "$$<style>body{display:none}</style>$$",
+        ] {
+            let html = text_to_html(text);
+            for forbidden in ["<script", "<img", "<style"] {
+                assert!(!html.contains(forbidden), "{text} → {html}");
+            }
+            for tag in html.split('<').skip(1) {
+                let name: String = tag
+                    .trim_start_matches('/')
+                    .chars()
+                    .take_while(char::is_ascii_alphanumeric)
+                    .collect();
+                assert!(
+                    name == "span" || ELEMENTS.contains(&name.as_str()),
+                    "<{name}> in {html}"
+                );
+                let tag_text = &tag[..tag.find('>').unwrap()];
+                assert!(!tag_text.contains("style="), "{html}");
+                assert!(!tag_text.contains(" on"), "{html}");
+                assert!(!tag_text.contains("href"), "{html}");
+            }
+        }
+    }
+
+    #[test]
+    fn plain_text_is_escaped_and_dollars_for_money_are_not_math() {
+        assert_eq!(
+            text_to_html("costs $8 and $9 <b>"),
+            "costs $8 and $9 &lt;b&gt;"
+        );
+        assert_eq!(text_to_html("from $5 to $10."), "from $5 to $10.");
+        assert_eq!(text_to_html("a $ b $ c"), "a $ b $ c");
+        assert_eq!(text_to_html("price \\$5 and \\$6"), "price $5 and $6");
+        assert_eq!(
+            text_to_html("Tom's \"model\""),
+            "Tom&#x27;s &quot;model&quot;"
+        );
+        assert_eq!(text_to_html("never closed $x"), "never closed $x");
+        assert_eq!(text_to_html("$a\n\nb$"), "$a\n\nb$");
+    }
+
+    #[test]
+    fn display_math_is_a_block() {
+        let html = text_to_html("so $$x = 1$$ and \\[y\\]");
+        assert_eq!(
+            html.matches("<math display=\"block\">").count(),
+            2,
+            "{html}"
+        );
+        let html = text_to_html("inline \\(x\\)");
+        assert!(html.contains("<math display=\"inline\">"), "{html}");
+    }
+
+    #[ignore = "needs ../shared/fixtures"]
+    #[test]
+    fn formulas_of_the_imported_archive_mostly_convert() {
+        let dir = crate::testing::shared_fixture("archive/daily-json-2025/2025-03");
+        let (mut formulas, mut converted) = (0, 0);
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let day: serde_json::Value = serde_json::from_str(&text).unwrap();
+            for paper in day.as_object().unwrap().values() {
+                let abstract_text = paper["abstract"].as_str().unwrap_or_default();
+                let html = text_to_html(abstract_text);
+                converted += html.matches("<math").count();
+                formulas += html.matches("<math").count() + html.matches("class=\"tex\"").count();
+                assert!(!html.contains("<script"));
+            }
+        }
+        assert!(formulas > 100, "only {formulas} formulas found");
+        assert!(
+            converted * 100 >= formulas * 95,
+            "{converted} of {formulas} converted"
+        );
     }
 }

@@ -20,7 +20,7 @@ use crate::record::{
 use super::groups::{self, GroupKind};
 use super::topics::{self, TopicNames};
 use super::{DayNeighbours, SiteModel, YearMonth, day_path, sorted_neighbours, year_path};
-use super::{markdown, math};
+use super::{markdown, textmode};
 
 /// A link to another page of the site.
 #[derive(Debug, Clone, Serialize)]
@@ -601,7 +601,7 @@ fn day_description(record: &DayRecord) -> String {
     let titles: Vec<String> = groups::numbered_papers(record)
         .into_iter()
         .take(3)
-        .map(|(_, p)| math::text_to_plain(&p.title))
+        .map(|(_, p)| textmode::text_to_plain(&p.title))
         .collect();
     if !titles.is_empty() {
         text.push_str(": ");
@@ -901,8 +901,8 @@ fn spotlight_views(config: &Config, record: &DayRecord) -> Vec<SpotlightView> {
             number,
             id: paper.id.clone(),
             anchor: paper_anchor(number),
-            title: math::text_to_plain(&paper.title),
-            title_html: math::text_to_html(&paper.title),
+            title: textmode::text_to_plain(&paper.title),
+            title_html: textmode::title_to_html(&paper.title),
             badge: match &paper.spotlight {
                 Some(s) if s.kind == SpotlightKind::NewFrontier => Some("New frontier"),
                 Some(_) => Some("Daily hot"),
@@ -936,11 +936,11 @@ fn paper_view(record: &DayRecord, number: usize, paper: &PaperRecord) -> PaperVi
             .collect(),
         _ => Vec::new(),
     };
-    let (title_html, title) = math::text_to_html_and_plain(&paper.title);
+    let (title_html, title) = textmode::title_to_html_and_plain(&paper.title);
     let (abstract_html, abstract_text) = paper
         .abstract_text
         .as_deref()
-        .map(math::text_to_html_and_plain)
+        .map(textmode::text_to_html_and_plain)
         .unzip();
     PaperView {
         number,
@@ -999,14 +999,14 @@ pub(crate) fn also_like_view(paper: &crate::record::AlsoLike) -> AlsoLikeView {
     AlsoLikeView {
         id: paper.id.clone(),
         url: abs_url(&paper.id),
-        title: math::text_to_plain(&paper.title),
-        title_html: math::text_to_html(&paper.title),
+        title: textmode::text_to_plain(&paper.title),
+        title_html: textmode::title_to_html(&paper.title),
         authors_short: short_authors(&paper.authors),
         score: format!("{:.2}", paper.profile),
         like: paper
             .like
             .as_ref()
-            .map(|like| math::text_to_plain(&like.title)),
+            .map(|like| textmode::text_to_plain(&like.title)),
     }
 }
 
@@ -1014,8 +1014,8 @@ fn unscored_view(paper: &PaperRecord) -> UnscoredView {
     UnscoredView {
         id: paper.id.clone(),
         url: abs_url(&paper.id),
-        title: math::text_to_plain(&paper.title),
-        title_html: math::text_to_html(&paper.title),
+        title: textmode::text_to_plain(&paper.title),
+        title_html: textmode::title_to_html(&paper.title),
         authors_short: short_authors(&paper.authors),
         reason: paper
             .reason
@@ -1094,8 +1094,8 @@ pub(crate) fn top_paper(
         id: paper.id.clone(),
         date: date.to_string(),
         path: format!("{}#{}", day_path(date), paper_anchor(number)),
-        title: math::text_to_plain(&paper.title),
-        title_html: math::text_to_html(&paper.title),
+        title: textmode::text_to_plain(&paper.title),
+        title_html: textmode::title_to_html(&paper.title),
         authors_short: short_authors(&paper.authors),
         scores: scores_view(record, paper),
         followed: !paper.followed_authors.is_empty(),
@@ -1557,7 +1557,7 @@ pub(crate) fn email_view(config: &Config, record: &DayRecord) -> EmailView {
                         let comment = paper_comment(paper);
                         EmailPaper {
                             number,
-                            title: math::text_to_plain(&paper.title),
+                            title: textmode::text_to_plain(&paper.title),
                             authors: short_authors(&paper.authors),
                             summary_is_tldr: paper.tldr.is_some(),
                             summary: paper.tldr.clone().or(comment),

@@ -108,7 +108,7 @@ pub(crate) fn parse_tldr_answer(text: &str, batch: &[&str]) -> TldrAnswer {
             continue;
         }
         let summary = match field(object, &["tldr", "summary"]) {
-            Some(Value::String(text)) => text.split_whitespace().collect::<Vec<_>>().join(" "),
+            Some(Value::String(text)) => crate::text::one_line(text),
             _ => String::new(),
         };
         if summary.is_empty() {
@@ -291,8 +291,10 @@ fn topics_of(object: &serde_json::Map<String, Value>) -> Vec<String> {
 fn scores_of(object: &serde_json::Map<String, Value>) -> Result<Scores, String> {
     let relevance = score_field(object, "relevance")?;
     let novelty = score_field(object, "novelty")?;
+    // Model-written text reaches pages, Markdown, e-mails and the terminal: one line, without
+    // control or bidirectional characters (ESC, NUL, U+202E), as titles are.
     let comment = match field(object, &["comment", "reason"]) {
-        Some(Value::String(text)) => text.split_whitespace().collect::<Vec<_>>().join(" "),
+        Some(Value::String(text)) => crate::text::one_line(text),
         _ => String::new(),
     };
     let comment = match comment.char_indices().nth(MAX_COMMENT_CHARS) {
@@ -521,5 +523,29 @@ mod tests {
         assert_eq!(normalise_id("2501.01234 | Title"), "2501.01234");
         assert_eq!(normalise_id("hep-th/9711200v1."), "hep-th/9711200");
         assert_eq!(normalise_id("2501.01234"), "2501.01234");
+    }
+
+    #[test]
+    fn control_and_bidirectional_characters_never_leave_a_models_answer() {
+        let text = "{\"ARXIVID\": \"2501.00001\", \"COMMENT\": \"Good \\u001b[31mred\\u0000 \\u202etxet\\u2066x\", \"RELEVANCE\": 9, \"NOVELTY\": 8}";
+        let answer = parse_score_answer(text, &["2501.00001"]);
+        let comment = &answer.scores["2501.00001"].comment;
+        assert!(
+            !comment.contains('\u{1b}')
+                && !comment.contains('\0')
+                && !comment.contains('\u{202e}')
+                && !comment.contains('\u{2066}'),
+            "{comment:?}"
+        );
+        assert!(comment.starts_with("Good "), "{comment:?}");
+        let tldr = parse_tldr_answer(
+            "{\"ARXIVID\": \"2501.00001\", \"TLDR\": \"Short\\u202e \\u001bsummary\"}",
+            &["2501.00001"],
+        );
+        let summary = &tldr.texts["2501.00001"];
+        assert!(
+            !summary.contains('\u{202e}') && !summary.contains('\u{1b}'),
+            "{summary:?}"
+        );
     }
 }

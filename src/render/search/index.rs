@@ -422,7 +422,7 @@ fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
 /// title, authors, ID, comments and abstract, then `@word` for each word of an author's name
 /// and `#topic` for each topic, which the author and topic filters look up.
 fn paper_words(paper: &PaperRecord, number: u32, vocabulary: &mut Vocabulary) {
-    let plain = |text: &str| fold(&super::super::math::text_to_plain(text));
+    let plain = |text: &str| fold(&super::super::textmode::text_to_plain(text));
     let title = plain(&paper.title);
     let id = fold(&paper.id);
     let comments: Vec<String> = [

@@ -237,10 +237,10 @@ pub(crate) fn day_file(record: &DayRecord) -> Result<OutputFile> {
             (
                 number,
                 paper.id.clone(),
-                super::math::text_to_clean(&paper.title),
+                super::textmode::text_to_clean(&paper.title),
                 paper.authors[..paper.authors.len().min(AUTHORS_SHOWN)].join(", "),
                 paper.authors.len().saturating_sub(AUTHORS_SHOWN),
-                paper_comment(paper).map(|c| super::math::text_to_clean(&c)),
+                paper_comment(paper).map(|c| super::textmode::text_to_clean(&c)),
                 relevance,
                 novelty,
             )
