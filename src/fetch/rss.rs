@@ -358,6 +358,22 @@ fn item_label(number: usize, raw: &RawItem<'_>) -> String {
 
 /// Resolves `&lt;`-style and `&#60;`-style references; anything else is not XML without a DTD.
 fn resolve_reference(reference: &BytesRef<'_>) -> Result<String> {
+    // A reference to a character XML does not allow (`&#0;`, other controls) is dropped: one
+    // bad character in one abstract must not cost the whole day.
+    if let Some(text) = reference.strip_prefix('#') {
+        let code = match text.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok(),
+            None => text.parse::<u32>().ok(),
+        };
+        if let Some(code) = code
+            && (code == 0
+                || (code < 0x20 && !matches!(code, 0x09 | 0x0a | 0x0d))
+                || (0xd800..=0xdfff).contains(&code)
+                || code > 0x10ffff)
+        {
+            return Ok(String::new());
+        }
+    }
     if let Some(character) = reference
         .resolve_char_ref()
         .with_context(|| format!("bad character reference &{};", &**reference))?
@@ -826,5 +842,18 @@ mod tests {
         let paper = &parse(&xml, "t").unwrap().items[0];
         assert_eq!(paper.title, "<3 ☺ &");
         assert_eq!(paper.doi.as_deref(), Some("10.1/<x>"));
+    }
+
+    #[test]
+    fn a_reference_to_a_character_xml_forbids_is_dropped_and_the_day_kept() {
+        let xml = channel(
+            PUB_DATE,
+            &item("2608.00001v1", "<guid>oai:arXiv.org:2608.00001v1</guid>").replace(
+                "<title>T</title>",
+                "<title>Nul&#0;l &#x1b;[31mred &#65;</title>",
+            ),
+        );
+        let paper = &parse(&xml, "t").unwrap().items[0];
+        assert_eq!(paper.title, "Null [31mred A");
     }
 }
