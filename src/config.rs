@@ -544,10 +544,38 @@ impl Config {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or_else(|| PathBuf::from("."));
         config.register_secrets();
+        config.check_folders_on_disk()?;
         for warning in config.warnings() {
             tracing::warn!("{warning}");
         }
         Ok(config)
+    }
+
+    /// Checks the configured folders against the disk, naming the key: a data or output
+    /// folder that is a file, and a prompts folder set in config that does not exist (the
+    /// shipped `prompts` may be missing: the built-in prompts are then used).
+    fn check_folders_on_disk(&self) -> Result<()> {
+        for (key, path) in [
+            ("site.data_dir", self.data_dir()),
+            ("site.output_dir", self.output_dir()),
+            ("site.prompts_dir", self.prompts_dir()),
+        ] {
+            if path.exists() && !path.is_dir() {
+                bail!(
+                    "{key} = {:?} is a file, not a folder: name a folder of its own",
+                    path.display().to_string()
+                );
+            }
+        }
+        if self.site.prompts_dir != SiteConfig::default().prompts_dir
+            && !self.prompts_dir().exists()
+        {
+            bail!(
+                "site.prompts_dir = {:?}: no such folder; create it (copy papersift's prompts/), or remove the line to use prompts/",
+                self.site.prompts_dir.display().to_string()
+            );
+        }
+        Ok(())
     }
 
     /// Registers every secret this config can make papersift read (the values of the

@@ -603,3 +603,15 @@ async fn a_provider_that_echoes_the_basic_credentials_of_openai_base_url_leaks_n
         assert_nowhere(repo.path(), &output, secret);
     }
 }
+
+#[test]
+fn folders_that_are_files_or_missing_prompts_are_refused_with_the_key() {
+    refused(
+        "[site]\noutput_dir = \"index.html\"\n",
+        &["site.output_dir", "is a file"],
+    );
+    refused(
+        "[site]\nprompts_dir = \"my-prompts\"\n",
+        &["site.prompts_dir", "no such folder"],
+    );
+}

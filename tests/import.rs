@@ -195,8 +195,10 @@ fn the_binary_imports_an_archive_once_and_renders_it() {
 #[test]
 fn a_failing_render_keeps_the_imported_records_and_says_so() {
     let repo = user_repo();
-    // A file where docs/ should be: rendering cannot write there.
-    std::fs::write(repo.path().join("docs"), "not a folder").unwrap();
+    // A file where the year's folder of docs/ should be: rendering cannot write there. (A file
+    // in place of docs/ itself is refused when the config is read.)
+    std::fs::create_dir_all(repo.path().join("docs")).unwrap();
+    std::fs::write(repo.path().join("docs/2025"), "not a folder").unwrap();
     let output = papersift(repo.path())
         .arg("import")
         .arg(small_archive())
