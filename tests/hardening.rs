@@ -615,3 +615,27 @@ fn folders_that_are_files_or_missing_prompts_are_refused_with_the_key() {
         &["site.prompts_dir", "no such folder"],
     );
 }
+
+#[test]
+fn a_record_whose_date_disagrees_with_its_path_is_named_and_the_rest_is_built() {
+    let repo = user_repo("");
+    papersift(repo.path())
+        .args(["run", "--feed"])
+        .arg(fixture(FEED))
+        .assert()
+        .success();
+    let wrong = repo.path().join("data/2026/09/01.json");
+    std::fs::create_dir_all(wrong.parent().unwrap()).unwrap();
+    std::fs::copy(repo.path().join("data/2026/08/13.json"), &wrong).unwrap();
+    std::fs::remove_dir_all(repo.path().join("docs")).unwrap();
+    let output = papersift(repo.path()).arg("build").output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("data/2026/09/01.json holds the record of 2026-08-13")
+            && stderr.contains("not of 2026-09-01"),
+        "{stderr}"
+    );
+    assert!(repo.path().join("docs/2026/08/13/index.html").exists());
+    assert!(!repo.path().join("docs/2026/09/01/index.html").exists());
+}

@@ -64,7 +64,14 @@ fn render_docs(config: &Config, days: &[Date], whole: bool) -> Result<usize> {
                 summaries.insert(date, summary.clone());
             }
             _ => {
-                let record = source.record(date)?;
+                // A record that cannot be read is named and left out; the rest is built.
+                let record = match source.record(date) {
+                    Ok(record) => record,
+                    Err(error) => {
+                        tracing::warn!("{error:#}; the site is built without that day");
+                        continue;
+                    }
+                };
                 summaries.insert(date, render::summarize(&record, bytes));
                 changed.insert(date);
             }

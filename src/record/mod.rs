@@ -936,7 +936,17 @@ pub fn load(data_dir: &Path, date: Date) -> Result<Option<DayRecord>> {
     if !path.exists() {
         return Ok(None);
     }
-    read_record(&path).map(Some)
+    let record = read_record(&path)?;
+    if record.date != date {
+        let right = record_path(data_dir, record.date);
+        anyhow::bail!(
+            "{} holds the record of {} (its \"date\"), not of {date} (its path): move it to {}, or correct its date",
+            path.display(),
+            record.date,
+            right.display()
+        );
+    }
+    Ok(Some(record))
 }
 
 fn read_record(path: &Path) -> Result<DayRecord> {
