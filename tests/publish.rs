@@ -330,19 +330,24 @@ fn a_push_the_remote_refuses_is_not_taken_for_a_moved_branch_and_says_what_to_ch
     assert!(tree.contains("data/2026/08/13.json"), "{tree}");
 }
 
-#[test]
-fn a_day_committed_but_never_pushed_survives_a_remote_that_moved_meanwhile() {
+/// A fork that recorded and committed 2026-08-13 without pushing it, while another machine
+/// published 2026-08-14 to the same remote.
+fn unpushed_day_under_a_moved_remote() -> (tempfile::TempDir, std::path::PathBuf) {
     let (root, fork) = fork_with_origin();
-    // The fork records and commits a day without pushing it.
     run_demo_day(&fork);
     papersift(&fork).arg("publish").assert().success();
-    // Another machine publishes another day.
     let other = clone_origin(root.path(), "other");
     run_feed(&other, "browser-hostile-feed.xml");
     papersift(&other)
         .args(["publish", "--push"])
         .assert()
         .success();
+    (root, fork)
+}
+
+#[test]
+fn a_day_committed_but_never_pushed_survives_a_remote_that_moved_meanwhile() {
+    let (root, fork) = unpushed_day_under_a_moved_remote();
     // Nothing new here, but the earlier day is still to be sent.
     let output = papersift(&fork)
         .args(["publish", "--push"])
@@ -372,15 +377,7 @@ fn a_day_committed_but_never_pushed_survives_a_remote_that_moved_meanwhile() {
 
 #[test]
 fn a_publish_killed_while_it_rebuilt_on_the_remote_is_finished_by_the_next_one() {
-    let (root, fork) = fork_with_origin();
-    run_demo_day(&fork);
-    papersift(&fork).arg("publish").assert().success();
-    let other = clone_origin(root.path(), "other");
-    run_feed(&other, "browser-hostile-feed.xml");
-    papersift(&other)
-        .args(["publish", "--push"])
-        .assert()
-        .success();
+    let (root, fork) = unpushed_day_under_a_moved_remote();
     // Where a kill -9 can leave a rebuild: the marker written and the branch already moved
     // onto the remote's, before the local day was written back (it is gone from the tree).
     let started_from = git(&fork, &["rev-parse", "HEAD"]);
