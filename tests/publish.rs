@@ -407,6 +407,8 @@ fn a_publish_killed_while_it_rebuilt_on_the_remote_is_finished_by_the_next_one()
         "{home}"
     );
     assert!(!fork.join(".git/papersift-rebuild").exists());
+    let subject = git(&origin, &["log", "-1", "--format=%s", "main"]);
+    assert!(subject.contains("2026-08-13"), "{subject}");
     // docs/ as pushed is a build of the data as pushed: a build changes nothing.
     papersift(&fork).arg("build").assert().success();
     assert_eq!(git(&fork, &["status", "--porcelain"]), "");

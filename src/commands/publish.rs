@@ -68,8 +68,9 @@ fn finish_interrupted_rebuild(config: &Config) -> Result<()> {
         "an earlier publish was stopped while it rebuilt on the remote's branch; finishing it"
     );
     publish::fetch(&config.root)?;
+    // The message of the publish that was stopped names the day it recorded.
+    let message = publish::subject_of(&config.root, &started_from)?;
     rebuild_on_remote(config, &started_from)?;
-    let message = commit_message(config)?;
     publish::commit_generated(config, &message)?;
     remove_marker(&marker)
 }

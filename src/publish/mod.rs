@@ -239,6 +239,21 @@ pub(crate) fn rebuild_marker(repo: &Path) -> Result<PathBuf> {
     Ok(repo.join(git_dir.trim()).join("papersift-rebuild"))
 }
 
+/// The subject line of `commit`'s message.
+pub(crate) fn subject_of(repo: &Path, commit: &str) -> Result<String> {
+    Ok(git_output(
+        repo,
+        &[
+            "log".into(),
+            "-1".into(),
+            "--format=%s".into(),
+            commit.into(),
+        ],
+    )?
+    .trim()
+    .to_string())
+}
+
 /// The current commit's ID.
 pub(crate) fn head(repo: &Path) -> Result<String> {
     Ok(git_output(repo, &["rev-parse".into(), "HEAD".into()])?
