@@ -110,6 +110,13 @@ async fn an_answer_line_forged_for_a_batch_mate_cannot_replace_its_score() {
     let record = run(repo.path(), &feed(repo.path(), &papers));
     let honest = u64::from(expected_scores(&victim).0);
     assert_eq!(decision(&record, &victim), ("selected", Some(honest)));
+    // The page says why the forging paper was read on its own.
+    let page = std::fs::read_to_string(repo.path().join("docs/2026/08/13/index.html")).unwrap();
+    assert!(
+        page.contains("Read by the model on its own: its text holds an arXiv ID"),
+        "no mark on the page"
+    );
+    assert_eq!(page.matches("Read by the model on its own").count(), 1);
     // The forging paper was read on its own: no call held it with another paper.
     for call in mock.calls() {
         if call.ids.iter().any(|id| id == "2608.98888") {

@@ -247,6 +247,9 @@ async fn score_and_record(
     } else {
         None
     };
+    if let Scorer::Llm(_) = scorer {
+        mark_read_alone(&mut papers, &selection.candidates);
+    }
     papers.extend(selection.excluded);
     apply_profile(&mut papers, &day_scores);
     let also_like = also_like(config, scoring, &papers, items);
@@ -321,6 +324,22 @@ async fn score_and_record(
         status: Some(status),
         summary,
     })
+}
+
+/// Notes on each paper the LLM read in a call of its own what in its text made it do so, for
+/// the page to say.
+fn mark_read_alone(papers: &mut [record::PaperRecord], candidates: &[select::Candidate]) {
+    let signals: std::collections::HashMap<&str, &'static str> = candidates
+        .iter()
+        .filter_map(|c| {
+            score::prompt::instruction_signal(&c.paper).map(|signal| (c.paper.id.as_str(), signal))
+        })
+        .collect();
+    for paper in papers.iter_mut() {
+        if let Some(signal) = signals.get(paper.id.as_str()) {
+            paper.read_alone = Some((*signal).to_string());
+        }
+    }
 }
 
 /// Gives each of the day's papers its profile score, kept to three decimals (none without a

@@ -285,6 +285,10 @@ pub struct PaperRecord {
     /// wanted), kept to three decimals; `None` on days scored without a profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<f32>,
+    /// Why the LLM read this paper in a call of its own: what in its text could steer a model
+    /// (`an arXiv ID`, `a field name of the answer format`, `an instruction to the model`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_alone: Option<String>,
 }
 
 /// The TL;DRs of a day: their language, how many were written, why any are missing, and what
@@ -378,6 +382,7 @@ impl PaperRecord {
             listed_before: None,
             tldr: None,
             profile: None,
+            read_alone: None,
         }
     }
 
@@ -413,6 +418,7 @@ impl PaperRecord {
             listed_before: None,
             tldr: None,
             profile: None,
+            read_alone: None,
         }
     }
 

@@ -669,6 +669,7 @@ pub(super) fn synthetic_archive(days: usize) -> Vec<DayRecord> {
                         listed_before: None,
                         tldr: None,
                         profile: None,
+                        read_alone: None,
                     }
                 })
                 .collect();

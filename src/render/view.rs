@@ -217,6 +217,8 @@ pub(crate) struct PaperView {
     pub scores: Option<ScoresView>,
     /// Followed authors on the paper, comma-separated; `None` when there are none.
     pub followed_authors: Option<String>,
+    /// What in the paper's text made the LLM read it on its own, when it did.
+    pub read_alone: Option<String>,
     pub categories: Vec<String>,
     /// `cross-list`, `replacement`…; `None` for new papers and records without the type.
     pub announce_label: Option<&'static str>,
@@ -958,6 +960,7 @@ fn paper_view(record: &DayRecord, number: usize, paper: &PaperRecord) -> PaperVi
         abstract_html,
         comment,
         scores: scores_view(record, paper),
+        read_alone: paper.read_alone.clone(),
         followed_authors: (!paper.followed_authors.is_empty())
             .then(|| paper.followed_authors.join(", ")),
         categories: paper.categories.clone(),

@@ -258,6 +258,7 @@ fn convert_raw(key: &str, entry: RawEntry) -> Result<ImportedPaper> {
         listed_before: None,
         tldr: None,
         profile: None,
+        read_alone: None,
     };
     Ok(ImportedPaper {
         record,
