@@ -329,7 +329,7 @@ impl Scoring {
         let cascade = match (&scorer, &profile) {
             (Scorer::Llm(_), _) if config.profile.cascade => Some(match &profile {
                 Ok(_) => calibrate_cascade(config),
-                Err(_) => Err("no profile yet (see the profile line)".to_string()),
+                Err(_) => Err("no profile yet (it is learned from your labels, or from the LLM's picks of recorded days)".to_string()),
             }),
             _ => None,
         };
