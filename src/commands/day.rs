@@ -326,18 +326,22 @@ async fn score_and_record(
     })
 }
 
-/// Notes on each paper the LLM read in a call of its own what in its text made it do so, for
-/// the page to say.
+/// Notes on each paper the page shows (selected or unscored) that the LLM read in a call of its
+/// own what in its text made it do so. Filtered papers are not shown, so not checked again.
 fn mark_read_alone(papers: &mut [record::PaperRecord], candidates: &[select::Candidate]) {
-    let signals: std::collections::HashMap<&str, &'static str> = candidates
+    let by_id: std::collections::HashMap<&str, &Paper> = candidates
         .iter()
-        .filter_map(|c| {
-            score::prompt::instruction_signal(&c.paper).map(|signal| (c.paper.id.as_str(), signal))
-        })
+        .map(|c| (c.paper.id.as_str(), &c.paper))
         .collect();
-    for paper in papers.iter_mut() {
-        if let Some(signal) = signals.get(paper.id.as_str()) {
-            paper.read_alone = Some((*signal).to_string());
+    for paper in papers
+        .iter_mut()
+        .filter(|p| p.decision != record::Decision::Filtered)
+    {
+        if let Some(signal) = by_id
+            .get(paper.id.as_str())
+            .and_then(|p| score::prompt::instruction_signal(p))
+        {
+            paper.read_alone = Some(signal.to_string());
         }
     }
 }

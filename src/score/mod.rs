@@ -247,13 +247,22 @@ pub fn day_status(outcome: &ScoreOutcome) -> DayStatus {
 /// The examples section of the scoring prompt from the reader's labels (newest first), or
 /// nothing when `profile.prompt_examples` is 0, there are no labels, or they cannot be read.
 pub(crate) fn label_examples(config: &Config, prompts: &prompt::Prompts) -> String {
-    use crate::record::labels::{self, LabelKind, LabelSource};
+    match crate::record::labels::load(&config.data_dir()) {
+        Ok(store) => label_examples_from(config, prompts, &store),
+        Err(_) => String::new(),
+    }
+}
+
+/// [`label_examples`] from a label store already read.
+fn label_examples_from(
+    config: &Config,
+    prompts: &prompt::Prompts,
+    store: &crate::record::labels::LabelStore,
+) -> String {
+    use crate::record::labels::{LabelKind, LabelSource};
     if config.profile.prompt_examples == 0 {
         return String::new();
     }
-    let Ok(store) = labels::load(&config.data_dir()) else {
-        return String::new();
-    };
     let mut current: Vec<_> = store
         .current()
         .into_values()
@@ -304,32 +313,44 @@ impl Scoring {
     /// The scorer from config, and the profile trained on the repository's labels and
     /// scanned papers as they are now. A profile that cannot be trained never stops scoring.
     pub(crate) fn from_config(config: &Config) -> anyhow::Result<Scoring> {
-        let scorer = scorer_from_config(config)?;
         let started = std::time::Instant::now();
-        let profile = profile::examples(
+        // Labels and recent records are read once, for the prompt's examples, the profile and
+        // the cascade's calibration.
+        let history = profile::read_history(
             &config.data_dir(),
             &config.profile,
             profile::History::Recent,
         )
-        .map_err(|error| format!("{error:#}"))
-        .and_then(|examples| {
-            tracing::debug!(
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                examples = examples.len(),
-                "profile: examples read"
-            );
-            profile::Profile::train(&examples, &config.profile, true)
-                .map_err(|reason| reason.to_string())
-        });
+        .map_err(|error| format!("{error:#}"));
+        let scorer = scorer_with_labels(config, history.as_ref().ok().map(|(store, _)| store))?;
+        let profile = history
+            .as_ref()
+            .map_err(Clone::clone)
+            .and_then(|(store, records)| {
+                profile::examples_from(&config.data_dir(), &config.profile, store, records)
+                    .map_err(|error| format!("{error:#}"))
+            })
+            .and_then(|examples| {
+                tracing::debug!(
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    examples = examples.len(),
+                    "profile: examples read"
+                );
+                profile::Profile::train(&examples, &config.profile, true)
+                    .map_err(|reason| reason.to_string())
+            });
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis() as u64,
             trained = profile.is_ok(),
             "profile: model trained"
         );
         let cascade = match (&scorer, &profile) {
-            (Scorer::Llm(_), _) if config.profile.cascade => Some(match &profile {
-                Ok(_) => calibrate_cascade(config),
-                Err(_) => Err("no profile yet (it is learned from your labels, or from the LLM's picks of recorded days)".to_string()),
+            (Scorer::Llm(_), _) if config.profile.cascade => Some(match (&profile, &history) {
+                (Ok(_), Ok((store, records))) => {
+                    profile::cascade::calibrate(records, store, &config.profile)
+                }
+                (Ok(_), Err(error)) => Err(error.clone()),
+                (Err(_), _) => Err("no profile yet (it is learned from your labels, or from the LLM's picks of recorded days)".to_string()),
             }),
             _ => None,
         };
@@ -507,23 +528,6 @@ impl Scoring {
     }
 }
 
-/// The cascade's calibration from the recent recorded days and the reader's labels.
-fn calibrate_cascade(config: &Config) -> Result<profile::cascade::Calibration, String> {
-    let data_dir = config.data_dir();
-    let read = || -> anyhow::Result<_> {
-        let records = match crate::record::last_date(&data_dir)? {
-            Some(last) => {
-                let (from, to) = profile::history_window(last, config.profile.history_days);
-                crate::record::load_between(&data_dir, from, to)?
-            }
-            None => Vec::new(),
-        };
-        Ok((records, crate::record::labels::load(&data_dir)?))
-    };
-    let (records, labels) = read().map_err(|error| format!("{error:#}"))?;
-    profile::cascade::calibrate(&records, &labels, &config.profile)
-}
-
 /// The LLM API key from `llm.api_key_env`, when set and not empty.
 fn api_key(config: &Config) -> Option<String> {
     std::env::var(&config.llm.api_key_env)
@@ -532,8 +536,19 @@ fn api_key(config: &Config) -> Option<String> {
 }
 
 pub(crate) fn scorer_from_config(config: &Config) -> anyhow::Result<Scorer> {
+    let store = crate::record::labels::load(&config.data_dir()).ok();
+    scorer_with_labels(config, store.as_ref())
+}
+
+/// [`scorer_from_config`] with the label store already read (`None`: it could not be).
+fn scorer_with_labels(
+    config: &Config,
+    labels: Option<&crate::record::labels::LabelStore>,
+) -> anyhow::Result<Scorer> {
     let mut prompts = prompt::Prompts::load(&config.prompts_dir())?;
-    prompts.examples = label_examples(config, &prompts);
+    prompts.examples = labels
+        .map(|store| label_examples_from(config, &prompts, store))
+        .unwrap_or_default();
     match api_key(config) {
         Some(api_key) => {
             let mut config = config.clone();

@@ -102,7 +102,36 @@ pub(crate) fn examples(
     settings: &ProfileConfig,
     history: History,
 ) -> Result<Vec<Example>> {
+    let (store, records) = read_history(data_dir, settings, history)?;
+    examples_from(data_dir, settings, &store, &records)
+}
+
+/// The label store and the recorded days [`examples`] learns from (and the cascade calibrates
+/// on), read once.
+pub(crate) fn read_history(
+    data_dir: &Path,
+    settings: &ProfileConfig,
+    history: History,
+) -> Result<(labels::LabelStore, Vec<DayRecord>)> {
     let store = labels::load(data_dir)?;
+    let records = match (history, record::last_date(data_dir)?) {
+        (History::All, _) => record::load_all(data_dir)?,
+        (History::Recent, Some(last)) => {
+            let (from, to) = history_window(last, settings.history_days);
+            record::load_between(data_dir, from, to)?
+        }
+        (History::Recent, None) => Vec::new(),
+    };
+    Ok((store, records))
+}
+
+/// [`examples`] from a label store and recorded days already read.
+pub(crate) fn examples_from(
+    data_dir: &Path,
+    settings: &ProfileConfig,
+    store: &labels::LabelStore,
+    records: &[DayRecord],
+) -> Result<Vec<Example>> {
     let current = store.current();
     let mut out: Vec<Example> = Vec::new();
     let mut taken: HashSet<String> = HashSet::new();
@@ -131,18 +160,7 @@ pub(crate) fn examples(
     }
     // Recorded days: the weaker picks, and the texts of labels that carried none.
     let weak_picks = settings.llm_pick_weight > 0.0 || settings.imported_pick_weight > 0.0;
-    let records = match (history, record::last_date(data_dir)?) {
-        (History::All, _) => record::load_all(data_dir)?,
-        (History::Recent, Some(last)) => {
-            let (from, to) = history_window(last, settings.history_days);
-            record::load_between(data_dir, from, to)?
-        }
-        (History::Recent, None) => Vec::new(),
-    };
-    let days: Vec<DayRecord> = records
-        .into_iter()
-        .filter(|d| d.status.has_page())
-        .collect();
+    let days: Vec<&DayRecord> = records.iter().filter(|d| d.status.has_page()).collect();
     for day in &days {
         // A keyword-scored day's picks say nothing the profile should learn.
         let evidence = match (day.source.kind, day.usage.scorer) {
