@@ -17,10 +17,10 @@ use crate::record::DayRecord;
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
 const RETRY_AFTER: Duration = Duration::from_secs(2);
 
-/// The SMTP server's address from the environment, and the secrets to keep out of messages.
+/// The SMTP server's address from the environment; its credentials are registered with
+/// [`crate::secrets`], which keeps them out of every message.
 pub(crate) struct SmtpServer {
     url: String,
-    secrets: Vec<String>,
 }
 
 impl SmtpServer {
@@ -33,22 +33,7 @@ impl SmtpServer {
 
     pub(crate) fn new(url: String) -> SmtpServer {
         crate::secrets::register_url(&url, false);
-        let mut secrets = Vec::new();
-        if let Ok(parsed) = reqwest::Url::parse(&url) {
-            if let Some(password) = parsed.password() {
-                secrets.push(password.to_string());
-                if let Ok(decoded) = percent_decode(password) {
-                    secrets.push(decoded);
-                }
-            }
-            if !parsed.username().is_empty() {
-                secrets.push(parsed.username().to_string());
-            }
-        }
-        secrets.retain(|s| s.len() >= 3);
-        // Longest first, so a password containing the user name is removed whole.
-        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        SmtpServer { url, secrets }
+        SmtpServer { url }
     }
 
     /// The server for people: scheme, host and port, never the credentials.
@@ -56,12 +41,9 @@ impl SmtpServer {
         crate::http::display_url(&self.url)
     }
 
-    /// `text` with every credential of the URL replaced by `***`.
+    /// `text` with every credential of the URL (and every other secret) redacted.
     pub(crate) fn redact(&self, text: &str) -> String {
-        let text = self.secrets.iter().fold(text.to_string(), |out, secret| {
-            out.replace(secret.as_str(), "***")
-        });
-        crate::secrets::redact(&text).into_owned()
+        crate::secrets::redact(text).into_owned()
     }
 
     /// Checks the URL's scheme: `smtps://` (TLS), `smtp://` (plain, or STARTTLS with
@@ -104,32 +86,6 @@ impl SmtpServer {
         }
         self.redact(&text)
     }
-}
-
-/// `%40` → `@`: the URL form of a credential, as a server may echo it decoded.
-fn percent_decode(text: &str) -> Result<String, std::string::FromUtf8Error> {
-    let bytes = text.as_bytes();
-    let hex = |at: usize| {
-        bytes
-            .get(at)
-            .and_then(|b| (*b as char).to_digit(16))
-            .map(|d| d as u8)
-    };
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match (bytes[i], hex(i + 1), hex(i + 2)) {
-            (b'%', Some(high), Some(low)) => {
-                out.push(high * 16 + low);
-                i += 3;
-            }
-            (byte, _, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out)
 }
 
 /// The recipients and sender of `[notify]`, parsed; an error names the address that is wrong.
